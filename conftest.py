@@ -1,0 +1,135 @@
+"""Test fixtures shared by every app: the embedded services, two tenants and their personas.
+
+Tenants `acme` (Alice, Bob) and `globex` (Charlie) are built once per run in the test database.
+Ordinary tests run inside a rolled-back transaction (`db`); tests whose work crosses threads or
+processes (a Dramatiq worker, a WebSocket consumer) use `committed_db`, which commits for real and
+empties the tenant apps' tables afterwards without touching the tenants themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+from rest_framework.authtoken.models import Token
+
+from reelremix import embedded
+from tenants import services as tenant_services
+from tenants.context import tenant_connection
+from tenants.models import Tenant
+
+PASSWORD = "correct horse battery staple"  # noqa: S105  (test personas only)
+TENANT_DATA_APPS = ("media_jobs", "moderation", "search")
+_started: list[embedded.RunningService] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if settings.EMBEDDED_POSTGRES:
+        _started.append(embedded.ensure_postgres(settings.VAR_DIR, settings.EMBEDDED_PG_PORT))
+    if settings.EMBEDDED_REDIS:
+        _started.append(embedded.ensure_redis(settings.VAR_DIR, settings.EMBEDDED_REDIS_PORT))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    for service in reversed(_started):
+        service.stop()
+
+
+@dataclass
+class Persona:
+    user: User
+    tenant: Tenant
+    token: str
+
+    @property
+    def host(self) -> str:
+        return tenant_services.tenant_host(self.tenant.slug)
+
+
+@dataclass
+class World:
+    acme: Tenant
+    globex: Tenant
+    alice: Persona
+    bob: Persona
+    charlie: Persona
+
+
+def _persona(tenant: Tenant, username: str) -> Persona:
+    user = tenant_services.do_create_tenant_user(tenant, username, f"{username}@example.com", PASSWORD)
+    with schema_context(tenant.schema_name):
+        token = Token.objects.create(user=user).key
+    return Persona(user=user, tenant=tenant, token=token)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    """The test database, migrated, with the public tenant and the two tenants of every test."""
+    with django_db_blocker.unblock():
+        tenant_services.ensure_public_tenant()
+        acme = tenant_services.do_create_tenant("Acme", "acme", "owner@acme.example").tenant
+        globex = tenant_services.do_create_tenant("Globex", "globex", "owner@globex.example").tenant
+        yield World(
+            acme=acme,
+            globex=globex,
+            alice=_persona(acme, "alice"),
+            bob=_persona(acme, "bob"),
+            charlie=_persona(globex, "charlie"),
+        )
+
+
+@pytest.fixture
+def world(django_db_setup: World) -> World:
+    return django_db_setup
+
+
+def _truncate_tenant_data(tenants: list[Tenant]) -> None:
+    tables = [
+        model._meta.db_table for app in TENANT_DATA_APPS for model in apps.get_app_config(app).get_models()
+    ]
+    for tenant in tenants:
+        with schema_context(tenant.schema_name), connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f'TRUNCATE TABLE "{table}" RESTART IDENTITY CASCADE')
+
+
+@pytest.fixture
+def committed_db(world: World, django_db_blocker: Any) -> Iterator[World]:
+    """Database access without a wrapping transaction, for work done by other threads/processes."""
+    with django_db_blocker.unblock():
+        try:
+            yield world
+        finally:
+            _truncate_tenant_data([world.acme, world.globex])
+            tenant_connection().set_schema_to_public()
+
+
+def client_for(persona: Persona, host: str | None = None) -> Client:
+    """A browser logged in as `persona` (the session lives in the persona's tenant schema)."""
+    client = Client(HTTP_HOST=host or persona.host)
+    with schema_context(persona.tenant.schema_name):
+        client.force_login(persona.user)
+    return client
+
+
+@pytest.fixture
+def alice_client(db: None, world: World) -> Client:
+    return client_for(world.alice)
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests() -> Iterator[None]:
+    """A request routed to a tenant leaves the connection in its schema; start every test from public."""
+    yield
+    tenant_connection().set_schema_to_public()

@@ -1,0 +1,95 @@
+"""Every change to a Job goes through here: creation, claiming, progress, completion."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from media_jobs.models import Job
+from media_jobs.progress import push_progress
+from tenants.context import current_schema_name
+
+SELFCHECK_STEPS = 5
+
+
+def _push_on_commit(job: Job) -> None:
+    schema_name = current_schema_name()
+    transaction.on_commit(lambda: push_progress(schema_name, job))
+
+
+@transaction.atomic
+def do_create_selfcheck_job(user: User) -> Job:
+    """Queue a job that walks the whole path: broker → worker → database → Channels → browser."""
+    from media_jobs import actors
+
+    job = Job.objects.create(kind=Job.Kind.SELFCHECK, created_by=user, progress_total=SELFCHECK_STEPS)
+    schema_name = current_schema_name()
+    transaction.on_commit(lambda: actors.run_selfcheck.send(schema_name, job.pk))
+    return job
+
+
+def claim_job(job_id: int) -> Job | None:
+    """Move a queued job to running; None when another worker has it or it already finished."""
+    now = timezone.now()
+    claimed = Job.objects.filter(id=job_id, state=Job.State.QUEUED).update(
+        state=Job.State.RUNNING, started_at=now, progress_at=now
+    )
+    if claimed != 1:
+        return None
+    return Job.objects.get(id=job_id)
+
+
+@transaction.atomic
+def do_report_progress(job: Job, current: int, total: int, description: str = "") -> bool:
+    """Store progress and push it, at most once per PROGRESS_MIN_INTERVAL; True when stored."""
+    now = timezone.now()
+    interval = timedelta(seconds=settings.PROGRESS_MIN_INTERVAL)
+    if job.progress_at and now - job.progress_at < interval and current < total:
+        return False
+    job.progress_current, job.progress_total, job.progress_description = current, total, description[:200]
+    job.progress_at = now
+    job.save(update_fields=["progress_current", "progress_total", "progress_description", "progress_at"])
+    _push_on_commit(job)
+    return True
+
+
+@transaction.atomic
+def do_finish_job(job: Job, result: Any) -> None:
+    """Mark a running job succeeded with its result and push the final state."""
+    job.state, job.result, job.finished_at = Job.State.SUCCEEDED, result, timezone.now()
+    job.progress_current = job.progress_total
+    job.save(update_fields=["state", "result", "finished_at", "progress_current"])
+    _push_on_commit(job)
+
+
+@transaction.atomic
+def do_fail_job(job_id: int, reason: str) -> None:
+    """Fail an unfinished job with a reason a user can read; a finished job is left alone."""
+    job = Job.objects.select_for_update().get(id=job_id)
+    if job.is_finished:
+        return
+    job.state, job.error, job.finished_at = Job.State.FAILED, reason[:2000], timezone.now()
+    job.save(update_fields=["state", "error", "finished_at"])
+    _push_on_commit(job)
+
+
+def run_selfcheck(job_id: int) -> None:
+    """Report progress step by step from the worker, then succeed with where it ran."""
+    job = claim_job(job_id)
+    if job is None:
+        job = Job.objects.get(id=job_id)
+        if job.is_finished:
+            return  # a redelivered message for a finished job changes nothing
+        # Still "running": the worker that had it died mid-way; the check is stateless, so redo it.
+    for step in range(1, SELFCHECK_STEPS + 1):
+        time.sleep(0.1)
+        do_report_progress(job, step, SELFCHECK_STEPS, f"step {step} of {SELFCHECK_STEPS} ran in the worker")
+    do_finish_job(job, {"worker_host": socket.gethostname(), "worker_pid": os.getpid()})

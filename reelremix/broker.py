@@ -1,0 +1,52 @@
+"""The Dramatiq broker, configured from settings, with database-connection hygiene for workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dramatiq
+from django.conf import settings
+from django.db import close_old_connections, connections
+from dramatiq.broker import MessageProxy
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.middleware import Middleware
+
+
+class PermanentJobError(Exception):
+    """A failure that retrying cannot fix (corrupt input, quota exceeded): the job fails with this reason."""
+
+
+class DbConnectionsMiddleware(Middleware):
+    """Close stale or broken connections around every message, as Django does around requests."""
+
+    def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
+        close_old_connections()
+
+    def after_process_message(
+        self, broker: dramatiq.Broker, message: MessageProxy, *, result: Any = None, exception: Any = None
+    ) -> None:
+        close_old_connections()
+
+    def after_skip_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
+        close_old_connections()
+
+    def before_worker_thread_shutdown(self, broker: dramatiq.Broker, thread: Any) -> None:
+        connections.close_all()
+
+
+def build_broker() -> RedisBroker:
+    broker = RedisBroker(url=settings.BROKER_URL, namespace=f"{settings.REDIS_NAMESPACE}:dramatiq")
+    broker.add_middleware(DbConnectionsMiddleware())
+    from media_jobs.middleware import FailJobWhenMessageFails
+
+    broker.add_middleware(FailJobWhenMessageFails())
+    for queue_name in settings.DRAMATIQ_QUEUES:
+        broker.declare_queue(queue_name)
+    return broker
+
+
+def setup_broker() -> RedisBroker:
+    """Install the broker globally; must run before any actor module is imported."""
+    broker = build_broker()
+    dramatiq.set_broker(broker)
+    return broker

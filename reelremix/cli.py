@@ -1,0 +1,67 @@
+"""The `reelremix` command: `up` (the whole stack), `demo`, `down`.
+
+Errors an operator can fix (bad configuration, a port in use, an unreachable database) end the
+command with one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+
+from reelremix.embedded import EmbeddedServiceError
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message is one line for the operator."""
+
+
+@contextlib.contextmanager
+def exit_on_configuration_error() -> Iterator[None]:
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db.utils import OperationalError
+
+    try:
+        yield
+    except (ImproperlyConfigured, EmbeddedServiceError, StartupError) as err:
+        _fail(str(err))
+    except OperationalError as err:
+        first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        _fail(f"cannot use the database: {first_line}")
+
+
+def _fail(message: str) -> None:
+    print(f"reelremix: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reelremix", description="ReelRemix: moderate and repurpose video.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    up = commands.add_parser("up", help="start the services, migrate, and serve the site, API and workers")
+    up.add_argument("--host", default="127.0.0.1", help="address the web server binds (default 127.0.0.1)")
+    up.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
+    up.add_argument("--worker-threads", type=int, default=2, help="Dramatiq worker threads (default 2)")
+    commands.add_parser("demo", help="start the stack, run one job through a real worker, print the result")
+    commands.add_parser("down", help="stop the embedded PostgreSQL and Redis")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reelremix.settings")
+    with exit_on_configuration_error():
+        import django
+
+        django.setup()
+        from reelremix import stack
+
+        if args.command == "up":
+            stack.up(host=args.host, port=args.port, worker_threads=args.worker_threads)
+        elif args.command == "demo":
+            stack.demo()
+        elif args.command == "down":
+            stack.down()

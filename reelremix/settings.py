@@ -1,0 +1,223 @@
+"""ReelRemix settings: one env-driven module. Every value can be set from the environment;
+bad values raise ImproperlyConfigured with one clear line (the CLI prints it and exits)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+from reelremix import embedded
+from reelremix.env import database_from_url, env_bool, env_int, env_list, env_str, redis_url_with_db
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("REELREMIX_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+
+# "development" (the default: embedded services, generated secret) or "production".
+ENVIRONMENT = env_str("REELREMIX_ENV", "development")
+if ENVIRONMENT not in {"development", "production"}:
+    raise ImproperlyConfigured(f"REELREMIX_ENV={ENVIRONMENT!r} must be 'development' or 'production'")
+PRODUCTION = ENVIRONMENT == "production"
+DEBUG = env_bool("DEBUG", False)
+
+
+def _secret_key() -> str:
+    key = env_str("SECRET_KEY")
+    if key:
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SECRET_KEY (or SECRET_KEY_FILE) must be set when REELREMIX_ENV=production"
+        )
+    # Development: a key generated once per checkout, kept out of the repository under var/.
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+# --- Services: embedded unless a URL is given --------------------------------------------------
+EMBEDDED_PG_PORT = env_int("EMBEDDED_PG_PORT", embedded.EMBEDDED_PG_PORT, minimum=1, maximum=65535)
+EMBEDDED_REDIS_PORT = env_int("EMBEDDED_REDIS_PORT", embedded.EMBEDDED_REDIS_PORT, minimum=1, maximum=65535)
+EMBEDDED_POSTGRES = not os.environ.get("DATABASE_URL")
+EMBEDDED_REDIS = not os.environ.get("REDIS_URL")
+if PRODUCTION and (EMBEDDED_POSTGRES or EMBEDDED_REDIS):
+    raise ImproperlyConfigured("DATABASE_URL and REDIS_URL must be set when REELREMIX_ENV=production")
+DATABASE_URL = env_str("DATABASE_URL") or embedded.postgres_url(EMBEDDED_PG_PORT)
+REDIS_URL = env_str("REDIS_URL") or embedded.redis_url(EMBEDDED_REDIS_PORT)
+# Keys of the broker, channel layer and cache are prefixed so that several deployments (or the
+# test run beside a dev server) can share one Redis.
+REDIS_NAMESPACE = env_str("REDIS_NAMESPACE", "reelremix")
+
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Tenancy ----------------------------------------------------------------------------------
+BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost").lower()
+TENANT_MODEL = "tenants.Tenant"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+PUBLIC_SCHEMA_URLCONF = "reelremix.urls_public"
+ROOT_URLCONF = "reelremix.urls_tenant"
+
+# Apps in both lists get tables in the public schema (platform operators) and in every tenant
+# schema (each tenant's own users, tokens, sessions and admin log).
+_BOTH = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+]
+SHARED_APPS = [
+    "django_tenants",
+    "daphne",
+    "reelremix",
+    "tenants",
+    "billing",
+    "gpu_worker",
+    *_BOTH,
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "channels",
+    "celery_progress",
+]
+TENANT_APPS = [*_BOTH, "rest_framework.authtoken", "media_jobs", "moderation", "search"]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+MIDDLEWARE = [
+    "django_tenants.middleware.main.TenantMainMiddleware",  # first: everything below is per tenant
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env_list("EXTRA_ALLOWED_HOSTS")]
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT: Path | None = VAR_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+if env_str("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+        },
+    }
+
+# --- Redis consumers: broker (db 0), channel layer (db 1), cache (db 2) -------------------------
+BROKER_URL = redis_url_with_db(REDIS_URL, 0)
+CHANNELS_REDIS_URL = redis_url_with_db(REDIS_URL, 1)
+CACHE_REDIS_URL = redis_url_with_db(REDIS_URL, 2)
+
+
+def redis_consumers(namespace: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """CHANNEL_LAYERS and CACHES with every key under `namespace`."""
+    channel_layers = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [CHANNELS_REDIS_URL], "prefix": f"{namespace}:asgi"},
+        }
+    }
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+            "KEY_PREFIX": namespace,
+            "KEY_FUNCTION": "django_tenants.cache.make_key",  # cache keys are per tenant
+        }
+    }
+    return channel_layers, caches
+
+
+CHANNEL_LAYERS, CACHES = redis_consumers(REDIS_NAMESPACE)
+ASGI_APPLICATION = "reelremix.asgi.application"
+WSGI_APPLICATION = None
+
+# --- Dramatiq ---------------------------------------------------------------------------------
+DRAMATIQ_QUEUES = ("default", "gpu")
+PROGRESS_MIN_INTERVAL = 1.0  # seconds between progress saves/pushes per job
+
+# --- API --------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ReelRemix API",
+    "DESCRIPTION": (
+        "Moderate and repurpose video. Authenticate with `Authorization: Token <key>` on your tenant's host."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"ReelRemix <noreply@{BASE_DOMAIN}>")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}

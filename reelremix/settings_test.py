@@ -1,0 +1,13 @@
+"""Test settings: the same services as development, kept apart by key prefix and database name."""
+
+from reelremix.settings import *  # noqa: F403
+from reelremix.settings import redis_consumers
+
+REDIS_NAMESPACE = "reelremix-test"
+CHANNEL_LAYERS, CACHES = redis_consumers(REDIS_NAMESPACE)
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PROGRESS_MIN_INTERVAL = 0.0
+STATIC_ROOT = None  # no collectstatic in tests: WhiteNoise serves from the app finders
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,231 @@
+"""Bring the whole ReelRemix stack up on one machine: services, schemas, web server, workers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from reelremix import embedded
+
+DEMO_SLUG = "demo"
+
+
+@contextlib.contextmanager
+def embedded_services() -> Iterator[list[embedded.RunningService]]:
+    """Start (or reuse) the embedded services that no URL replaces; stop those started here on exit."""
+    started: list[embedded.RunningService] = []
+    try:
+        if settings.EMBEDDED_POSTGRES:
+            db_name = str(settings.DATABASES["default"]["NAME"])
+            started.append(embedded.ensure_postgres(settings.VAR_DIR, settings.EMBEDDED_PG_PORT, db_name))
+        if settings.EMBEDDED_REDIS:
+            started.append(embedded.ensure_redis(settings.VAR_DIR, settings.EMBEDDED_REDIS_PORT))
+        yield started
+    finally:
+        for service in reversed(started):
+            service.stop()
+
+
+def migrate() -> None:
+    """Migrate the public schema and every tenant schema; gather static files for the web server."""
+    from django.core.management import call_command
+
+    call_command("migrate_schemas", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str | None  # None: the user already existed; its password was printed when created
+
+
+def ensure_demo_tenant() -> DemoLogin:
+    """The `demo` tenant at demo.<BASE_DOMAIN> with an admin user, also admin of the platform."""
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import schema_context
+
+    from tenants import services
+    from tenants.models import Tenant
+
+    services.ensure_public_tenant()
+    tenant = Tenant.objects.filter(slug=DEMO_SLUG).first()
+    if tenant is None:
+        tenant = services.do_create_tenant("Demo Agency", DEMO_SLUG, f"admin@{settings.BASE_DOMAIN}").tenant
+    username = os.environ.get("REELREMIX_ADMIN_USER", "admin")
+    with schema_context(tenant.schema_name):
+        if get_user_model().objects.filter(username=username).exists():
+            return DemoLogin(username, None)
+    password = os.environ.get("REELREMIX_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+    email = f"{username}@{settings.BASE_DOMAIN}"
+    services.do_create_tenant_user(tenant, username, email, password, staff=True)
+    with schema_context(settings.PUBLIC_SCHEMA_NAME):
+        if not get_user_model().objects.filter(username=username).exists():
+            get_user_model().objects.create_superuser(username=username, email=email, password=password)
+    return DemoLogin(username, password)
+
+
+def _web_command(host: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "reelremix.asgi:application"]
+
+
+def worker_command(threads: int) -> list[str]:
+    queues = list(settings.DRAMATIQ_QUEUES)
+    return [sys.executable, "-m", "dramatiq", "reelremix.worker", "--queues", *queues,
+            "--processes", "1", "--threads", str(threads)]  # fmt: skip
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "reelremix.settings")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.BASE_DIR), env.get("PYTHONPATH")]))
+    return env
+
+
+class Children:
+    """Child processes started together and stopped together."""
+
+    def __init__(self) -> None:
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self, name: str, command: list[str]) -> None:
+        self.processes[name] = subprocess.Popen(command, env=_child_env(), cwd=settings.BASE_DIR)
+
+    def exited(self) -> tuple[str, int] | None:
+        for name, process in self.processes.items():
+            code = process.poll()
+            if code is not None:
+                return name, code
+        return None
+
+    def stop(self, timeout: float = 15) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for process in self.processes.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(max(0.1, deadline - time.monotonic()))
+            if process.poll() is None:
+                process.kill()
+
+
+class _Stop(Exception):
+    pass
+
+
+def _raise_stop(signum: int, frame: object) -> None:
+    raise _Stop
+
+
+def _print_urls(port: int, login: DemoLogin, services: list[embedded.RunningService]) -> None:
+    site = f"http://{DEMO_SLUG}.{settings.BASE_DOMAIN}:{port}"
+    password = login.password or "(unchanged; it was printed when the user was created)"
+    lines = [
+        "ReelRemix is up.",
+        f"  site      {site}/",
+        f"  login     {login.username} / {password}",
+        f"  admin     {site}/admin/",
+        f"  API       {site}/api/v1/   schema {site}/api/schema/",
+        f"  health    {site}/healthz",
+        f"  platform  http://{settings.BASE_DOMAIN}:{port}/admin/",
+    ]
+    lines += [f"  {s.name:<9} {s.url} (embedded, data in {settings.VAR_DIR})" for s in services]
+    lines.append("Press Ctrl-C to stop.")
+    print("\n".join(lines), flush=True)
+
+
+def up(host: str, port: int, worker_threads: int) -> None:
+    """Serve everything until Ctrl-C or until a child process dies; then stop all that was started."""
+    from reelremix.cli import StartupError
+
+    if embedded.port_is_open(port, "127.0.0.1" if host in ("0.0.0.0", "") else host):  # noqa: S104
+        raise StartupError(f"port {port} is in use by another program; pass --port to choose another")
+    signal.signal(signal.SIGTERM, _raise_stop)
+    with embedded_services() as services:
+        migrate()
+        login = ensure_demo_tenant()
+        children = Children()
+        try:
+            children.start("web server", _web_command(host, port))
+            children.start("worker", worker_command(worker_threads))
+            _print_urls(port, login, services)
+            _supervise(children)
+        except (KeyboardInterrupt, _Stop):
+            print("\nStopping ReelRemix...", flush=True)
+        finally:
+            children.stop()
+
+
+def _supervise(children: Children) -> None:
+    from reelremix.cli import StartupError
+
+    while True:
+        died = children.exited()
+        if died:
+            raise StartupError(f"the {died[0]} exited with status {died[1]}; stopping everything")
+        time.sleep(0.5)
+
+
+def down() -> None:
+    """Stop the embedded services, whoever started them."""
+    if settings.EMBEDDED_REDIS:
+        embedded.stop_redis(settings.VAR_DIR, settings.EMBEDDED_REDIS_PORT)
+    if settings.EMBEDDED_POSTGRES:
+        embedded.stop_postgres(settings.VAR_DIR, settings.EMBEDDED_PG_PORT)
+    print(f"Embedded services stopped (data kept in {Path(settings.VAR_DIR)}).")
+
+
+def demo() -> None:
+    """Run one self-check job through a real worker process and print its live progress."""
+    from asgiref.sync import async_to_sync
+    from django_tenants.utils import schema_context
+
+    with embedded_services():
+        migrate()
+        ensure_demo_tenant()
+        children = Children()
+        children.start("worker", worker_command(threads=1))
+        try:
+            with schema_context(f"t_{DEMO_SLUG}"):
+                result = async_to_sync(_watch_selfcheck)()
+        finally:
+            children.stop()
+    print(f"Self-check succeeded in worker process {result['worker_pid']} on {result['worker_host']}.")
+
+
+async def _watch_selfcheck() -> dict[str, object]:
+    """Queue a self-check and print each progress message the worker pushes to the job's group."""
+    from channels.db import database_sync_to_async
+    from channels.layers import get_channel_layer
+    from django.contrib.auth import get_user_model
+
+    from media_jobs import services
+    from media_jobs.progress import progress_group
+
+    layer = get_channel_layer()
+    assert layer is not None
+    channel = await layer.new_channel()
+    user = await database_sync_to_async(get_user_model().objects.filter(is_superuser=True).first)()
+    job = await database_sync_to_async(services.do_create_selfcheck_job)(user)
+    await layer.group_add(progress_group(f"t_{DEMO_SLUG}", job.pk), channel)
+    while True:
+        # The worker pushes at least once a step; a silent minute means it is not running.
+        data = (await asyncio.wait_for(layer.receive(channel), timeout=60))["data"]
+        progress = data["progress"]
+        print(f"  {progress['percent']:5.1f} %  {progress['description']}", flush=True)
+        if data["complete"]:
+            if not data["success"]:
+                raise RuntimeError(f"self-check failed: {data['result']}")
+            return dict(data["result"])

@@ -1,0 +1,27 @@
+"""URLs of a tenant's site (<slug>.<BASE_DOMAIN>)."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from media_jobs import views as job_views
+from reelremix.views import healthz
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include("media_jobs.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", job_views.dashboard, name="dashboard"),
+    path("jobs/<int:job_id>/", job_views.job_detail, name="job_detail"),
+    path("jobs/selfcheck/", job_views.start_selfcheck, name="start_selfcheck"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
