@@ -74,23 +74,39 @@ def _persona(tenant: Tenant, username: str) -> Persona:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
-    """The test database, migrated, with the public tenant and the two tenants of every test."""
+def django_db_setup(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[World]:
+    """The test database, migrated, with the public tenant and the two tenants of every test.
+
+    Replaces pytest-django's own fixture, which only sets the database up when some test asks for
+    `db`; tests using only `committed_db` need it too.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        db_config = setup_databases(
+            verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set()
+        )
+        # Guard: never build test tenants in a development or production database.
+        assert str(connection.settings_dict["NAME"]).startswith("test_"), "not connected to the test database"
         tenant_services.ensure_public_tenant()
         acme = tenant_services.do_create_tenant("Acme", "acme", "owner@acme.example").tenant
         globex = tenant_services.do_create_tenant("Globex", "globex", "owner@globex.example").tenant
-        yield World(
+        world = World(
             acme=acme,
             globex=globex,
             alice=_persona(acme, "alice"),
             bob=_persona(acme, "bob"),
             charlie=_persona(globex, "charlie"),
         )
+    yield world
+    with django_db_blocker.unblock():
+        tenant_connection().set_schema_to_public()
+        teardown_databases(db_config, verbosity=0)
 
 
 @pytest.fixture
-def world(django_db_setup: World) -> World:
+def world(db: None, django_db_setup: World) -> World:
+    """The two tenants and their personas, in a test whose writes are rolled back."""
     return django_db_setup
 
 
@@ -105,8 +121,9 @@ def _truncate_tenant_data(tenants: list[Tenant]) -> None:
 
 
 @pytest.fixture
-def committed_db(world: World, django_db_blocker: Any) -> Iterator[World]:
+def committed_db(django_db_setup: World, django_db_blocker: Any) -> Iterator[World]:
     """Database access without a wrapping transaction, for work done by other threads/processes."""
+    world = django_db_setup
     with django_db_blocker.unblock():
         try:
             yield world
@@ -124,7 +141,7 @@ def client_for(persona: Persona, host: str | None = None) -> Client:
 
 
 @pytest.fixture
-def alice_client(db: None, world: World) -> Client:
+def alice_client(world: World) -> Client:
     return client_for(world.alice)
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from dramatiq.broker import MessageProxy
 from dramatiq.brokers.redis import RedisBroker
-from dramatiq.middleware import Middleware
+from dramatiq.middleware import Middleware, Retries
 
 
 class PermanentJobError(Exception):
@@ -39,7 +39,8 @@ def build_broker() -> RedisBroker:
     broker.add_middleware(DbConnectionsMiddleware())
     from media_jobs.middleware import FailJobWhenMessageFails
 
-    broker.add_middleware(FailJobWhenMessageFails())
+    # "after" hooks run in reverse order: placed before Retries, it sees Retries' verdict.
+    broker.add_middleware(FailJobWhenMessageFails(), before=Retries)
     for queue_name in settings.DRAMATIQ_QUEUES:
         broker.declare_queue(queue_name)
     return broker

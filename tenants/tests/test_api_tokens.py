@@ -30,3 +30,10 @@ def test_it_serves_the_openapi_schema(world):
     response = Client(HTTP_HOST="acme.localhost").get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert "/api/v1/jobs/" in response.json()["paths"]
+
+
+def test_it_refuses_a_malformed_token_request(world):
+    client = Client(HTTP_HOST="acme.localhost")
+    response = client.post("/api/v1/auth/token/", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
