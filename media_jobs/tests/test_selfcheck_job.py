@@ -1,4 +1,4 @@
-"""Job lifecycle through a real worker: success, redelivery, crash recovery, permanent and exhausted failures."""
+"""Job lifecycle through a real worker: success, redelivery, crash recovery, failures."""
 
 import dramatiq
 from django_tenants.utils import schema_context
