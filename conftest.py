@@ -84,7 +84,10 @@ def django_db_setup(request: pytest.FixtureRequest, django_db_blocker: Any) -> I
 
     with django_db_blocker.unblock():
         db_config = setup_databases(
-            verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set()
+            verbosity=0,
+            interactive=False,
+            aliases={"default": connection.settings_dict},
+            serialized_aliases=set(),
         )
         # Guard: never build test tenants in a development or production database.
         assert str(connection.settings_dict["NAME"]).startswith("test_"), "not connected to the test database"
