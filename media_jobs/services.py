@@ -90,6 +90,6 @@ def run_selfcheck(job_id: int) -> None:
             return  # a redelivered message for a finished job changes nothing
         # Still "running": the worker that had it died mid-way; the check is stateless, so redo it.
     for step in range(1, SELFCHECK_STEPS + 1):
-        time.sleep(0.1)
+        time.sleep(settings.SELFCHECK_STEP_SECONDS)  # paced so that a person sees the bar move
         do_report_progress(job, step, SELFCHECK_STEPS, f"step {step} of {SELFCHECK_STEPS} ran in the worker")
     do_finish_job(job, {"worker_host": socket.gethostname(), "worker_pid": os.getpid()})

@@ -190,6 +190,7 @@ WSGI_APPLICATION = None
 # --- Dramatiq ---------------------------------------------------------------------------------
 DRAMATIQ_QUEUES = ("default", "gpu")
 PROGRESS_MIN_INTERVAL = 1.0  # seconds between progress saves/pushes per job
+SELFCHECK_STEP_SECONDS = 0.5
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -9,5 +9,6 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PROGRESS_MIN_INTERVAL = 0.0
+SELFCHECK_STEP_SECONDS = 0.0
 STATIC_ROOT = None  # no collectstatic in tests: WhiteNoise serves from the app finders
 WHITENOISE_USE_FINDERS = True

@@ -150,7 +150,7 @@ def up(host: str, port: int, worker_threads: int) -> None:
     """Serve everything until Ctrl-C or until a child process dies; then stop all that was started."""
     from reelremix.cli import StartupError
 
-    if embedded.port_is_open(port, "127.0.0.1" if host in ("0.0.0.0", "") else host):  # noqa: S104
+    if embedded.port_is_open(port, _connect_address(host)):
         raise StartupError(f"port {port} is in use by another program; pass --port to choose another")
     signal.signal(signal.SIGTERM, _raise_stop)
     with embedded_services() as services:
@@ -160,12 +160,32 @@ def up(host: str, port: int, worker_threads: int) -> None:
         try:
             children.start("web server", _web_command(host, port))
             children.start("worker", worker_command(worker_threads))
+            _wait_until_serving(children, host, port)
             _print_urls(port, login, services)
             _supervise(children)
         except (KeyboardInterrupt, _Stop):
             print("\nStopping ReelRemix...", flush=True)
         finally:
             children.stop()
+
+
+def _connect_address(host: str) -> str:
+    """Where to reach a server bound to `host` from this machine."""
+    return "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104
+
+
+def _wait_until_serving(children: Children, host: str, port: int, timeout: float = 60) -> None:
+    from reelremix.cli import StartupError
+
+    address = _connect_address(host)
+    deadline = time.monotonic() + timeout
+    while not embedded.port_is_open(port, address):
+        died = children.exited()
+        if died:
+            raise StartupError(f"the {died[0]} exited with status {died[1]} while starting")
+        if time.monotonic() > deadline:
+            raise StartupError(f"the web server did not listen on port {port} within {timeout:.0f} s")
+        time.sleep(0.1)
 
 
 def _supervise(children: Children) -> None:

@@ -1,0 +1,137 @@
+"""End to end: `reelremix up` serves /healthz, and a browser's WebSocket receives progress pushed by an
+actor running in the worker process that `up` started; Ctrl-C stops everything it started."""
+
+import json
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+from django.conf import settings
+from psycopg import sql
+from websockets.sync.client import connect
+
+from reelremix.embedded import port_is_open
+from reelremix.tests.cli import REELREMIX, clean_env
+
+E2E_DB = "reelremix_e2e"
+ADMIN_PASSWORD = "an end-to-end password"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _server_database(statement: str) -> None:
+    db = settings.DATABASES["default"]
+    dsn = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL(statement).format(sql.Identifier(E2E_DB)))
+
+
+class Stack:
+    def __init__(self, process: subprocess.Popen[str], port: int) -> None:
+        self.process, self.port, self.lines = process, port, queue.Queue[str]()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, text: str, timeout: float = 120) -> str:
+        seen = ""
+        while text not in seen:
+            seen += self.lines.get(timeout=timeout)
+        return seen
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    db = settings.DATABASES["default"]
+    _server_database("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    _server_database("CREATE DATABASE {}")
+    port = _free_port()
+    env = clean_env(
+        DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{E2E_DB}",
+        REDIS_URL=settings.REDIS_URL,
+        REDIS_NAMESPACE="reelremix-e2e",
+        REELREMIX_VAR_DIR=str(tmp_path),
+        REELREMIX_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        PYTHONUNBUFFERED="1",
+    )
+    command = [REELREMIX, "up", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        yield Stack(process, port)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        _server_database("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def _log_in(stack: Stack, host: str) -> requests.Session:
+    browser = requests.Session()
+    browser.headers["Host"] = host
+    browser.get(stack.url("/accounts/login/"), timeout=10)
+    form = {
+        "username": "admin",
+        "password": ADMIN_PASSWORD,
+        "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+    }
+    assert (
+        browser.post(stack.url("/accounts/login/"), data=form, timeout=10, allow_redirects=False).status_code
+        == 302
+    )
+    return browser
+
+
+def _watch(stack: Stack, host: str, job_id: int, session_key: str) -> list[dict]:
+    sock = socket.create_connection(("127.0.0.1", stack.port))
+    headers = {"Cookie": f"sessionid={session_key}", "Origin": f"http://{host}"}
+    messages: list[dict] = []
+    with connect(f"ws://{host}/ws/progress/{job_id}/", sock=sock, additional_headers=headers) as ws:
+        while not messages or not messages[-1]["complete"]:
+            messages.append(json.loads(ws.recv(timeout=30)))
+    return messages
+
+
+def test_it_serves_health_and_streams_worker_progress_then_stops(stack):
+    banner = stack.wait_for("Press Ctrl-C to stop.")
+    assert f"site      http://demo.localhost:{stack.port}/" in banner
+    host = f"demo.localhost:{stack.port}"
+    health = requests.get(stack.url("/healthz"), headers={"Host": host}, timeout=10)
+    assert (health.status_code, health.json()["status"]) == (200, "ok")
+
+    browser = _log_in(stack, host)
+    started = browser.post(
+        stack.url("/jobs/selfcheck/"),
+        data={"csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        allow_redirects=False,
+    )
+    job_id = int(re.fullmatch(r"/jobs/(\d+)/", started.headers["Location"]).group(1))
+    messages = _watch(stack, host, job_id, browser.cookies["sessionid"])
+
+    assert any(m["state"] == "PROGRESS" for m in messages), messages  # pushed while the actor ran
+    final = messages[-1]
+    assert (final["state"], final["success"]) == ("SUCCESS", True)
+    assert final["result"]["worker_pid"] not in (os.getpid(), stack.process.pid)  # the worker process
+
+    stack.process.send_signal(signal.SIGINT)
+    assert stack.process.wait(30) == 0
+    assert "Stopping ReelRemix" in stack.wait_for("Stopping ReelRemix", timeout=5)
+    assert not port_is_open(stack.port)
