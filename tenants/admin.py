@@ -1,0 +1,51 @@
+"""Platform operators manage tenants in the public site's admin; tenant admins never see them."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest
+
+from tenants.models import Domain, Tenant
+
+
+def _on_public_site(request: HttpRequest) -> bool:
+    tenant = getattr(request, "tenant", None)
+    return tenant is not None and tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
+
+
+class PublicSiteOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Shared tables are visible from every schema's search path, so the admin must refuse them
+    on tenant hosts explicitly, superusers included."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _on_public_site(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _on_public_site(request) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _on_public_site(request) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # tenants are created by tenants.services.do_create_tenant only
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # dropping a schema is not a click in a list
+
+
+class DomainInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Domain
+    extra = 0
+
+
+@admin.register(Tenant)
+class TenantAdmin(PublicSiteOnlyAdmin):
+    list_display = ("name", "slug", "schema_name", "owner_email", "created_at")
+    search_fields = ("name", "slug", "owner_email")
+    readonly_fields = ("schema_name", "slug", "created_at")
+    inlines = [DomainInline]
+
+
+@admin.register(Domain)
+class DomainAdmin(PublicSiteOnlyAdmin):
+    list_display = ("domain", "tenant", "is_primary")
+    list_select_related = ("tenant",)
