@@ -1,19 +1,8 @@
 """Bad configuration stops start-up with one clear line and exit status 2, never a traceback."""
 
-import socket
-
-import pytest
 from django.conf import settings
 
 from reelremix.tests.cli import run_cli
-
-
-@pytest.fixture
-def taken_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen()
-        yield sock.getsockname()[1]
 
 
 def _one_line_error(result) -> str:

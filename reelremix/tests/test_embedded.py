@@ -1,17 +1,7 @@
-import socket
-
 import pytest
 from django.conf import settings
 
 from reelremix import embedded
-
-
-@pytest.fixture
-def taken_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen()
-        yield sock.getsockname()[1]
 
 
 def test_it_reuses_the_running_postgres():
@@ -36,11 +26,8 @@ def test_it_refuses_a_redis_port_in_use(tmp_path, taken_port):
         embedded.ensure_redis(tmp_path, taken_port)
 
 
-def test_it_starts_and_stops_a_redis_of_its_own(tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    service = embedded.ensure_redis(tmp_path, port)
-    assert service.started_here and embedded.port_is_open(port)
+def test_it_starts_and_stops_a_redis_of_its_own(tmp_path, free_port):
+    service = embedded.ensure_redis(tmp_path, free_port)
+    assert service.started_here and embedded.port_is_open(free_port)
     service.stop()
-    assert not embedded.port_is_open(port)
+    assert not embedded.port_is_open(free_port)

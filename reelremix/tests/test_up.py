@@ -26,12 +26,6 @@ E2E_DB = "reelremix_e2e"
 ADMIN_PASSWORD = "an end-to-end password"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _server_database(statement: str) -> None:
     db = settings.DATABASES["default"]
     dsn = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/postgres"
@@ -60,11 +54,11 @@ class Stack:
 
 
 @pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
+def stack(tmp_path: Path, free_port: int) -> Iterator[Stack]:
     db = settings.DATABASES["default"]
     _server_database("DROP DATABASE IF EXISTS {} WITH (FORCE)")
     _server_database("CREATE DATABASE {}")
-    port = _free_port()
+    port = free_port
     env = clean_env(
         DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{E2E_DB}",
         REDIS_URL=settings.REDIS_URL,
