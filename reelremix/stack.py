@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 
 from reelremix import embedded
+from tenants.services import schema_name_for
 
 DEMO_SLUG = "demo"
 
@@ -218,7 +219,7 @@ def demo() -> None:
         children = Children()
         children.start("worker", worker_command(threads=1))
         try:
-            with schema_context(f"t_{DEMO_SLUG}"):
+            with schema_context(schema_name_for(DEMO_SLUG)):
                 result = async_to_sync(_watch_selfcheck)()
         finally:
             children.stop()
@@ -239,7 +240,7 @@ async def _watch_selfcheck() -> dict[str, object]:
     channel = await layer.new_channel()
     user = await database_sync_to_async(get_user_model().objects.filter(is_superuser=True).first)()
     job = await database_sync_to_async(services.do_create_selfcheck_job)(user)
-    await layer.group_add(progress_group(f"t_{DEMO_SLUG}", job.pk), channel)
+    await layer.group_add(progress_group(schema_name_for(DEMO_SLUG), job.pk), channel)
     while True:
         # The worker pushes at least once a step; a silent minute means it is not running.
         data = (await asyncio.wait_for(layer.receive(channel), timeout=60))["data"]
