@@ -94,6 +94,15 @@ def _child_env() -> dict[str, str]:
     return env
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM when the parent dies, even by SIGKILL (Linux only)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 class Children:
     """Child processes started together and stopped together."""
 
@@ -101,7 +110,9 @@ class Children:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def start(self, name: str, command: list[str]) -> None:
-        self.processes[name] = subprocess.Popen(command, env=_child_env(), cwd=settings.BASE_DIR)
+        self.processes[name] = subprocess.Popen(
+            command, env=_child_env(), cwd=settings.BASE_DIR, preexec_fn=_die_with_parent
+        )
 
     def exited(self) -> tuple[str, int] | None:
         for name, process in self.processes.items():
@@ -153,7 +164,9 @@ def up(host: str, port: int, worker_threads: int) -> None:
 
     if embedded.port_is_open(port, _connect_address(host)):
         raise StartupError(f"port {port} is in use by another program; pass --port to choose another")
+    # Explicit handlers: a process started in the background by a shell inherits SIGINT ignored.
     signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
     with embedded_services() as services:
         migrate()
         login = ensure_demo_tenant()
@@ -164,7 +177,7 @@ def up(host: str, port: int, worker_threads: int) -> None:
             _wait_until_serving(children, host, port)
             _print_urls(port, login, services)
             _supervise(children)
-        except (KeyboardInterrupt, _Stop):
+        except _Stop:
             print("\nStopping ReelRemix...", flush=True)
         finally:
             children.stop()

@@ -73,8 +73,11 @@ def stack(tmp_path: Path, free_port: int) -> Iterator[Stack]:
         yield Stack(process, port)
     finally:
         if process.poll() is None:
-            process.kill()
-            process.wait(10)
+            process.terminate()  # lets `up` stop its web server and worker
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
         _server_database("DROP DATABASE IF EXISTS {} WITH (FORCE)")
 
 
