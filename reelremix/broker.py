@@ -12,10 +12,6 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import Middleware, Retries
 
 
-class PermanentJobError(Exception):
-    """A failure that retrying cannot fix (corrupt input, quota exceeded): the job fails with this reason."""
-
-
 class DbConnectionsMiddleware(Middleware):
     """Close stale or broken connections around every message, as Django does around requests."""
 

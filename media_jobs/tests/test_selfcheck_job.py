@@ -6,7 +6,7 @@ from django_tenants.utils import schema_context
 from media_jobs import actors, services
 from media_jobs.models import Job
 from media_jobs.tests.factories import make_jobs
-from reelremix.broker import PermanentJobError
+from reelremix.errors import PermanentJobError
 
 
 @dramatiq.actor(queue_name="default", max_retries=3, throws=(PermanentJobError,), fails_job=True)

@@ -1,0 +1,39 @@
+"""What gpu_worker hands back: plain numbers and words. The apps decide what they mean."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reelremix.errors import PermanentJobError, RetryableJobError
+
+FACE = "FACE"  # the label of every face box, whichever detector found it
+
+
+@dataclass(frozen=True)
+class Box:
+    """A detection in one frame. Coordinates are fractions (0..1) of the frame's width and height."""
+
+    label: str  # FACE, a NudeNet class such as FEMALE_BREAST_EXPOSED, or a SafeSearch category (ADULT, RACY)
+    score: float  # 0..1
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass(frozen=True)
+class Word:
+    """One transcribed word, times in seconds from the start of the audio."""
+
+    text: str
+    start: float
+    end: float
+    probability: float  # the model's confidence in this word, 0..1
+
+
+class ModelUnavailable(PermanentJobError):
+    """A model's weights or credentials are not configured or cannot be loaded."""
+
+
+class RemoteServiceError(RetryableJobError):
+    """A remote model API (Google Vision, OpenAI) failed or timed out."""
