@@ -6,6 +6,8 @@ from pathlib import Path
 
 from media_jobs.media.ffmpeg import run_ffmpeg
 
+H264 = ("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25")
+
 
 def make_video(
     path: Path,
