@@ -1,0 +1,146 @@
+"""ONNX Runtime sessions for the frame detectors, with the providers and threads from settings."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import onnxruntime as ort
+from django.conf import settings
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf.message import DecodeError
+from onnxruntime.capi import onnxruntime_pybind11_state as ort_state
+
+from gpu_worker.types import ModelUnavailable
+
+logger = logging.getLogger(__name__)
+
+Shape = Sequence[int | str]  # a tensor's dimensions; a str names a free (dynamic) dimension
+ORT_LOAD_ERRORS = (
+    ort_state.Fail,
+    ort_state.InvalidArgument,
+    ort_state.InvalidProtobuf,
+    ort_state.NoSuchFile,
+    ort_state.RuntimeException,
+)
+# Since IR version 4 initializers need not be listed as graph inputs; when they are, ONNX Runtime
+# must treat them as overridable and cannot fold them (BatchNorm into Conv, for one).
+FIRST_IR_WITHOUT_INITIALIZER_INPUTS = 4
+# The messages of onnx.proto that we edit, with its field numbers (the onnx package is not a dependency).
+ONNX_SUBSET: dict[str, list[tuple[str, int, str]]] = {
+    "Dimension": [("dim_value", 1, "int64"), ("dim_param", 2, "string")],
+    "TensorShape": [("dim", 1, "Dimension[]")],
+    "TensorType": [("elem_type", 1, "int32"), ("shape", 2, "TensorShape")],
+    "Type": [("tensor_type", 1, "TensorType")],
+    "ValueInfo": [("name", 1, "string"), ("type", 2, "Type")],
+    "Tensor": [("name", 8, "string")],
+    "Graph": [("initializer", 5, "Tensor[]"), ("input", 11, "ValueInfo[]"), ("output", 12, "ValueInfo[]")],
+    "Model": [("ir_version", 1, "int64"), ("graph", 7, "Graph")],
+}
+
+
+def create_session(model_path: Path, *, shapes: Mapping[str, Shape] | None = None) -> ort.InferenceSession:
+    """Load an ONNX model for inference; `shapes` replaces the declared shapes of named inputs/outputs."""
+    model = _prepare_model(_read_model(model_path), shapes or {})
+    try:
+        return ort.InferenceSession(model, _session_options(), providers=_providers())
+    except ORT_LOAD_ERRORS as error:
+        raise ModelUnavailable(f"ONNX Runtime cannot load the model {model_path}: {error}") from error
+
+
+def wheel_model_path(package: str, filename: str) -> Path:
+    """The path of a model file shipped inside an installed package, without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailable(f"The package {package!r}, which ships {filename}, is not installed.")
+    return Path(next(iter(spec.submodule_search_locations))) / filename
+
+
+def input_batch_is_dynamic(session: ort.InferenceSession) -> bool:
+    """Whether the model takes any number of images at once (a named first input dimension)."""
+    return not isinstance(session.get_inputs()[0].shape[0], int)
+
+
+def _read_model(model_path: Path) -> bytes:
+    try:
+        return model_path.read_bytes()
+    except OSError as error:
+        raise ModelUnavailable(f"Cannot read the model file {model_path}: {error.strerror}") from error
+
+
+def _session_options() -> ort.SessionOptions:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = settings.ONNX_THREADS
+    options.log_severity_level = 3  # errors only: old exports warn once per initializer
+    return options
+
+
+def _providers() -> list[str]:
+    available = ort.get_available_providers()
+    chosen = [provider for provider in settings.ONNX_PROVIDERS if provider in available]
+    if skipped := [provider for provider in settings.ONNX_PROVIDERS if provider not in available]:
+        logger.warning("ONNX Runtime providers not available here, skipped: %s", ", ".join(skipped))
+    if not chosen:
+        raise ModelUnavailable(f"None of ONNX_PROVIDERS is available; this ONNX Runtime offers {available}.")
+    return chosen
+
+
+def _prepare_model(model_bytes: bytes, shapes: Mapping[str, Shape]) -> bytes:
+    """The model with its initializers out of the graph inputs and the given tensor shapes."""
+    try:
+        model: Any = _onnx_model_class().FromString(model_bytes)
+    except DecodeError as error:
+        raise ModelUnavailable(f"Not an ONNX model: {error}") from error
+    graph = model.graph
+    if model.ir_version >= FIRST_IR_WITHOUT_INITIALIZER_INPUTS:
+        initializers = {initializer.name for initializer in graph.initializer}
+        inputs = [value for value in graph.input if value.name not in initializers]
+        del graph.input[:]
+        graph.input.extend(inputs)
+    for value in [*graph.input, *graph.output]:
+        if value.name in shapes:
+            _set_shape(value.type.tensor_type.shape, shapes[value.name])
+    serialized: bytes = model.SerializeToString()
+    return serialized
+
+
+def _set_shape(shape: Any, dims: Shape) -> None:
+    del shape.dim[:]
+    for dim in dims:
+        if isinstance(dim, str):
+            shape.dim.add().dim_param = dim
+        else:
+            shape.dim.add().dim_value = dim
+
+
+@functools.cache
+def _onnx_model_class() -> Any:
+    """The ONNX ModelProto, reduced to the fields we edit; all other fields pass through untouched."""
+    file = descriptor_pb2.FileDescriptorProto(
+        name="onnx_subset.proto", package="onnx_subset", syntax="proto2"
+    )
+    for name, fields in ONNX_SUBSET.items():
+        _add_message(file, name, fields)
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(file)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName("onnx_subset.Model"))
+
+
+def _add_message(file: Any, name: str, fields: list[tuple[str, int, str]]) -> None:
+    proto = descriptor_pb2.FieldDescriptorProto
+    scalars = {"int32": proto.TYPE_INT32, "int64": proto.TYPE_INT64, "string": proto.TYPE_STRING}
+    message = file.message_type.add(name=name)
+    for field_name, number, kind in fields:
+        field = message.field.add(name=field_name, number=number, label=proto.LABEL_OPTIONAL)
+        if kind.endswith("[]"):
+            field.label = proto.LABEL_REPEATED
+            kind = kind[:-2]
+        if kind in scalars:
+            field.type = scalars[kind]
+        else:
+            field.type = proto.TYPE_MESSAGE
+            field.type_name = f".onnx_subset.{kind}"
