@@ -33,7 +33,7 @@ class MediaInfo:
     has_audio: bool
     width: int = 0
     height: int = 0
-    rotation: int = 0  # degrees the player rotates the coded picture
+    rotation: int = 0  # degrees counterclockwise the player turns the coded picture (display matrix)
     fps: float = 0.0  # average frame rate
     video_codec: str = ""
     pixel_format: str = ""
