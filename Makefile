@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo test lint typecheck pytest clean
+.PHONY: install run demo test lint typecheck pytest bench clean
 
 install: $(STAMP)
 
@@ -37,6 +37,9 @@ pytest: install
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+bench: install
+	$(BIN)/python -m bench
 
 clean:
 	$(BIN)/reelremix down || true

@@ -8,6 +8,7 @@ empties the tenant apps' tables afterwards without touching the tenants themselv
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from django.db import connections
 
     connections.close_all()
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)  # files written by tests are not rolled back
     for service in reversed(_started):
         service.stop()
 

@@ -1,7 +1,47 @@
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
+
+from tenants.context import current_schema_name
+
+
+def _video_path(video: Video, filename: str) -> str:
+    """Storage keys are scoped by tenant and video: <schema>/videos/<uid>/original.<ext>."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"{current_schema_name()}/videos/{video.uid}/original{suffix}"
+
+
+def _artifact_path(artifact: Artifact, filename: str) -> str:
+    return f"{current_schema_name()}/videos/{artifact.video.uid}/{artifact.job_id}-{filename}"
+
+
+class Video(models.Model):
+    """An uploaded video, as probed when it was accepted."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    original = models.FileField(upload_to=_video_path, max_length=300)
+    size_bytes = models.BigIntegerField()
+    duration = models.FloatField(help_text="seconds")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    fps = models.FloatField(default=0)
+    has_audio = models.BooleanField(default=False)
+    media_info = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Job(models.Model):
@@ -9,6 +49,7 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         SELFCHECK = "selfcheck", "Pipeline self-check"
+        MODERATION = "moderation", "Moderation"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -19,6 +60,7 @@ class Job(models.Model):
     FINISHED_STATES = (State.SUCCEEDED, State.FAILED)
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    video = models.ForeignKey(Video, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -48,3 +90,66 @@ class Job(models.Model):
         if not self.progress_total:
             return 0.0
         return round(100.0 * min(self.progress_current, self.progress_total) / self.progress_total, 1)
+
+
+class Stage(models.Model):
+    """One step of a job's pipeline; the row is the truth a redelivered message is checked against."""
+
+    class Name(models.TextChoices):
+        EXTRACT = "extract", "Extract frames and audio"
+        DETECT = "detect", "Detect nudity and faces"
+        TRANSCRIBE = "transcribe", "Transcribe speech"
+        ANALYZE = "analyze", "Analyze findings"
+        RENDER = "render", "Render censored output"
+        FINALIZE = "finalize", "Finalize"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"  # waiting for the stages it depends on
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        SKIPPED = "skipped", "Skipped"
+        FAILED = "failed", "Failed"
+
+    DONE_STATES = (State.SUCCEEDED, State.SKIPPED)
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(max_length=20, choices=Name.choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    fraction = models.FloatField(default=0.0)  # progress within the stage, 0..1
+    metrics = models.JSONField(default=dict)  # wall seconds, counts: for the job page and the benchmark
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "name"], name="one_stage_per_name")]
+        ordering = ["job", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.name}"
+
+
+class Artifact(models.Model):
+    """A file a stage produced: sampled frames, audio, detections, transcript, censored output."""
+
+    class Kind(models.TextChoices):
+        FRAMES = "frames", "Sampled frames"
+        AUDIO = "audio", "Audio (16 kHz mono)"
+        DETECTIONS = "detections", "Frame detections"
+        TRANSCRIPT = "transcript", "Transcript"
+        CENSORED = "censored", "Censored video"
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="artifacts")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="artifacts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to=_artifact_path, max_length=300)
+    metadata = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "kind"], name="one_artifact_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.video}"

@@ -5,15 +5,21 @@ from __future__ import annotations
 import os
 import socket
 import time
+from dataclasses import asdict
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from media_jobs.models import Job
+from media_jobs import pipeline
+from media_jobs.media.probe import MediaLimits, check_media
+from media_jobs.media.types import MediaInfo
+from media_jobs.models import Job, Stage, Video
 from media_jobs.progress import push_progress
 from tenants.context import current_schema_name
 
@@ -78,6 +84,7 @@ def do_fail_job(job_id: int, reason: str) -> None:
         return
     job.state, job.error, job.finished_at = Job.State.FAILED, reason[:2000], timezone.now()
     job.save(update_fields=["state", "error", "finished_at"])
+    job.stages.exclude(state__in=Stage.DONE_STATES).update(state=Stage.State.FAILED, error=reason[:2000])
     _push_on_commit(job)
 
 
@@ -93,3 +100,35 @@ def run_selfcheck(job_id: int) -> None:
         time.sleep(settings.SELFCHECK_STEP_SECONDS)  # paced so that a person sees the bar move
         do_report_progress(job, step, SELFCHECK_STEPS, f"step {step} of {SELFCHECK_STEPS} ran in the worker")
     do_finish_job(job, {"worker_host": socket.gethostname(), "worker_pid": os.getpid()})
+
+
+def upload_limits() -> MediaLimits:
+    """The limits an upload is checked against (from settings until billing plans set them)."""
+    return MediaLimits(
+        max_bytes=settings.MAX_UPLOAD_BYTES,
+        max_duration=settings.MAX_VIDEO_SECONDS,
+        max_side=settings.MAX_VIDEO_SIDE,
+    )
+
+
+def check_upload(path: Path) -> MediaInfo:
+    """Probe an uploaded file before anything is stored for good; UnplayableMedia says why not."""
+    return check_media(path, upload_limits())
+
+
+@transaction.atomic
+def do_submit_video(user: User | None, path: Path, filename: str, title: str = "") -> Job:
+    """Accept a checked video: store it, create its moderation job and queue the first stage."""
+    info = check_upload(path)
+    video = Video(
+        title=(title or Path(filename).stem)[:200], uploaded_by=user, size_bytes=info.size_bytes,
+        duration=info.duration, width=info.width, height=info.height, fps=info.fps, has_audio=info.has_audio,
+        media_info=asdict(info),
+    )  # fmt: skip
+    with path.open("rb") as handle:
+        video.original.save(Path(filename).name, File(handle), save=False)
+    video.save()
+    job = Job.objects.create(kind=Job.Kind.MODERATION, video=video, created_by=user, progress_total=1000)
+    pipeline.create_stages(job)
+    pipeline.enqueue_on_commit(job, Stage.Name.EXTRACT)
+    return job

@@ -1,19 +1,70 @@
-"""Tenant site pages for jobs: the dashboard and a job's live progress page."""
+"""Tenant site pages: the dashboard (upload, videos, jobs), a video's page, a job's progress page."""
 
+from typing import cast
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from media_jobs import services
-from media_jobs.models import Job
+from media_jobs import files, services, uploads
+from media_jobs.media.types import UnplayableMedia
+from media_jobs.models import Artifact, Job, Video
+from moderation.services import case_for_display
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    jobs = Job.objects.select_related("created_by")[:50]
-    return render(request, "media_jobs/dashboard.html", {"jobs": jobs})
+    videos = Video.objects.select_related("case").prefetch_related("jobs")[:50]
+    jobs = Job.objects.filter(kind=Job.Kind.SELFCHECK).select_related("created_by")[:10]
+    return render(request, "media_jobs/dashboard.html", {"videos": videos, "jobs": jobs})
+
+
+@login_required
+@require_POST
+def upload_video(request: HttpRequest) -> HttpResponse:
+    """The dashboard's upload form: refuse bad files with the reason, keep nothing of them."""
+    uploads.limit_upload_size(request, settings.MAX_UPLOAD_BYTES)
+    upload = request.FILES.get("file")
+    if uploads.upload_too_large(request):
+        messages.error(request, uploads.too_large_message(settings.MAX_UPLOAD_BYTES))
+        return redirect("dashboard")
+    if upload is None:
+        messages.error(request, "Choose a video file to upload.")
+        return redirect("dashboard")
+    try:
+        path, title = uploads.temporary_path(upload), request.POST.get("title", "")
+        job = services.do_submit_video(cast(User, request.user), path, upload.name or "video", title)
+    except UnplayableMedia as err:
+        messages.error(request, f"{upload.name}: {err}")
+        return redirect("dashboard")
+    assert job.video is not None
+    return redirect("video_detail", video_id=job.video.pk)
+
+
+@login_required
+def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
+    video = get_object_or_404(Video, id=video_id)
+    job = video.jobs.filter(kind=Job.Kind.MODERATION).prefetch_related("stages").first()
+    censored = video.artifacts.filter(kind=Artifact.Kind.CENSORED).exists()
+    context = {"video": video, "job": job, "censored": censored, "case": case_for_display(video)}
+    return render(request, "media_jobs/video_detail.html", context)
+
+
+@login_required
+def video_file(request: HttpRequest, video_id: int, which: str) -> HttpResponseBase:
+    """The original or the censored MP4 of a video of this tenant."""
+    video = get_object_or_404(Video, id=video_id)
+    if which == "original":
+        return files.serve_file(request, video.original, "video/mp4")
+    output = video.artifacts.filter(kind=Artifact.Kind.CENSORED).order_by("-created_at").first()
+    if which != "censored" or output is None:
+        raise Http404("No such output")
+    return files.serve_file(request, output.file, "video/mp4")
 
 
 @login_required

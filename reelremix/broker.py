@@ -31,7 +31,13 @@ class DbConnectionsMiddleware(Middleware):
 
 
 def build_broker() -> RedisBroker:
-    broker = RedisBroker(url=settings.BROKER_URL, namespace=f"{settings.REDIS_NAMESPACE}:dramatiq")
+    broker = RedisBroker(
+        url=settings.BROKER_URL,
+        namespace=f"{settings.REDIS_NAMESPACE}:dramatiq",
+        # A worker silent this long is dead: its unacknowledged messages go back to the queue.
+        heartbeat_timeout=settings.DRAMATIQ_HEARTBEAT_TIMEOUT_MS,
+        maintenance_chance=settings.DRAMATIQ_MAINTENANCE_CHANCE,
+    )
     broker.add_middleware(DbConnectionsMiddleware())
     from media_jobs.middleware import FailJobWhenMessageFails
 

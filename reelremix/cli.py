@@ -1,4 +1,4 @@
-"""The `reelremix` command: `up` (the whole stack), `demo`, `down`.
+"""The `reelremix` command: `up` (the whole stack), `process FILE`, `demo`, `down`.
 
 Errors an operator can fix (bad configuration, a port in use, an unreachable database) end the
 command with one line on stderr and exit status 2, never a traceback.
@@ -11,6 +11,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 from reelremix.embedded import EmbeddedServiceError
 
@@ -45,7 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--host", default="127.0.0.1", help="address the web server binds (default 127.0.0.1)")
     up.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
     up.add_argument("--worker-threads", type=int, default=2, help="Dramatiq worker threads (default 2)")
-    commands.add_parser("demo", help="start the stack, run one job through a real worker, print the result")
+    process = commands.add_parser("process", help="moderate one video file and print what was found")
+    process.add_argument("file", type=Path, help="the video to moderate")
+    process.add_argument("--tenant", default="demo", help="tenant slug (default demo)")
+    process.add_argument("--title", default="", help="title (default: the file name)")
+    commands.add_parser("demo", help="generate a sample video and moderate it with the real pipeline")
     commands.add_parser("down", help="stop the embedded PostgreSQL and Redis")
     return parser
 
@@ -57,11 +62,13 @@ def main(argv: list[str] | None = None) -> None:
         import django
 
         django.setup()
-        from reelremix import stack
+        from reelremix import console, stack
 
         if args.command == "up":
             stack.up(host=args.host, port=args.port, worker_threads=args.worker_threads)
+        elif args.command == "process":
+            console.process(args.file, args.tenant, args.title)
         elif args.command == "demo":
-            stack.demo()
+            console.demo()
         elif args.command == "down":
             stack.down()

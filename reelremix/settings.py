@@ -189,8 +189,16 @@ WSGI_APPLICATION = None
 
 # --- Dramatiq ---------------------------------------------------------------------------------
 DRAMATIQ_QUEUES = ("default", "gpu")
+DRAMATIQ_HEARTBEAT_TIMEOUT_MS = env_int("DRAMATIQ_HEARTBEAT_TIMEOUT_MS", 60_000, minimum=1_000)
+DRAMATIQ_MAINTENANCE_CHANCE = 1_000  # per million broker commands: how often dead workers are looked for
 PROGRESS_MIN_INTERVAL = 1.0  # seconds between progress saves/pushes per job
 SELFCHECK_STEP_SECONDS = 0.5
+
+# --- Upload limits (billing plans narrow them per tenant) ---------------------------------------
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 4 * 1024**3, minimum=1024)
+MAX_VIDEO_SECONDS = float(env_int("MAX_VIDEO_SECONDS", 4 * 3600, minimum=1))
+MAX_VIDEO_SIDE = env_int("MAX_VIDEO_SIDE", 4096, minimum=64)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # uploads always stream to a temporary file: they are probed from disk
 
 # --- Media and models --------------------------------------------------------------------------
 FFMPEG_BINARY = env_str("FFMPEG_BINARY")  # default: imageio-ffmpeg's bundled binary

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import secrets
@@ -17,7 +16,6 @@ from pathlib import Path
 from django.conf import settings
 
 from reelremix import embedded
-from tenants.services import schema_name_for
 
 DEMO_SLUG = "demo"
 
@@ -219,47 +217,3 @@ def down() -> None:
     if settings.EMBEDDED_POSTGRES:
         embedded.stop_postgres(settings.VAR_DIR, settings.EMBEDDED_PG_PORT)
     print(f"Embedded services stopped (data kept in {Path(settings.VAR_DIR)}).")
-
-
-def demo() -> None:
-    """Run one self-check job through a real worker process and print its live progress."""
-    from asgiref.sync import async_to_sync
-    from django_tenants.utils import schema_context
-
-    with embedded_services():
-        migrate()
-        ensure_demo_tenant()
-        children = Children()
-        children.start("worker", worker_command(threads=1))
-        try:
-            with schema_context(schema_name_for(DEMO_SLUG)):
-                result = async_to_sync(_watch_selfcheck)()
-        finally:
-            children.stop()
-    print(f"Self-check succeeded in worker process {result['worker_pid']} on {result['worker_host']}.")
-
-
-async def _watch_selfcheck() -> dict[str, object]:
-    """Queue a self-check and print each progress message the worker pushes to the job's group."""
-    from channels.db import database_sync_to_async
-    from channels.layers import get_channel_layer
-    from django.contrib.auth import get_user_model
-
-    from media_jobs import services
-    from media_jobs.progress import progress_group
-
-    layer = get_channel_layer()
-    assert layer is not None
-    channel = await layer.new_channel()
-    user = await database_sync_to_async(get_user_model().objects.filter(is_superuser=True).first)()
-    job = await database_sync_to_async(services.do_create_selfcheck_job)(user)
-    await layer.group_add(progress_group(schema_name_for(DEMO_SLUG), job.pk), channel)
-    while True:
-        # The worker pushes at least once a step; a silent minute means it is not running.
-        data = (await asyncio.wait_for(layer.receive(channel), timeout=60))["data"]
-        progress = data["progress"]
-        print(f"  {progress['percent']:5.1f} %  {progress['description']}", flush=True)
-        if data["complete"]:
-            if not data["success"]:
-                raise RuntimeError(f"self-check failed: {data['result']}")
-            return dict(data["result"])

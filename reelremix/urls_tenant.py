@@ -22,6 +22,9 @@ urlpatterns = [
     path("", job_views.dashboard, name="dashboard"),
     path("jobs/<int:job_id>/", job_views.job_detail, name="job_detail"),
     path("jobs/selfcheck/", job_views.start_selfcheck, name="start_selfcheck"),
+    path("videos/upload/", job_views.upload_video, name="upload_video"),
+    path("videos/<int:video_id>/", job_views.video_detail, name="video_detail"),
+    path("videos/<int:video_id>/<str:which>.mp4", job_views.video_file, name="video_file"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

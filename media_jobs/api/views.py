@@ -1,13 +1,19 @@
+from typing import cast
+
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from media_jobs import services
-from media_jobs.api.serializers import JobSerializer
-from media_jobs.models import Job
+from media_jobs import services, uploads
+from media_jobs.api.serializers import JobSerializer, VideoSerializer, VideoUploadSerializer
+from media_jobs.media.types import UnplayableMedia
+from media_jobs.models import Job, Video
 
 
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Job]):
@@ -16,7 +22,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     serializer_class = JobSerializer
 
     def get_queryset(self) -> QuerySet[Job]:
-        return Job.objects.all()
+        return Job.objects.prefetch_related("stages")
 
     @extend_schema(request=None, responses={201: JobSerializer})
     @action(detail=False, methods=["post"])
@@ -24,3 +30,36 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         """Queue a self-check job that reports progress from a worker."""
         job = services.do_create_selfcheck_job(request.user)  # type: ignore[arg-type]
         return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+
+class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Video]):
+    """Videos of the caller's tenant. POST a multipart `file` to submit one for moderation."""
+
+    serializer_class = VideoSerializer
+
+    def get_queryset(self) -> QuerySet[Video]:
+        return Video.objects.prefetch_related("jobs__stages", "artifacts")
+
+    def get_parsers(self):  # type: ignore[no-untyped-def]
+        if self.request is not None and self.request.method == "POST":
+            return [MultiPartParser()]
+        return super().get_parsers()
+
+    @extend_schema(request={"multipart/form-data": VideoUploadSerializer}, responses={201: VideoSerializer})
+    def create(self, request: Request) -> Response:
+        """Upload a video; it is probed before it is kept, then moderated in the background."""
+        uploads.limit_upload_size(request._request, settings.MAX_UPLOAD_BYTES)
+        form = VideoUploadSerializer(data=request.data)
+        if uploads.upload_too_large(request._request):
+            detail = uploads.too_large_message(settings.MAX_UPLOAD_BYTES)
+            return Response({"detail": detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["file"]
+        try:
+            path = uploads.temporary_path(upload)
+            title = form.validated_data.get("title", "")
+            job = services.do_submit_video(cast(User, request.user), path, upload.name, title)
+        except UnplayableMedia as err:
+            return Response({"file": [str(err)]}, status=status.HTTP_400_BAD_REQUEST)
+        assert job.video is not None
+        return Response(VideoSerializer(job.video).data, status=status.HTTP_201_CREATED)

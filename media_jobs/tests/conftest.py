@@ -1,16 +1,25 @@
+import time
 from collections.abc import Callable
 
 import dramatiq
 import pytest
 
 
-def run_worker_until_idle(broker: dramatiq.Broker) -> None:
-    """Run a real Dramatiq worker on the real broker until every queued message is processed."""
+def _pending(broker: dramatiq.Broker) -> int:
+    """Messages queued, delayed (retries) or being processed, over every queue (qsize counts all three)."""
+    return sum(broker.do_qsize(queue) for queue in broker.get_declared_queues())  # type: ignore[attr-defined]
+
+
+def run_worker_until_idle(broker: dramatiq.Broker, timeout: float = 300) -> None:
+    """Run a real Dramatiq worker on the real broker until no message is left anywhere: a pipeline
+    stage queues the next one, possibly on the other queue, before its own message is acknowledged."""
     worker = dramatiq.Worker(broker, worker_threads=1, worker_timeout=100)
     worker.start()
+    deadline = time.monotonic() + timeout
     try:
-        for queue_name in ("default", "gpu"):
-            broker.join(queue_name, timeout=30_000)
+        while _pending(broker):
+            assert time.monotonic() < deadline, "the worker did not drain the queues in time"
+            time.sleep(0.1)
         worker.join()
     finally:
         worker.stop()

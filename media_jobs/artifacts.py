@@ -1,0 +1,107 @@
+"""Stage outputs kept through Django's storage API (local disk or S3), one per job and kind."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
+
+from media_jobs.media.types import MediaProcessingError
+from media_jobs.models import Artifact, Job
+
+FRAME_JPEG_QUALITY = 92
+
+
+def save_artifact(
+    job: Job, kind: str, name: str, content: File[Any], metadata: dict[str, Any] | None = None
+) -> Artifact:
+    """Store `content` as the job's artifact of `kind`, replacing an earlier one (stages re-run)."""
+    assert job.video is not None
+    artifact = Artifact.objects.filter(job=job, kind=kind).first() or Artifact(
+        job=job, video=job.video, kind=kind
+    )
+    if artifact.file:
+        artifact.file.delete(save=False)
+    artifact.metadata = metadata or {}
+    artifact.file.save(name, content, save=False)
+    artifact.save()
+    return artifact
+
+
+def artifact(job: Job, kind: str) -> Artifact | None:
+    return Artifact.objects.filter(job=job, kind=kind).first()
+
+
+def save_json(job: Job, kind: str, data: Any, metadata: dict[str, Any] | None = None) -> Artifact:
+    return save_artifact(job, kind, f"{kind}.json", ContentFile(json.dumps(data).encode()), metadata)
+
+
+def load_json(job: Job, kind: str) -> Any:
+    found = artifact(job, kind)
+    if found is None:
+        return None
+    with found.file.open("rb") as handle:
+        return json.loads(handle.read())
+
+
+@contextlib.contextmanager
+def local_path(field_file: FieldFile) -> Iterator[Path]:
+    """A local path for a stored file: the file itself on disk storage, else a temporary copy."""
+    try:
+        yield Path(field_file.path)
+        return
+    except NotImplementedError:
+        pass  # remote storage (S3): copy it down
+    suffix = Path(field_file.name or "").suffix
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy, field_file.open("rb") as source:
+        shutil.copyfileobj(source, copy)
+        copy.flush()
+        yield Path(copy.name)
+
+
+def save_frames(job: Job, frames: Iterable[tuple[float, np.ndarray]]) -> int:
+    """Sampled frames as one zip of JPEGs plus an index of their times; returns how many."""
+    import cv2
+
+    buffer, times = io.BytesIO(), []
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for index, (time, image) in enumerate(frames):
+            ok, jpeg = cv2.imencode(
+                ".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, FRAME_JPEG_QUALITY]
+            )
+            assert ok, "JPEG encoding of a decoded frame cannot fail"
+            archive.writestr(f"{index:06d}.jpg", jpeg.tobytes())
+            times.append(time)
+        archive.writestr("times.json", json.dumps(times))
+    save_artifact(
+        job, Artifact.Kind.FRAMES, "frames.zip", ContentFile(buffer.getvalue()), {"count": len(times)}
+    )
+    return len(times)
+
+
+def load_frames(job: Job) -> Iterator[tuple[float, np.ndarray]]:
+    """The sampled frames, RGB, in order, with their times."""
+    import cv2
+
+    found = artifact(job, Artifact.Kind.FRAMES)
+    if found is None:
+        return
+    with found.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+        times = json.loads(archive.read("times.json"))
+        for index, time in enumerate(times):
+            data = np.frombuffer(archive.read(f"{index:06d}.jpg"), dtype=np.uint8)
+            image = cv2.imdecode(data, cv2.IMREAD_COLOR)
+            if image is None:
+                raise MediaProcessingError(f"stored frame {index} of job {job.pk} is damaged")
+            yield time, cv2.cvtColor(image, cv2.COLOR_BGR2RGB)

@@ -1,0 +1,119 @@
+"""The demo and benchmark sample: a real face photograph moving across the frame, with speech."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from media_jobs.media.ffmpeg import run_ffmpeg
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
+FACE_CROP = (slice(20, 220), slice(140, 320))  # rows, columns of skimage's astronaut: her face and hair
+
+
+@dataclass(frozen=True)
+class FacePath:
+    """Where the face is at time t: it crosses the frame left to right, bobbing up and down."""
+
+    width: int
+    height: int
+    face_w: int
+    face_h: int
+    duration: float
+
+    def x_expr(self) -> str:
+        return f"({self.width}-{self.face_w})*t/{self.duration}"
+
+    def y_expr(self) -> str:
+        return f"({self.height}-{self.face_h})/2+{self.height // 6}*sin(2*PI*t/{self.duration})"
+
+    def box(self, t: float) -> tuple[float, float, float, float]:
+        """(x1, y1, x2, y2) in pixels at time t, as ffmpeg's overlay places it."""
+        import math
+
+        x = (self.width - self.face_w) * t / self.duration
+        y = (self.height - self.face_h) / 2 + (self.height // 6) * math.sin(2 * math.pi * t / self.duration)
+        return int(x), int(y), int(x) + self.face_w, int(y) + self.face_h
+
+
+def _face_png(path: Path, scale: float) -> tuple[int, int]:
+    import cv2
+    from skimage import data
+
+    face = data.astronaut()[FACE_CROP]
+    face = cv2.resize(face, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    cv2.imwrite(str(path), cv2.cvtColor(face, cv2.COLOR_RGB2BGR))
+    return face.shape[1], face.shape[0]
+
+
+def make_face_video(
+    out: Path,
+    speech: Path | None,
+    duration: float,
+    size: tuple[int, int] = (1280, 720),
+    fps: int = 30,
+    gop: int = 60,
+    preset: str = "veryfast",
+) -> FacePath:
+    """H.264/AAC MP4 of the moving face over a textured background, with `speech` (looped) as sound."""
+    width, height = size
+    with tempfile.TemporaryDirectory() as scratch:
+        face_png = Path(scratch) / "face.png"
+        face_w, face_h = _face_png(face_png, scale=height / 720 * 1.0)
+        path = FacePath(width, height, face_w, face_h, duration)
+        args = [
+            "-f",
+            "lavfi",
+            "-i",
+            f"gradients=s={width}x{height}:rate={fps}:speed=0.02",
+            "-loop",
+            "1",
+            "-i",
+            str(face_png),
+        ]
+        args += (
+            ["-stream_loop", "-1", "-i", str(speech)]
+            if speech
+            else ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono"]
+        )
+        overlay = (
+            f"[0:v]format=yuv420p[bg];[bg][1:v]overlay=x='{path.x_expr()}':y='{path.y_expr()}':shortest=0[v]"
+        )
+        args += [
+            "-filter_complex",
+            overlay,
+            "-map",
+            "[v]",
+            "-map",
+            "2:a",
+            "-t",
+            f"{duration}",
+            "-r",
+            str(fps),
+        ]
+        args += [
+            "-c:v",
+            "libx264",
+            "-preset",
+            preset,
+            "-g",
+            str(gop),
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "96k",
+        ]
+        run_ffmpeg([*args, "-movflags", "+faststart", str(out)], what="making the sample video")
+    return path
+
+
+def make_demo_video(out: Path) -> FacePath:
+    """The `make demo` sample: 1280x720, the face crossing the frame, a profane sentence spoken."""
+    return make_face_video(out, SAMPLES_DIR / DEMO_SPEECH, duration=DEMO_SECONDS)
+
+
+DEMO_SPEECH = "kitchen.flac"  # committed, made with espeak-ng (see samples/make_speech.py): damn, shit, fuck
+DEMO_SECONDS = 13.0

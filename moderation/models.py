@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.db import models
+
+from media_jobs.models import Video
+
+
+class Kind(models.TextChoices):
+    NUDITY = "nudity", "Nudity"
+    FACE = "face", "Face"
+    PROFANITY = "profanity", "Profanity"
+
+
+class Action(models.TextChoices):
+    CENSOR = "censor", "Censor automatically"
+    REVIEW = "review", "Queue for a moderator"
+    IGNORE = "ignore", "Ignore"
+
+
+class Policy(models.Model):
+    """The tenant's rules (one row per tenant schema): per kind, scores at or above `censor_above` are
+    censored automatically, at or above `review_above` go to a moderator, the rest are ignored."""
+
+    class AudioMode(models.TextChoices):
+        BLEEP = "bleep", "Bleep"
+        MUTE = "mute", "Mute"
+
+    nudity_censor_above = models.FloatField(default=0.6)
+    nudity_review_above = models.FloatField(default=0.3)
+    face_censor_above = models.FloatField(default=0.5)  # privacy blur of every face by default
+    face_review_above = models.FloatField(default=0.3)
+    profanity_censor_above = models.FloatField(default=0.2)  # a word the transcript spells out is bleeped
+    profanity_review_above = models.FloatField(default=0.0)  # uncertain words always reach a moderator
+    audio_mode = models.CharField(max_length=10, choices=AudioMode.choices, default=AudioMode.BLEEP)
+    extra_profanity = models.TextField(
+        blank=True, help_text="More words to catch, one per line or comma-separated."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return "Moderation policy"
+
+    def action_for(self, kind: str, score: float, *, certain: bool = True) -> Action:
+        """What this policy does with a finding of `kind` scored `score`."""
+        censor_above = getattr(self, f"{kind}_censor_above")
+        review_above = getattr(self, f"{kind}_review_above")
+        if certain and score >= censor_above:
+            return Action.CENSOR
+        if score >= review_above:
+            return Action.REVIEW
+        return Action.IGNORE
+
+    @property
+    def extra_terms(self) -> list[str]:
+        return [
+            term.strip().lower()
+            for term in self.extra_profanity.replace(",", "\n").splitlines()
+            if term.strip()
+        ]
+
+
+class Case(models.Model):
+    """The moderation case of one video: its flags and where the video stands."""
+
+    class State(models.TextChoices):
+        CLEAN = "clean", "Clean"  # nothing found
+        AUTO_CENSORED = "auto_censored", "Censored automatically"
+        QUEUED = "queued", "Waiting for a moderator"
+
+    video = models.OneToOneField(Video, on_delete=models.CASCADE, related_name="case")
+    state = models.CharField(max_length=20, choices=State.choices, db_index=True)
+    severity = models.FloatField(default=0.0)  # the highest score among flags that are not ignored
+    policy_snapshot = models.JSONField(default=dict)  # the thresholds that applied
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-severity", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Case of {self.video}"
+
+
+class Flag(models.Model):
+    """One finding over a time range: a tracked box (nudity, face) or a word (profanity)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    label = models.CharField(max_length=60)  # detector class or canonical profane term
+    start = models.FloatField(help_text="seconds")
+    end = models.FloatField(help_text="seconds")
+    score = models.FloatField()
+    certain = models.BooleanField(default=True)  # False: a low-confidence transcription near a profane word
+    action = models.CharField(max_length=10, choices=Action.choices)
+    boxes = models.JSONField(default=list)  # keyframes [{t, x1, y1, x2, y2}] as fractions of the frame
+    text = models.CharField(max_length=200, blank=True)  # the words as heard
+    source = models.CharField(max_length=40)  # which detector or transcriber produced it
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["case", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.label} {self.start:.1f}-{self.end:.1f} s"

@@ -1,0 +1,145 @@
+"""What findings mean: flags under the tenant's policy, the case, and the censor plan for the renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+from gpu_worker.types import FACE, Word
+from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan
+from media_jobs.models import Video
+from moderation.models import Action, Case, Flag, Kind, Policy
+from moderation.profanity import find_profanity
+from moderation.tracking import Detection, build_tracks, track_keyframes
+
+# Detector labels that are nudity. NudeNet also reports covered parts, feet, armpits and faces:
+# those are not nudity, and faces come from the dedicated face detector.
+NUDITY_LABELS = {
+    "FEMALE_BREAST_EXPOSED",
+    "FEMALE_GENITALIA_EXPOSED",
+    "MALE_GENITALIA_EXPOSED",
+    "BUTTOCKS_EXPOSED",
+    "ANUS_EXPOSED",
+    "ADULT",  # Google Vision SafeSearch, whole frame
+    "RACY",
+}
+WORD_PADDING = 0.05  # seconds added around a bleep so no edge of the word is audible
+
+
+def kind_of(label: str) -> str | None:
+    if label == FACE:
+        return Kind.FACE
+    if label in NUDITY_LABELS:
+        return Kind.NUDITY
+    return None
+
+
+def current_policy() -> Policy:
+    """The tenant's policy (created with the defaults on first use)."""
+    policy = Policy.objects.order_by("id").first()
+    return policy or Policy.objects.create()
+
+
+def _detections(samples: Sequence[dict[str, Any]]) -> list[tuple[float, list[Detection]]]:
+    out = []
+    for sample in samples:
+        found = [Detection(t=sample["t"], **box) for box in sample["boxes"] if kind_of(box["label"])]
+        out.append((sample["t"], found))
+    return out
+
+
+def _visual_flags(
+    case: Case, samples: Sequence[dict[str, Any]], fps: float, policy: Policy, source: str
+) -> list[Flag]:
+    interval, duration = 1.0 / fps, case.video.duration
+    flags = []
+    for track in build_tracks(_detections(samples), interval):
+        kind = kind_of(track.label)
+        assert kind is not None
+        start, end, keyframes = track_keyframes(track, interval, duration)
+        action = policy.action_for(kind, track.score)
+        flags.append(Flag(case=case, kind=kind, label=track.label, start=start, end=end, score=track.score,
+                          action=action, boxes=keyframes, source=source))  # fmt: skip
+    return flags
+
+
+def _profanity_flags(case: Case, words: Sequence[Word], policy: Policy, source: str) -> list[Flag]:
+    flags = []
+    for hit in find_profanity(words, policy.extra_terms):
+        action = policy.action_for(Kind.PROFANITY, hit.confidence, certain=hit.certain)
+        start, end = max(0.0, hit.start - WORD_PADDING), min(case.video.duration, hit.end + WORD_PADDING)
+        flags.append(
+            Flag(case=case, kind=Kind.PROFANITY, label=hit.term, start=start, end=end, score=hit.confidence,
+                 certain=hit.certain, action=action, text=hit.heard[:200], source=source)
+        )  # fmt: skip
+    return flags
+
+
+def _case_state(flags: Sequence[Flag]) -> str:
+    actions = {flag.action for flag in flags}
+    if Action.REVIEW in actions:
+        return Case.State.QUEUED
+    if Action.CENSOR in actions:
+        return Case.State.AUTO_CENSORED
+    return Case.State.CLEAN
+
+
+@transaction.atomic
+def do_analyze_video(
+    video: Video, detections: Sequence[dict[str, Any]], transcript: Sequence[dict[str, Any]], fps: float,
+    sources: dict[str, str],
+) -> Case:  # fmt: skip
+    """Turn detections and words into the video's case and flags. Re-running replaces them, so a
+    stage repeated after a crash leaves no duplicates."""
+    policy = current_policy()
+    case, _ = Case.objects.select_for_update().get_or_create(
+        video=video, defaults={"state": Case.State.CLEAN}
+    )
+    case.flags.all().delete()
+    words = [Word(**word) for word in transcript]
+    flags = _visual_flags(case, detections, fps, policy, sources.get("detector", ""))
+    flags += _profanity_flags(case, words, policy, sources.get("transcriber", ""))
+    Flag.objects.bulk_create(flags)
+    kept = [flag for flag in flags if flag.action != Action.IGNORE]
+    case.state = _case_state(kept)
+    case.severity = max((flag.score for flag in kept), default=0.0)
+    case.policy_snapshot = {
+        f.name: getattr(policy, f.name) for f in Policy._meta.fields if f.name not in ("id", "updated_at")
+    }
+    case.save(update_fields=["state", "severity", "policy_snapshot", "updated_at"])
+    return case
+
+
+def censor_plan(video: Video) -> CensorPlan:
+    """What the renderer must blur and silence: every flag the policy censors automatically."""
+    case = Case.objects.filter(video=video).first()
+    if case is None:
+        return CensorPlan()
+    mode = (case.policy_snapshot or {}).get("audio_mode", Policy.AudioMode.BLEEP)
+    flags = case.flags.filter(action=Action.CENSOR)
+    blur = tuple(
+        BlurTrack(flag.start, flag.end, tuple(BoxAt(**box) for box in flag.boxes))
+        for flag in flags
+        if flag.boxes
+    )
+    audio = tuple(AudioCensor(flag.start, flag.end, mode) for flag in flags if flag.kind == Kind.PROFANITY)
+    return CensorPlan(blur=blur, audio=audio)
+
+
+def case_summary(video: Video) -> dict[str, Any]:
+    """The case in a few numbers, for the job result shown by the page, the API and the CLI."""
+    case = Case.objects.filter(video=video).first()
+    if case is None:
+        return {"case": None}
+    counts: dict[str, dict[str, int]] = {}
+    for flag in case.flags.all():
+        counts.setdefault(flag.kind, {}).setdefault(flag.action, 0)
+        counts[flag.kind][flag.action] += 1
+    return {"case": case.state, "severity": round(case.severity, 3), "flags": counts}
+
+
+def case_for_display(video: Video) -> Case | None:
+    """The video's case with its flags loaded, for pages."""
+    return Case.objects.filter(video=video).prefetch_related("flags").first()

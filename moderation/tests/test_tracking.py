@@ -1,0 +1,47 @@
+"""Tracks built from 1 fps detections cover every frame the object may be on screen."""
+
+from moderation.tracking import Detection, build_tracks, track_keyframes
+
+
+def _face(t: float, x: float, y: float = 0.4, size: float = 0.2, score: float = 0.9) -> Detection:
+    return Detection(t, "FACE", score, x, y, x + size, y + size)
+
+
+def test_it_links_a_moving_face_into_one_track():
+    samples = [(float(t), [_face(t, 0.05 * t)]) for t in range(10)]
+    tracks = build_tracks(samples, interval=1.0)
+    assert len(tracks) == 1 and len(tracks[0].detections) == 10
+
+
+def test_it_keeps_two_faces_apart():
+    samples = [(float(t), [_face(t, 0.05 * t, y=0.1), _face(t, 0.7 - 0.05 * t, y=0.7)]) for t in range(6)]
+    tracks = build_tracks(samples, interval=1.0)
+    assert len(tracks) == 2
+    assert {round(track.detections[0].y1, 2) for track in tracks} == {0.1, 0.7}
+
+
+def test_it_bridges_one_missed_sample_but_not_a_long_absence():
+    bridged = build_tracks([(0.0, [_face(0, 0.1)]), (1.0, []), (2.0, [_face(2, 0.12)])], interval=1.0)
+    assert len(bridged) == 1
+    split = build_tracks([(0.0, [_face(0, 0.1)]), (5.0, [_face(5, 0.1)])], interval=1.0)
+    assert len(split) == 2
+
+
+def test_it_pads_the_span_by_one_interval_and_extrapolates_the_motion():
+    track = build_tracks([(float(t), [_face(t, 0.1 + 0.1 * t)]) for t in range(2, 6)], interval=1.0)[0]
+    start, end, keyframes = track_keyframes(track, interval=1.0, duration=10.0)
+    assert (start, end) == (1.0, 6.0)
+    assert [k["t"] for k in keyframes] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    # Before the first sample the face was further left, where the motion puts it.
+    assert keyframes[0]["x1"] < keyframes[1]["x1"] < keyframes[2]["x1"]
+
+
+def test_it_grows_the_margin_with_motion_and_clamps_to_the_frame():
+    still = build_tracks([(float(t), [_face(t, 0.4)]) for t in range(3)], 1.0)[0]
+    moving = build_tracks([(float(t), [_face(t, 0.1 + 0.15 * t)]) for t in range(3)], 1.0)[0]
+    still_box = track_keyframes(still, 1.0, 10.0)[2][1]
+    moving_box = track_keyframes(moving, 1.0, 10.0)[2][1]
+    assert moving_box["x2"] - moving_box["x1"] > still_box["x2"] - still_box["x1"] > 0.2
+    edge = build_tracks([(0.0, [_face(0, 0.0, y=0.0)])], 1.0)[0]
+    _, _, (first, *_) = track_keyframes(edge, 1.0, 10.0)
+    assert first["x1"] == 0.0 and first["y1"] == 0.0 and first["t"] == 0.0

@@ -1,0 +1,119 @@
+"""Detections on sampled frames become tracks: one moving box per object over a time span.
+
+Frames are sampled every `interval` seconds, so an object seen at samples t1..tn was on screen from
+somewhere in (t1 - interval, t1] to [tn, tn + interval). A track therefore covers one interval more
+on each side, extrapolating the motion there, and its boxes get a margin that grows with the
+distance the object moves between samples, so that every frame of the span is covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+MIN_MARGIN = 0.15  # of the box size, each side: detectors crop faces tightly
+MAX_GAP_SAMPLES = 2  # a track survives this many samples without a detection (a missed frame)
+MATCH_IOU = 0.1  # boxes on consecutive samples that overlap this much are one object
+
+
+@dataclass(frozen=True)
+class Detection:
+    t: float
+    label: str
+    score: float
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass
+class Track:
+    label: str
+    detections: list[Detection] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return max(d.score for d in self.detections)
+
+    @property
+    def last(self) -> Detection:
+        return self.detections[-1]
+
+
+def _iou(a: Detection, b: Detection) -> float:
+    ix = max(0.0, min(a.x2, b.x2) - max(a.x1, b.x1))
+    iy = max(0.0, min(a.y2, b.y2) - max(a.y1, b.y1))
+    inter = ix * iy
+    union = (a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _centre_distance(a: Detection, b: Detection) -> float:
+    return float(abs((a.x1 + a.x2) - (b.x1 + b.x2)) / 2 + abs((a.y1 + a.y2) - (b.y1 + b.y2)) / 2)
+
+
+def _best_track(detection: Detection, open_tracks: list[Track], interval: float) -> Track | None:
+    """The open track this detection continues: overlapping, or close for a fast-moving object."""
+    best, best_cost = None, float("inf")
+    for track in open_tracks:
+        last = track.last
+        gap = detection.t - last.t
+        if track.label != detection.label or gap <= 0 or gap > interval * (MAX_GAP_SAMPLES + 0.5):
+            continue
+        size = max(last.x2 - last.x1, last.y2 - last.y1)
+        near = _iou(detection, last) >= MATCH_IOU or _centre_distance(detection, last) <= 1.5 * size
+        cost = _centre_distance(detection, last)
+        if near and cost < best_cost:
+            best, best_cost = track, cost
+    return best
+
+
+def build_tracks(samples: Sequence[tuple[float, Sequence[Detection]]], interval: float) -> list[Track]:
+    """Greedy association of detections on consecutive samples into tracks, per label."""
+    tracks: list[Track] = []
+    for _, detections in sorted(samples, key=lambda sample: sample[0]):
+        claimed: set[int] = set()
+        for detection in sorted(detections, key=lambda d: -d.score):
+            open_tracks = [t for t in tracks if id(t) not in claimed]
+            track = _best_track(detection, open_tracks, interval)
+            if track is None:
+                track = Track(detection.label)
+                tracks.append(track)
+            track.detections.append(detection)
+            claimed.add(id(track))
+    return tracks
+
+
+def _expanded(d: Detection, t: float, margin: float) -> dict[str, float]:
+    w, h = d.x2 - d.x1, d.y2 - d.y1
+    return {
+        "t": round(t, 4),
+        "x1": max(0.0, d.x1 - margin * w),
+        "y1": max(0.0, d.y1 - margin * h),
+        "x2": min(1.0, d.x2 + margin * w),
+        "y2": min(1.0, d.y2 + margin * h),
+    }
+
+
+def _shifted(d: Detection, towards: Detection, t: float) -> Detection:
+    """`d` moved by the motion from `towards` to `d`, placed at time t (extrapolation)."""
+    dx, dy = d.x1 - towards.x1, d.y1 - towards.y1
+    return Detection(t, d.label, d.score, d.x1 + dx, d.y1 + dy, d.x2 + dx, d.y2 + dy)
+
+
+def track_keyframes(
+    track: Track, interval: float, duration: float
+) -> tuple[float, float, list[dict[str, float]]]:
+    """(start, end, keyframes) covering every frame the object may be on screen."""
+    detections = track.detections
+    start, end = max(0.0, detections[0].t - interval), min(duration, detections[-1].t + interval)
+    motion = max((_centre_distance(a, b) for a, b in pairwise(detections)), default=0.0)
+    size = max(max(d.x2 - d.x1, d.y2 - d.y1) for d in detections)
+    # Linear interpolation follows steady motion; the extra margin absorbs curves and speed changes.
+    margin = MIN_MARGIN + (0.25 * motion / size if size else 0.0)
+    first = _shifted(detections[0], detections[1], start) if len(detections) > 1 else detections[0]
+    last = _shifted(detections[-1], detections[-2], end) if len(detections) > 1 else detections[-1]
+    points = [(start, first), *((d.t, d) for d in detections), (end, last)]
+    return start, end, [_expanded(d, t, margin) for t, d in points]

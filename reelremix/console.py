@@ -1,0 +1,115 @@
+"""`reelremix process FILE` and `reelremix demo`: run videos through the real pipeline from a terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from reelremix import stack
+
+
+def process(path: Path, tenant_slug: str, title: str = "") -> None:
+    """Start what is needed, submit the file, show a progress bar, print the flags and the output."""
+    from django_tenants.utils import schema_context
+
+    from reelremix.cli import StartupError
+    from tenants.models import Tenant
+
+    if not path.is_file():
+        raise StartupError(f"{path} is not a file")
+    with stack.embedded_services():
+        stack.migrate()
+        stack.ensure_demo_tenant()
+        tenant = Tenant.objects.filter(slug=tenant_slug).first()
+        if tenant is None:
+            raise StartupError(f"no tenant {tenant_slug!r}; create it with manage.py provision_tenant")
+        children = stack.Children()
+        children.start("worker", stack.worker_command(threads=2))
+        try:
+            with schema_context(tenant.schema_name):
+                _submit_and_report(tenant.schema_name, path, title)
+        finally:
+            children.stop()
+
+
+def _submit_and_report(schema_name: str, path: Path, title: str) -> None:
+    from asgiref.sync import async_to_sync
+
+    from media_jobs import services
+    from media_jobs.media.types import UnplayableMedia
+    from reelremix.cli import StartupError
+
+    try:
+        job = services.do_submit_video(None, path, path.name, title)
+    except UnplayableMedia as err:
+        raise StartupError(f"{path.name}: {err}") from None
+    final = async_to_sync(_watch)(schema_name, job.pk)
+    print()
+    if not final["success"]:
+        raise StartupError(f"moderation failed: {final['result']}")
+    job.refresh_from_db()
+    _print_report(job)
+
+
+async def _watch(schema_name: str, job_id: int) -> dict[str, Any]:
+    """Follow the job's progress messages (the same ones the browser gets) until it completes."""
+    from channels.db import database_sync_to_async
+    from channels.layers import get_channel_layer
+
+    from media_jobs.models import Job
+    from media_jobs.progress import progress_group, progress_payload
+
+    layer = get_channel_layer()
+    assert layer is not None
+    channel = await layer.new_channel()
+    await layer.group_add(progress_group(schema_name, job_id), channel)
+    data = progress_payload(
+        await database_sync_to_async(Job.objects.get)(id=job_id)
+    )  # in case it already ended
+    while not data["complete"]:
+        _draw_bar(data["progress"])
+        # A stage reports at least every few seconds; ten silent minutes mean no worker is running.
+        data = (await asyncio.wait_for(layer.receive(channel), timeout=600))["data"]
+    _draw_bar(data["progress"])
+    return data
+
+
+def _draw_bar(progress: dict[str, Any]) -> None:
+    width = max(10, min(40, shutil.get_terminal_size().columns - 50))
+    filled = round(width * progress["percent"] / 100)
+    label = progress["description"][:30]
+    line = f"\r[{'#' * filled}{'.' * (width - filled)}] {progress['percent']:5.1f} %  {label:<30}"
+    sys.stdout.write(line)
+    sys.stdout.flush()
+
+
+def _print_report(job: Any) -> None:
+    from media_jobs.models import Artifact
+    from moderation.services import case_for_display
+
+    case = case_for_display(job.video)
+    print(f"Case: {case.get_state_display() if case else 'none'}")
+    print(f"{'kind':<10} {'what':<28} {'from':>8} {'to':>8} {'score':>6}  action")
+    for flag in case.flags.all() if case else []:
+        what = f"{flag.label} ({flag.text})" if flag.text else flag.label
+        what += "" if flag.certain else " ?"
+        span = f"{flag.start:8.2f} {flag.end:8.2f}"
+        print(f"{flag.kind:<10} {what[:28]:<28} {span} {flag.score:6.2f}  {flag.get_action_display()}")
+    output = job.artifacts.filter(kind=Artifact.Kind.CENSORED).first()
+    print(f"Censored output: {output.file.path if output else 'none (nothing to censor)'}")
+
+
+def demo() -> None:
+    """Make the sample video (a moving face photograph, speech with a profane word) and process it."""
+    from media_jobs.media.sample import make_demo_video
+
+    out = Path(settings.VAR_DIR) / "demo" / "sample.mp4"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    make_demo_video(out)
+    print(f"Sample video: {out}")
+    process(out, stack.DEMO_SLUG, title="ReelRemix demo")
