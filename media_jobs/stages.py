@@ -133,6 +133,7 @@ def finalize(job: Job, progress: StageProgress) -> StageOutcome:
     """Close the job: succeeded, with a summary the page and the CLI show."""
     from media_jobs.services import do_finish_job
 
+    progress(1.0, "Done")
     do_finish_job(job, moderation.case_summary(_video(job)))
     return StageOutcome()
 

@@ -96,7 +96,8 @@ def _print_report(job: Any) -> None:
     print(f"Case: {case.get_state_display() if case else 'none'}")
     print(f"{'kind':<10} {'what':<28} {'from':>8} {'to':>8} {'score':>6}  action")
     for flag in case.flags.all() if case else []:
-        what = f"{flag.label} ({flag.text})" if flag.text else flag.label
+        heard = flag.text.strip(" .,!?").lower()
+        what = f"{flag.label} (heard: {flag.text})" if heard and heard != flag.label else flag.label
         what += "" if flag.certain else " ?"
         span = f"{flag.start:8.2f} {flag.end:8.2f}"
         print(f"{flag.kind:<10} {what[:28]:<28} {span} {flag.score:6.2f}  {flag.get_action_display()}")

@@ -202,6 +202,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # uploads always stream to a temporary file: th
 
 # --- Media and models --------------------------------------------------------------------------
 FFMPEG_BINARY = env_str("FFMPEG_BINARY")  # default: imageio-ffmpeg's bundled binary
+# x264 preset of a full re-encode (when blur covers most of a video or the source cannot be spliced).
+# ultrafast keeps moderation faster than real time on 2 cores at CRF 20; files are ~2x the size of
+# veryfast's. Set veryfast (or slower) where file size matters more than turnaround.
+RENDER_X264_PRESET = env_str("RENDER_X264_PRESET", "ultrafast")
+if RENDER_X264_PRESET not in {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"}:
+    raise ImproperlyConfigured(f"RENDER_X264_PRESET={RENDER_X264_PRESET!r} is not an x264 preset")
 FRAME_SAMPLE_FPS = float(env_int("FRAME_SAMPLE_FPS", 1, minimum=1, maximum=30))
 DETECTOR_MAX_SIDE = env_int("DETECTOR_MAX_SIDE", 640, minimum=160, maximum=4096)  # frames downscaled to this
 # ONNX Runtime execution providers in order of preference, e.g. CUDAExecutionProvider,CPUExecutionProvider.

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import cast
 
 import av
+from django.conf import settings
 from av.codec.context import Flags
 from av.container import OutputContainer
 from av.filter import Graph
@@ -32,8 +33,8 @@ from media_jobs.media.render_h264 import (
 from media_jobs.media.render_video import COPY_COST, X264_PROFILES, SourceVideo, VideoRoute
 from media_jobs.media.types import MediaProcessingError
 
-PRESET = "veryfast"
-SPLICE_CRF = "18"  # spliced GOPs sit between untouched ones: keep them close to transparent
+SPLICE_PRESET = "veryfast"  # spliced GOPs are few and sit between untouched ones: match their quality
+SPLICE_CRF = "18"
 FULL_CRF = "20"
 UPRIGHT_FILTERS: dict[int, tuple[tuple[str, str | None], ...]] = {
     90: (("transpose", "cclock"),),
@@ -102,7 +103,7 @@ def splice_encoder(source: SourceVideo) -> VideoCodecContext:
     # No B-frames: decode order equals display order, which the dts reuse in RunEncoder relies on.
     x264_params = f"sps-id={source.splice_parameter_set_id}:bframes=0:level={level_idc}"
     encoder.options = {
-        "preset": PRESET,
+        "preset": SPLICE_PRESET,
         "crf": SPLICE_CRF,
         "profile": X264_PROFILES[profile_idc],
         "x264-params": x264_params,
@@ -217,7 +218,7 @@ def _reencode_stream(source: SourceVideo, output: OutputContainer) -> VideoStrea
         encoder.sample_aspect_ratio = 1 / source.sample_aspect_ratio if turned else source.sample_aspect_ratio
     encoder.pix_fmt, encoder.time_base, stream.time_base = "yuv420p", source.time_base, source.time_base
     encoder.gop_size = max(1, round(2 * source.frame_rate))  # a keyframe every 2 s: quick browser seeking
-    encoder.options = {"preset": PRESET, "crf": FULL_CRF}
+    encoder.options = {"preset": settings.RENDER_X264_PRESET, "crf": FULL_CRF}
     return stream
 
 

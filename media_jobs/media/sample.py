@@ -48,19 +48,15 @@ def _face_png(path: Path, scale: float) -> tuple[int, int]:
 
 
 def make_face_video(
-    out: Path,
-    speech: Path | None,
-    duration: float,
-    size: tuple[int, int] = (1280, 720),
-    fps: int = 30,
-    gop: int = 60,
-    preset: str = "veryfast",
-) -> FacePath:
-    """H.264/AAC MP4 of the moving face over a textured background, with `speech` (looped) as sound."""
+    out: Path, speech: Path | None, duration: float, size: tuple[int, int] = (1280, 720), fps: int = 30,
+    gop: int = 60, preset: str = "veryfast", face_between: tuple[float, float] | None = None,
+) -> FacePath:  # fmt: skip
+    """H.264/AAC MP4 of the moving face over a gradient background, with `speech` (looped) as sound.
+    The face is on screen throughout, or only between the two times of `face_between`."""
     width, height = size
     with tempfile.TemporaryDirectory() as scratch:
         face_png = Path(scratch) / "face.png"
-        face_w, face_h = _face_png(face_png, scale=height / 720 * 1.0)
+        face_w, face_h = _face_png(face_png, scale=height / 720)
         path = FacePath(width, height, face_w, face_h, duration)
         args = [
             "-f",
@@ -77,37 +73,27 @@ def make_face_video(
             if speech
             else ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono"]
         )
-        overlay = (
-            f"[0:v]format=yuv420p[bg];[bg][1:v]overlay=x='{path.x_expr()}':y='{path.y_expr()}':shortest=0[v]"
-        )
         args += [
             "-filter_complex",
-            overlay,
+            _overlay(path, face_between),
             "-map",
             "[v]",
             "-map",
             "2:a",
             "-t",
             f"{duration}",
-            "-r",
-            str(fps),
         ]
-        args += [
-            "-c:v",
-            "libx264",
-            "-preset",
-            preset,
-            "-g",
-            str(gop),
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "96k",
-        ]
-        run_ffmpeg([*args, "-movflags", "+faststart", str(out)], what="making the sample video")
+        args += ["-r", str(fps), "-c:v", "libx264", "-preset", preset, "-g", str(gop), "-pix_fmt", "yuv420p"]
+        run_ffmpeg(
+            [*args, "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart", str(out)], what="making a sample"
+        )
     return path
+
+
+def _overlay(path: FacePath, between: tuple[float, float] | None) -> str:
+    enable = f":enable='between(t,{between[0]},{between[1]})'" if between else ""
+    position = f"x='{path.x_expr()}':y='{path.y_expr()}'"
+    return f"[0:v]format=yuv420p[bg];[bg][1:v]overlay={position}:shortest=0{enable}[v]"
 
 
 def make_demo_video(out: Path) -> FacePath:

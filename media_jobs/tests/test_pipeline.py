@@ -13,6 +13,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from media_jobs import services
+from media_jobs.media.ffmpeg import run_ffmpeg
 from media_jobs.media.sample import DEMO_SECONDS, DEMO_SPEECH, SAMPLES_DIR, FacePath, make_face_video
 from media_jobs.models import Artifact, Job, Stage
 from moderation.models import Action, Case, Kind
@@ -86,3 +87,20 @@ def test_it_moderates_a_video_end_to_end(work_queued_jobs, committed_db, face_cl
     assert coverage >= 0.95
     assert with_review >= 0.95
     assert job.result["case"] == case.state
+
+
+def test_it_moderates_a_silent_video_without_transcribing(work_queued_jobs, committed_db, tmp_path):
+    path = tmp_path / "silent.mp4"
+    make_face_video(path, None, 4.0, size=(320, 180), fps=25, gop=25)
+    strip_audio = path.with_name("video-only.mp4")
+    run_ffmpeg(["-i", str(path), "-an", "-c:v", "copy", str(strip_audio)], what="dropping the audio")
+    with schema_context(committed_db.globex.schema_name):
+        job = services.do_submit_video(committed_db.charlie.user, strip_audio, "video-only.mp4")
+    work_queued_jobs()
+    with schema_context(committed_db.globex.schema_name):
+        job = Job.objects.get(id=job.pk)
+        stages = dict(job.stages.values_list("name", "state"))
+        kinds = set(Case.objects.get(video=job.video).flags.values_list("kind", flat=True))
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert stages[Stage.Name.TRANSCRIBE] == Stage.State.SKIPPED
+    assert kinds == {Kind.FACE}
