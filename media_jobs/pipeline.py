@@ -9,12 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from media_jobs.models import Job, Stage
-from media_jobs.progress import push_progress
+from media_jobs.progress import push_progress_on_commit
 from reelremix.errors import PermanentJobError
 from tenants.context import current_schema_name
 
@@ -59,7 +60,7 @@ def create_stages(job: Job) -> None:
 
 
 def enqueue_on_commit(job: Job, name: str) -> None:
-    from media_jobs import actors
+    from media_jobs import actors  # the actors module imports this one
 
     schema_name, actor = current_schema_name(), actors.stage_actor(GRAPH[name].queue)
     transaction.on_commit(lambda: actor.send(schema_name, job.pk, name))
@@ -123,8 +124,6 @@ def job_fraction(job: Job) -> float:
 
 def update_job_progress(job: Job, *, force: bool = False, description: str = "") -> None:
     """Store the job's overall percentage and push it to its watchers (throttled unless forced)."""
-    from django.conf import settings
-
     now = timezone.now()
     if (
         not force
@@ -135,8 +134,7 @@ def update_job_progress(job: Job, *, force: bool = False, description: str = "")
     job.progress_current, job.progress_total, job.progress_at = round(job_fraction(job) * 1000), 1000, now
     job.progress_description = description[:200] or job.progress_description
     job.save(update_fields=["progress_current", "progress_total", "progress_at", "progress_description"])
-    schema_name = current_schema_name()
-    transaction.on_commit(lambda: push_progress(schema_name, job))
+    push_progress_on_commit(job)
 
 
 class StageProgress:

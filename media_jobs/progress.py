@@ -6,8 +6,10 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
 
 from media_jobs.models import Job
+from tenants.context import current_schema_name
 
 # celery-progress's JavaScript understands Celery task states; a Job maps onto them.
 _CELERY_STATES = {
@@ -53,3 +55,9 @@ def push_progress(schema_name: str, job: Job) -> None:
     assert channel_layer is not None, "CHANNEL_LAYERS is not configured"
     message = {"type": MESSAGE_TYPE, "data": progress_payload(job)}
     async_to_sync(channel_layer.group_send)(progress_group(schema_name, job.pk), message)
+
+
+def push_progress_on_commit(job: Job) -> None:
+    """Push the job's progress once the current transaction commits (never a state that rolled back)."""
+    schema_name = current_schema_name()
+    transaction.on_commit(lambda: push_progress(schema_name, job))

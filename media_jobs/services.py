@@ -20,15 +20,10 @@ from media_jobs import pipeline
 from media_jobs.media.probe import MediaLimits, check_media
 from media_jobs.media.types import MediaInfo
 from media_jobs.models import Job, Stage, Video
-from media_jobs.progress import push_progress
+from media_jobs.progress import push_progress_on_commit
 from tenants.context import current_schema_name
 
 SELFCHECK_STEPS = 5
-
-
-def _push_on_commit(job: Job) -> None:
-    schema_name = current_schema_name()
-    transaction.on_commit(lambda: push_progress(schema_name, job))
 
 
 @transaction.atomic
@@ -63,7 +58,7 @@ def do_report_progress(job: Job, current: int, total: int, description: str = ""
     job.progress_current, job.progress_total, job.progress_description = current, total, description[:200]
     job.progress_at = now
     job.save(update_fields=["progress_current", "progress_total", "progress_description", "progress_at"])
-    _push_on_commit(job)
+    push_progress_on_commit(job)
     return True
 
 
@@ -73,7 +68,7 @@ def do_finish_job(job: Job, result: Any) -> None:
     job.state, job.result, job.finished_at = Job.State.SUCCEEDED, result, timezone.now()
     job.progress_current = job.progress_total
     job.save(update_fields=["state", "result", "finished_at", "progress_current"])
-    _push_on_commit(job)
+    push_progress_on_commit(job)
 
 
 @transaction.atomic
@@ -85,7 +80,7 @@ def do_fail_job(job_id: int, reason: str) -> None:
     job.state, job.error, job.finished_at = Job.State.FAILED, reason[:2000], timezone.now()
     job.save(update_fields=["state", "error", "finished_at"])
     job.stages.exclude(state__in=Stage.DONE_STATES).update(state=Stage.State.FAILED, error=reason[:2000])
-    _push_on_commit(job)
+    push_progress_on_commit(job)
 
 
 def run_selfcheck(job_id: int) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import cast
 
 import av
-from django.conf import settings
 from av.codec.context import Flags
 from av.container import OutputContainer
 from av.filter import Graph
@@ -18,6 +17,7 @@ from av.stream import Stream
 from av.video.codeccontext import VideoCodecContext
 from av.video.frame import PictureType
 from av.video.stream import VideoStream
+from django.conf import settings
 
 from media_jobs.media.render_blur import Box, blur_frame
 from media_jobs.media.render_h264 import (
