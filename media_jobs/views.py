@@ -10,6 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 
 from media_jobs import files, services, uploads
 from media_jobs.media.types import UnplayableMedia
@@ -55,9 +59,11 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
     return render(request, "media_jobs/video_detail.html", context)
 
 
-@login_required
-def video_file(request: HttpRequest, video_id: int, which: str) -> HttpResponseBase:
-    """The original or the censored MP4 of a video of this tenant."""
+@api_view(["GET"])
+@authentication_classes([TokenAuthentication, SessionAuthentication])
+@permission_classes([IsAuthenticated])
+def video_file(request: Request, video_id: int, which: str) -> HttpResponseBase:
+    """The original or censored MP4 of a video of this tenant: for players (session) and the API (token)."""
     video = get_object_or_404(Video, id=video_id)
     if which == "original":
         return files.serve_file(request, video.original, "video/mp4")

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django_tenants.utils import schema_context
 
 from conftest import client_for
@@ -63,4 +64,16 @@ def test_it_checks_tenant_for_video_pages_and_files(world, small_mp4):
     assert charlie.get(f"/videos/{video.pk}/original.mp4").status_code == 404
     anonymous = client_for(world.alice)
     anonymous.logout()
-    assert anonymous.get(f"/videos/{video.pk}/original.mp4").status_code == 302
+    assert anonymous.get(f"/videos/{video.pk}/original.mp4").status_code == 401
+    charlie_token = Client(HTTP_HOST="acme.localhost", HTTP_AUTHORIZATION=f"Token {world.charlie.token}")
+    assert charlie_token.get(f"/videos/{video.pk}/original.mp4").status_code == 401
+
+
+def test_it_serves_media_to_api_clients_with_a_token(world, small_mp4):
+    _upload(client_for(world.alice), "small.mp4", small_mp4.read_bytes())
+    with schema_context(world.acme.schema_name):
+        video = Video.objects.get()
+    bob = Client(HTTP_HOST="acme.localhost", HTTP_AUTHORIZATION=f"Token {world.bob.token}")
+    response = bob.get(f"/videos/{video.pk}/original.mp4")
+    assert response.status_code == 200 and response["Content-Type"] == "video/mp4"
+    assert b"".join(response.streaming_content) == small_mp4.read_bytes()
