@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 from django_tenants.utils import schema_context
 
-from media_jobs import services
+from media_jobs import actors, services
 from media_jobs.media.ffmpeg import run_ffmpeg
 from media_jobs.media.sample import DEMO_SECONDS, DEMO_SPEECH, SAMPLES_DIR, FacePath, make_face_video
 from media_jobs.models import Artifact, Job, Stage
+from media_jobs.pipeline import GRAPH
 from moderation.models import Action, Case, Kind
 
 
@@ -104,3 +105,26 @@ def test_it_moderates_a_silent_video_without_transcribing(work_queued_jobs, comm
     assert job.state == Job.State.SUCCEEDED, job.error
     assert stages[Stage.Name.TRANSCRIBE] == Stage.State.SKIPPED
     assert kinds == {Kind.FACE}
+
+
+def test_it_ignores_redelivered_messages_for_finished_stages(work_queued_jobs, committed_db, tmp_path):
+    path = tmp_path / "short.mp4"
+    make_face_video(path, None, 3.0, size=(320, 180), fps=25, gop=25)
+    schema = committed_db.acme.schema_name
+    with schema_context(schema):
+        job = services.do_submit_video(committed_db.alice.user, path, "short.mp4")
+    work_queued_jobs()
+
+    def snapshot() -> tuple:
+        with schema_context(schema):
+            done = Job.objects.get(id=job.pk)
+            flags = sorted(Case.objects.get(video=done.video).flags.values_list("id", "start", "end"))
+            artifacts = sorted(Artifact.objects.filter(job=done).values_list("id", "file"))
+            stages = sorted(done.stages.values_list("name", "state", "attempts", "finished_at"))
+            return done.state, done.finished_at, flags, artifacts, stages
+
+    before = snapshot()
+    for stage in Stage.Name:  # as if the broker delivered every message a second time
+        actors.stage_actor(GRAPH[stage].queue).send(schema, job.pk, stage)
+    work_queued_jobs()
+    assert snapshot() == before
