@@ -1,7 +1,15 @@
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
+import psycopg
 import pytest
+from django.conf import settings
+from psycopg import sql
+
+from reelremix.tests.cli import clean_env
+
+E2E_DB = "reelremix_e2e"
 
 
 @pytest.fixture
@@ -19,3 +27,27 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _on_server(statement: str) -> None:
+    db = settings.DATABASES["default"]
+    dsn = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL(statement).format(sql.Identifier(E2E_DB)))
+
+
+@pytest.fixture
+def e2e_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of a console-script run against a database and Redis keys of its own."""
+    db = settings.DATABASES["default"]
+    _on_server("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    _on_server("CREATE DATABASE {}")
+    try:
+        yield clean_env(
+            DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{E2E_DB}",
+            REDIS_URL=settings.REDIS_URL,
+            REDIS_NAMESPACE="reelremix-e2e",
+            REELREMIX_VAR_DIR=str(tmp_path),
+        )
+    finally:
+        _on_server("DROP DATABASE IF EXISTS {} WITH (FORCE)")

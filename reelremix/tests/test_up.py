@@ -10,27 +10,15 @@ import socket
 import subprocess
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
-import psycopg
 import pytest
 import requests
-from django.conf import settings
-from psycopg import sql
 from websockets.sync.client import connect
 
 from reelremix.embedded import port_is_open
-from reelremix.tests.cli import REELREMIX, clean_env
+from reelremix.tests.cli import REELREMIX
 
-E2E_DB = "reelremix_e2e"
 ADMIN_PASSWORD = "an end-to-end password"
-
-
-def _server_database(statement: str) -> None:
-    db = settings.DATABASES["default"]
-    dsn = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/postgres"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL(statement).format(sql.Identifier(E2E_DB)))
 
 
 class Stack:
@@ -54,19 +42,9 @@ class Stack:
 
 
 @pytest.fixture
-def stack(tmp_path: Path, free_port: int) -> Iterator[Stack]:
-    db = settings.DATABASES["default"]
-    _server_database("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-    _server_database("CREATE DATABASE {}")
+def stack(e2e_env: dict[str, str], free_port: int) -> Iterator[Stack]:
     port = free_port
-    env = clean_env(
-        DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{E2E_DB}",
-        REDIS_URL=settings.REDIS_URL,
-        REDIS_NAMESPACE="reelremix-e2e",
-        REELREMIX_VAR_DIR=str(tmp_path),
-        REELREMIX_ADMIN_PASSWORD=ADMIN_PASSWORD,
-        PYTHONUNBUFFERED="1",
-    )
+    env = {**e2e_env, "REELREMIX_ADMIN_PASSWORD": ADMIN_PASSWORD, "PYTHONUNBUFFERED": "1"}
     command = [REELREMIX, "up", "--port", str(port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -78,7 +56,6 @@ def stack(tmp_path: Path, free_port: int) -> Iterator[Stack]:
                 process.wait(30)
             except subprocess.TimeoutExpired:
                 process.kill()
-        _server_database("DROP DATABASE IF EXISTS {} WITH (FORCE)")
 
 
 def _log_in(stack: Stack, host: str) -> requests.Session:
