@@ -31,6 +31,24 @@ class Word:
     probability: float  # the model's confidence in this word, 0..1
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """A reading the model also considered for a stretch of audio it was unsure of."""
+
+    text: str  # the words of the reading, as the model wrote them
+    start: float  # seconds: the stretch of audio, from the word before the doubted one to its end
+    end: float
+    probability: float  # the reading's share of the model's n-best readings there, 0..1
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The words heard, and other readings of the words the model doubted."""
+
+    words: list[Word]
+    alternatives: list[Alternative]
+
+
 class ModelUnavailable(PermanentJobError):
     """A model's weights or credentials are not configured or cannot be loaded."""
 

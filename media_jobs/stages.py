@@ -81,7 +81,7 @@ def detect(job: Job, progress: StageProgress) -> StageOutcome:
 
 
 def transcribe(job: Job, progress: StageProgress) -> StageOutcome:
-    """Words with timestamps and probabilities; skipped for videos without sound."""
+    """Timed words with probabilities, and other readings of doubted ones; skipped for silent videos."""
     from gpu_worker.transcribe import get_transcriber
 
     audio = artifacts.artifact(job, Artifact.Kind.AUDIO)
@@ -89,18 +89,20 @@ def transcribe(job: Job, progress: StageProgress) -> StageOutcome:
         return StageOutcome(skipped=True, metrics={"reason": "no audio"})
     transcriber = get_transcriber()
     with artifacts.local_path(audio.file) as wav:
-        words = transcriber.transcribe(wav)
-    artifacts.save_json(
-        job, Artifact.Kind.TRANSCRIPT, [asdict(word) for word in words], {"source": transcriber.name}
-    )
-    return StageOutcome(metrics={"words": len(words), "source": transcriber.name})
+        transcript = transcriber.transcribe(wav)
+    saved = {
+        "words": [asdict(word) for word in transcript.words],
+        "alternatives": [asdict(alternative) for alternative in transcript.alternatives],
+    }
+    artifacts.save_json(job, Artifact.Kind.TRANSCRIPT, saved, {"source": transcriber.name})
+    return StageOutcome(metrics={"words": len(transcript.words), "source": transcriber.name})
 
 
 def analyze(job: Job, progress: StageProgress) -> StageOutcome:
     """Hand the findings to moderation, which builds the case under the tenant's policy."""
     video = _video(job)
     detections = artifacts.load_json(job, Artifact.Kind.DETECTIONS) or []
-    transcript = artifacts.load_json(job, Artifact.Kind.TRANSCRIPT) or []
+    transcript = artifacts.load_json(job, Artifact.Kind.TRANSCRIPT) or {"words": [], "alternatives": []}
     sources = _sources(job)
     case = moderation.do_analyze_video(video, detections, transcript, settings.FRAME_SAMPLE_FPS, sources)
     return StageOutcome(metrics={"case": case.state, "flags": case.flags.count()})

@@ -3,7 +3,8 @@
 A certain hit is a word that is, or spells, a profane term: inflections, compounds, masked and leet
 spellings (f*ck, sh!t, $hit, fvck, fuuuck, f-u-c-k) included. Speech recognisers also mishear profanity
 as clean words ("crap" as "crop", "bitch" as "which"), so a word, or a pair of words, that the
-recogniser doubted and that sounds like a profane term becomes an uncertain hit for a moderator to hear.
+recogniser doubted and that sounds like a profane term becomes an uncertain hit for a moderator to hear;
+so does another reading that the recogniser considered for a doubted stretch, when it holds a term.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from gpu_worker.types import Word
+from gpu_worker.types import Alternative, Word
 
 MASKED = "masked"  # the term of a word the recogniser itself censored ("f***", "[ __ ]")
 
@@ -122,14 +123,19 @@ TIMING_LEAD = 0.35
 TIMING_LAG = 0.15
 
 
-def find_profanity(words: Sequence[Word], extra_terms: Iterable[str] = ()) -> list[ProfanityHit]:
-    """Profanity in the words, in time order; certain hits claim their words before near misses."""
+def find_profanity(
+    words: Sequence[Word], extra_terms: Iterable[str] = (), alternatives: Iterable[Alternative] = ()
+) -> list[ProfanityHit]:
+    """Profanity in time order; certain hits claim words before near misses, and both before readings."""
     lexicon = Lexicon.with_extra_terms(extra_terms)
     spellings = [spelling_of(word.text) for word in words]
     certain = _disjoint(_certain_hits(words, spellings, lexicon), longest_first=True)
     taken = {index for hit in certain for index in hit.word_indexes}
     near = _disjoint(_near_misses(words, spellings, lexicon, taken), longest_first=False)
-    return sorted(certain + near, key=lambda hit: hit.start)
+    found = certain + near
+    readings = _alternative_hits(words, spellings, lexicon, alternatives)
+    fresh = [hit for hit in readings if not any(_same_profanity(hit, other) for other in found)]
+    return sorted(found + _disjoint(fresh, longest_first=False), key=lambda hit: hit.start)
 
 
 class Lexicon:
@@ -298,6 +304,39 @@ def _near_misses(
                 doubt = max(MIN_DOUBT, 1 - _probability(words, span))
                 hits.append(_hit(words, span, term, similarity * doubt, certain=False))
     return hits
+
+
+def _alternative_hits(
+    words: Sequence[Word], spellings: list[str], lexicon: Lexicon, alternatives: Iterable[Alternative]
+) -> list[ProfanityHit]:
+    """Alternative readings that hold a term which the words heard over the same stretch do not."""
+    hits = []
+    for alternative in alternatives:
+        span = tuple(
+            i for i, w in enumerate(words) if w.start < alternative.end and w.end > alternative.start
+        )
+        heard = {lexicon.term_of(spellings[index]) for index in span}
+        terms = [lexicon.term_of(spelling_of(text)) for text in alternative.text.split()]
+        term = next((term for term in terms if term and term not in heard), None)
+        if term:
+            hits.append(
+                ProfanityHit(
+                    start=max(0.0, alternative.start - TIMING_LEAD),
+                    end=alternative.end + TIMING_LAG,
+                    heard=" ".join(words[index].text.strip() for index in span),
+                    term=term,
+                    confidence=round(min(1.0, max(0.0, alternative.probability)), 3),
+                    certain=False,
+                    word_indexes=span,
+                )
+            )
+    return hits
+
+
+def _same_profanity(hit: ProfanityHit, other: ProfanityHit) -> bool:
+    """Whether two hits may be one spoken word: they share a heard word, or a term and some time."""
+    same_time = hit.start < other.end and other.start < hit.end
+    return not set(hit.word_indexes).isdisjoint(other.word_indexes) or (same_time and hit.term == other.term)
 
 
 def _probability(words: Sequence[Word], span: Iterable[int]) -> float:

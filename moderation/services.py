@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from gpu_worker.types import FACE, Word
+from gpu_worker.types import FACE, Alternative, Transcript, Word
 from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan
 from media_jobs.models import Video
 from moderation.models import Action, Case, Flag, Kind, Policy
@@ -65,9 +65,9 @@ def _visual_flags(
     return flags
 
 
-def _profanity_flags(case: Case, words: Sequence[Word], policy: Policy, source: str) -> list[Flag]:
+def _profanity_flags(case: Case, transcript: Transcript, policy: Policy, source: str) -> list[Flag]:
     flags = []
-    for hit in find_profanity(words, policy.extra_terms):
+    for hit in find_profanity(transcript.words, policy.extra_terms, transcript.alternatives):
         action = policy.action_for(Kind.PROFANITY, hit.confidence, certain=hit.certain)
         start, end = max(0.0, hit.start - WORD_PADDING), min(case.video.duration, hit.end + WORD_PADDING)
         flags.append(
@@ -88,19 +88,22 @@ def _case_state(flags: Sequence[Flag]) -> str:
 
 @transaction.atomic
 def do_analyze_video(
-    video: Video, detections: Sequence[dict[str, Any]], transcript: Sequence[dict[str, Any]], fps: float,
-    sources: dict[str, str],
+    video: Video, detections: Sequence[dict[str, Any]], transcript: dict[str, list[dict[str, Any]]],
+    fps: float, sources: dict[str, str],
 ) -> Case:  # fmt: skip
-    """Turn detections and words into the video's case and flags. Re-running replaces them, so a
-    stage repeated after a crash leaves no duplicates."""
+    """Turn detections, words and alternative readings into the video's case and flags. Re-running
+    replaces them, so a stage repeated after a crash leaves no duplicates."""
     policy = current_policy()
     case, _ = Case.objects.select_for_update().get_or_create(
         video=video, defaults={"state": Case.State.CLEAN}
     )
     case.flags.all().delete()
-    words = [Word(**word) for word in transcript]
+    heard = Transcript(
+        [Word(**word) for word in transcript["words"]],
+        [Alternative(**alternative) for alternative in transcript["alternatives"]],
+    )
     flags = _visual_flags(case, detections, fps, policy, sources.get("detector", ""))
-    flags += _profanity_flags(case, words, policy, sources.get("transcriber", ""))
+    flags += _profanity_flags(case, heard, policy, sources.get("transcriber", ""))
     Flag.objects.bulk_create(flags)
     kept = [flag for flag in flags if flag.action != Action.IGNORE]
     case.state = _case_state(kept)

@@ -9,9 +9,10 @@ from moderation.tests.factories import face_samples, make_video_row, words
 SOURCES = {"detector": "local", "transcriber": "faster-whisper"}
 
 
-def _analyze(tenant, video, detections=(), transcript=()):
+def _analyze(tenant, video, detections=(), spoken=(), alternatives=()):
+    transcript = {"words": list(spoken), "alternatives": list(alternatives)}
     with schema_context(tenant.schema_name):
-        case = services.do_analyze_video(video, list(detections), list(transcript), 1.0, SOURCES)
+        case = services.do_analyze_video(video, list(detections), transcript, 1.0, SOURCES)
         return case, list(case.flags.order_by("kind", "start"))
 
 
@@ -45,6 +46,17 @@ def test_it_plans_blur_for_censored_tracks_and_sound_for_censored_words(world):
         plan = services.censor_plan(video)
     assert len(plan.blur) == 1 and plan.blur[0].keyframes[0].t == 0.0
     assert [(a.mode, a.start < 2.3, a.end > 2.6) for a in plan.audio] == [("bleep", True, True)]
+
+
+def test_it_queues_a_profane_reading_the_recogniser_also_considered(world):
+    video = make_video_row(world.acme)
+    spoken = words(("a", 1.0, 1.1, 0.9), ("mess", 1.1, 1.5, 0.1))
+    considered = [{"text": "damn mess", "start": 1.0, "end": 1.5, "probability": 0.05}]
+    case, flags = _analyze(world.acme, video, spoken=spoken, alternatives=considered)
+    assert case.state == Case.State.QUEUED
+    assert [(f.label, f.action, f.certain, f.text) for f in flags] == [
+        ("damn", Action.REVIEW, False, "a mess")
+    ]
 
 
 def test_it_ignores_what_is_not_nudity(world):

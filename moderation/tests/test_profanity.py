@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gpu_worker.types import Word
+from gpu_worker.types import Alternative, Word
 from moderation.profanity import MASKED, TIMING_LAG, TIMING_LEAD, ProfanityHit, find_profanity
 
 
@@ -159,3 +159,41 @@ def test_it_raises_few_alarms_on_doubted_clean_speech():
         "then we sat in the park and watched the children play football until it got dark"
     )
     assert find_profanity(spoken(text, probability=0.5)) == []
+
+
+# --- Readings the recogniser also considered for the words it doubted -------------------------
+
+
+def test_it_queues_an_alternative_reading_that_holds_a_term():
+    words = spoken("now it is a mess again")  # "a damn mess", the "damn" unheard
+    alternatives = [Alternative("canvas again", 1.2, 1.9, 0.4), Alternative("damn mess", 1.2, 1.9, 0.04)]
+    (hit,) = find_profanity(words, alternatives=alternatives)
+    assert (hit.term, hit.heard, hit.certain, hit.confidence) == ("damn", "a mess", False, 0.04)
+    assert (hit.start, hit.end, hit.word_indexes) == (
+        pytest.approx(1.2 - TIMING_LEAD),
+        1.9 + TIMING_LAG,
+        (3, 4),
+    )
+
+
+def test_it_ignores_alternatives_for_a_term_heard_there():
+    words = spoken("what the fuck")
+    assert find_profanity(words, alternatives=[Alternative("fucking", 0.4, 1.1, 0.3)]) == find_profanity(
+        words
+    )
+
+
+def test_it_counts_a_word_once_however_many_readings_hold_it():
+    words = spoken("what a damn mess")  # the reading of a doubted "a" reaches into the "damn" heard after it
+    readings = [Alternative("a damn", 0.0, 0.7, 0.2), Alternative("damn it", 0.0, 0.7, 0.1)]
+    assert find_profanity(words, alternatives=readings) == find_profanity(words)
+    unheard = spoken("such a major out")
+    readings = [Alternative("bitch and", 0.4, 1.1, 0.06), Alternative("bitch about", 0.4, 1.1, 0.03)]
+    assert [(hit.term, hit.confidence) for hit in find_profanity(unheard, alternatives=readings)] == [
+        ("bitch", 0.06)
+    ]
+
+
+def test_it_finds_nothing_in_clean_alternatives():
+    words = spoken("i cleaned the ground on sunday")
+    assert find_profanity(words, alternatives=[Alternative("garage on", 0.8, 1.5, 0.5)]) == []
