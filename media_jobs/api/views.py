@@ -1,4 +1,4 @@
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -45,10 +45,15 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return [MultiPartParser()]
         return super().get_parsers()
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # Before authentication: a session-authenticated POST is CSRF-checked, which reads the body.
+        if request.method == "POST":
+            uploads.limit_upload_size(request._request, settings.MAX_UPLOAD_BYTES)
+        super().initial(request, *args, **kwargs)
+
     @extend_schema(request={"multipart/form-data": VideoUploadSerializer}, responses={201: VideoSerializer})
     def create(self, request: Request) -> Response:
         """Upload a video; it is probed before it is kept, then moderated in the background."""
-        uploads.limit_upload_size(request._request, settings.MAX_UPLOAD_BYTES)
         form = VideoUploadSerializer(data=request.data)
         if uploads.upload_too_large(request._request):
             detail = uploads.too_large_message(settings.MAX_UPLOAD_BYTES)

@@ -77,3 +77,33 @@ def test_it_serves_media_to_api_clients_with_a_token(world, small_mp4):
     response = bob.get(f"/videos/{video.pk}/original.mp4")
     assert response.status_code == 200 and response["Content-Type"] == "video/mp4"
     assert b"".join(response.streaming_content) == small_mp4.read_bytes()
+
+
+def _csrf_browser(persona) -> Client:
+    """A logged-in browser whose requests are CSRF-checked, as in production."""
+    browser = Client(HTTP_HOST=persona.host, enforce_csrf_checks=True)
+    with schema_context(persona.tenant.schema_name):
+        browser.force_login(persona.user)
+    browser.get("/")  # sets the CSRF cookie
+    return browser
+
+
+def test_it_uploads_with_csrf_checks_on(world, small_mp4):
+    browser = _csrf_browser(world.alice)
+    token = browser.cookies["csrftoken"].value
+    upload = SimpleUploadedFile("small.mp4", small_mp4.read_bytes())
+    response = browser.post("/videos/upload/", {"file": upload, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and response["Location"].startswith("/videos/")
+    api = browser.post("/api/v1/videos/", {"file": SimpleUploadedFile("b.mp4", small_mp4.read_bytes())},
+                       HTTP_X_CSRFTOKEN=token)  # fmt: skip
+    assert api.status_code == 201
+
+
+def test_it_refuses_an_upload_without_the_csrf_token(world, small_mp4):
+    browser = _csrf_browser(world.alice)
+    upload = SimpleUploadedFile("small.mp4", small_mp4.read_bytes())
+    assert browser.post("/videos/upload/", {"file": upload}).status_code == 403
+    api = browser.post("/api/v1/videos/", {"file": SimpleUploadedFile("b.mp4", small_mp4.read_bytes())})
+    assert api.status_code == 403
+    with schema_context(world.acme.schema_name):
+        assert not Video.objects.exists()

@@ -8,6 +8,7 @@ from django.conf import settings
 from psycopg import sql
 
 from reelremix.tests.cli import clean_env
+from reelremix.tests.stack import stack  # noqa: F401  (the fixture of a running `reelremix up`)
 
 E2E_DB = "reelremix_e2e"
 

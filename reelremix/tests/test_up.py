@@ -3,59 +3,15 @@ actor running in the worker process that `up` started; Ctrl-C stops everything i
 
 import json
 import os
-import queue
 import re
 import signal
 import socket
-import subprocess
-import threading
-from collections.abc import Iterator
 
-import pytest
 import requests
 from websockets.sync.client import connect
 
 from reelremix.embedded import port_is_open
-from reelremix.tests.cli import REELREMIX
-
-ADMIN_PASSWORD = "an end-to-end password"
-
-
-class Stack:
-    def __init__(self, process: subprocess.Popen[str], port: int) -> None:
-        self.process, self.port, self.lines = process, port, queue.Queue[str]()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line)
-
-    def wait_for(self, text: str, timeout: float = 120) -> str:
-        seen = ""
-        while text not in seen:
-            seen += self.lines.get(timeout=timeout)
-        return seen
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-
-@pytest.fixture
-def stack(e2e_env: dict[str, str], free_port: int) -> Iterator[Stack]:
-    port = free_port
-    env = {**e2e_env, "REELREMIX_ADMIN_PASSWORD": ADMIN_PASSWORD, "PYTHONUNBUFFERED": "1"}
-    command = [REELREMIX, "up", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        yield Stack(process, port)
-    finally:
-        if process.poll() is None:
-            process.terminate()  # lets `up` stop its web server and worker
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+from reelremix.tests.stack import ADMIN_PASSWORD, Stack
 
 
 def _log_in(stack: Stack, host: str) -> requests.Session:

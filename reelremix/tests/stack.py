@@ -1,0 +1,50 @@
+"""A running `reelremix up`, as the end-to-end and browser tests start it."""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from reelremix.tests.cli import REELREMIX
+
+ADMIN_PASSWORD = "an end-to-end password"
+
+
+class Stack:
+    def __init__(self, process: subprocess.Popen[str], port: int) -> None:
+        self.process, self.port, self.lines = process, port, queue.Queue[str]()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, text: str, timeout: float = 120) -> str:
+        seen = ""
+        while text not in seen:
+            seen += self.lines.get(timeout=timeout)
+        return seen
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture
+def stack(e2e_env: dict[str, str], free_port: int) -> Iterator[Stack]:
+    env = {**e2e_env, "REELREMIX_ADMIN_PASSWORD": ADMIN_PASSWORD, "PYTHONUNBUFFERED": "1"}
+    command = [REELREMIX, "up", "--port", str(free_port)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        yield Stack(process, free_port)
+    finally:
+        if process.poll() is None:
+            process.terminate()  # lets `up` stop its web server and worker
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
