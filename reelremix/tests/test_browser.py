@@ -45,7 +45,10 @@ def _log_in(page: Page, site: str) -> None:
 
 def test_it_shows_live_progress_and_the_censored_video(stack: Stack, browser: Browser, tmp_path: Path):
     clip = tmp_path / "launch.mp4"
-    make_face_video(clip, SAMPLES_DIR / DEMO_SPEECH, 13.0, size=(480, 270), fps=25, gop=50)
+    # The face shows from 4 to 7 s only, so the censored output is spliced: re-encoded GOPs among copied ones.
+    make_face_video(
+        clip, SAMPLES_DIR / DEMO_SPEECH, 13.0, size=(480, 270), fps=25, gop=50, face_between=(4.0, 7.0)
+    )
     stack.wait_for("Press Ctrl-C to stop.")
     site = f"http://demo.localhost:{stack.port}"  # Chromium sends *.localhost to this machine
     page = browser.new_page()
@@ -59,4 +62,8 @@ def test_it_shows_live_progress_and_the_censored_video(stack: Stack, browser: Br
     assert any(0 < w < 100 for w in widths), widths  # the bar moved while the job ran
     assert widths == sorted(widths)
     assert page.locator("figcaption", has_text="Censored").count() == 1
+    # The browser itself decodes the censored MP4 (H.264/AAC, partly spliced) to a playable state.
+    censored = "document.querySelector('video[src$=\"censored.mp4\"]')"
+    page.wait_for_function(f"{censored} && {censored}.readyState >= 2", timeout=30_000)
+    assert abs(page.evaluate(f"{censored}.duration") - 13.0) < 0.2
     assert page.get_by_role("cell", name="FACE", exact=True).count() == 1
