@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from media_jobs.models import Video
@@ -69,9 +70,19 @@ class Case(models.Model):
         CLEAN = "clean", "Clean"  # nothing found
         AUTO_CENSORED = "auto_censored", "Censored automatically"
         QUEUED = "queued", "Waiting for a moderator"
+        ESCALATED = "escalated", "Escalated"
+        APPROVED = "approved", "Approved as is"
+        CENSORED = "censored", "Approved with censoring"
+        REJECTED = "rejected", "Rejected"
+
+    OPEN_STATES = (State.QUEUED, State.ESCALATED)
 
     video = models.OneToOneField(Video, on_delete=models.CASCADE, related_name="case")
     state = models.CharField(max_length=20, choices=State.choices, db_index=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
     severity = models.FloatField(default=0.0)  # the highest score among flags that are not ignored
     policy_snapshot = models.JSONField(default=dict)  # the thresholds that applied
     created_at = models.DateTimeField(auto_now_add=True)
@@ -79,9 +90,22 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-severity", "created_at"]
+        permissions = [("moderate", "Can decide on moderation cases")]
 
     def __str__(self) -> str:
         return f"Case of {self.video}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+
+class Review(models.TextChoices):
+    """A moderator's verdict on one flag."""
+
+    PENDING = "pending", "Not reviewed"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"
 
 
 class Flag(models.Model):
@@ -98,6 +122,7 @@ class Flag(models.Model):
     boxes = models.JSONField(default=list)  # keyframes [{t, x1, y1, x2, y2}] as fractions of the frame
     text = models.CharField(max_length=200, blank=True)  # the words as heard
     source = models.CharField(max_length=40)  # which detector or transcriber produced it
+    review = models.CharField(max_length=10, choices=Review.choices, default=Review.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,3 +131,52 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.label} {self.start:.1f}-{self.end:.1f} s"
+
+
+class ImmutableQuerySet(models.QuerySet["Decision"]):
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("decisions are never edited")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("decisions are never deleted")
+
+
+class Decision(models.Model):
+    """One entry of the audit trail: who changed what on a case, when, why, before and after.
+    Rows are only ever added; the database refuses UPDATE and DELETE on them (migration trigger)."""
+
+    class Action(models.TextChoices):
+        CLAIM = "claim", "Claimed"
+        RELEASE = "release", "Released"
+        CONFIRM_FLAG = "confirm_flag", "Confirmed a flag"
+        DISMISS_FLAG = "dismiss_flag", "Dismissed a flag"
+        ADJUST_FLAG = "adjust_flag", "Adjusted a flag"
+        APPROVE = "approve", "Approved as is"
+        APPROVE_CENSORED = "approve_censored", "Approved with censoring"
+        REJECT = "reject", "Rejected"
+        ESCALATE = "escalate", "Escalated"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    flag = models.ForeignKey(Flag, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason = models.TextField(blank=True)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise PermissionError("decisions are never edited")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("decisions are never deleted")

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from gpu_worker.types import FACE, Alternative, Transcript, Word
 from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan
 from media_jobs.models import Video
-from moderation.models import Action, Case, Flag, Kind, Policy
+from moderation.models import Action, Case, Flag, Kind, Policy, Review
 from moderation.profanity import find_profanity
 from moderation.tracking import Detection, build_tracks, track_keyframes
 
@@ -121,7 +122,9 @@ def censor_plan(video: Video) -> CensorPlan:
     if case is None:
         return CensorPlan()
     mode = (case.policy_snapshot or {}).get("audio_mode", Policy.AudioMode.BLEEP)
-    flags = case.flags.filter(action=Action.CENSOR)
+    # What the policy censors unless a moderator dismissed it, and what a moderator confirmed.
+    censored = Q(action=Action.CENSOR) & ~Q(review=Review.DISMISSED) | Q(review=Review.CONFIRMED)
+    flags = case.flags.filter(censored)
     blur = tuple(
         BlurTrack(flag.start, flag.end, tuple(BoxAt(**box) for box in flag.boxes))
         for flag in flags

@@ -1,0 +1,127 @@
+"""Moderators' decisions: every change to a case or flag goes through here, is refused when the
+case's state does not allow it, and leaves a Decision row (who, when, what, why, before and after)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from moderation.models import Case, Decision, Flag, Review
+
+MODERATORS_GROUP = "moderators"
+State = Case.State
+Act = Decision.Action
+
+# decision -> (states it may be taken from, state it leads to)
+CASE_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    Act.APPROVE: (Case.OPEN_STATES, State.APPROVED),
+    Act.APPROVE_CENSORED: (Case.OPEN_STATES, State.CENSORED),
+    Act.ESCALATE: ((State.QUEUED,), State.ESCALATED),
+    Act.REJECT: (tuple(s for s in State if s != State.REJECTED), State.REJECTED),
+}
+
+
+class IllegalTransition(Exception):
+    """The case or flag is not in a state that allows this decision; the message says why."""
+
+
+def ensure_moderators_group() -> Group:
+    """The tenant's `moderators` group, holding the permission to decide."""
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group.permissions.add(Permission.objects.get(codename="moderate", content_type__app_label="moderation"))
+    return group
+
+
+def _require_moderator(user: User) -> None:
+    if not user.has_perm("moderation.moderate"):
+        raise PermissionDenied("Only moderators can decide on cases.")
+
+
+def _case_state(case: Case) -> dict[str, Any]:
+    return {"state": case.state, "assignee": case.assignee_id}
+
+
+def _flag_state(flag: Flag) -> dict[str, Any]:
+    return {"review": flag.review, "start": flag.start, "end": flag.end, "boxes": flag.boxes}
+
+
+def _record(case: Case, actor: User, action: str, before: dict[str, Any], after: dict[str, Any],
+            reason: str, flag: Flag | None = None) -> Decision:  # fmt: skip
+    return Decision.objects.create(
+        case=case, flag=flag, actor=actor, action=action, reason=reason, before=before, after=after
+    )
+
+
+def _locked_case(case_id: int, user: User, *, must_be_open: bool = True) -> Case:
+    """The case, row-locked; refused when it is closed or another moderator holds it."""
+    case = Case.objects.select_for_update().get(id=case_id)
+    if must_be_open and not case.is_open:
+        raise IllegalTransition(
+            f"The case is {case.get_state_display().lower()}: it takes no more decisions."
+        )
+    if case.assignee_id not in (None, user.pk):
+        raise IllegalTransition(f"{case.assignee} is working on this case.")
+    return case
+
+
+@transaction.atomic
+def do_claim_case(case_id: int, user: User, reason: str = "") -> bool:
+    """Take an open, unassigned case; False when someone else has it (one owner, however many try)."""
+    _require_moderator(user)
+    now = timezone.now()
+    free = Case.objects.filter(id=case_id, state__in=Case.OPEN_STATES, assignee__isnull=True)
+    if free.update(assignee=user, claimed_at=now) != 1:
+        return False
+    case = Case.objects.get(id=case_id)
+    _record(case, user, Act.CLAIM, {"assignee": None}, {"assignee": user.pk}, reason)
+    return True
+
+
+@transaction.atomic
+def do_release_case(case_id: int, user: User, reason: str = "") -> Case:
+    """Give a claimed case back to the queue."""
+    _require_moderator(user)
+    case = _locked_case(case_id, user)
+    before = _case_state(case)
+    case.assignee, case.claimed_at = None, None
+    case.save(update_fields=["assignee", "claimed_at", "updated_at"])
+    _record(case, user, Act.RELEASE, before, _case_state(case), reason)
+    return case
+
+
+@transaction.atomic
+def do_review_flag(flag_id: int, user: User, verdict: str, reason: str = "") -> Flag:
+    """Confirm or dismiss one flag of an open case."""
+    _require_moderator(user)
+    if verdict not in (Review.CONFIRMED, Review.DISMISSED):
+        raise ValidationError(f"{verdict!r} is not a verdict on a flag.")
+    flag = Flag.objects.get(id=flag_id)
+    case = _locked_case(flag.case_id, user)
+    before = _flag_state(flag)
+    flag.review = verdict
+    flag.save(update_fields=["review"])
+    action = Act.CONFIRM_FLAG if verdict == Review.CONFIRMED else Act.DISMISS_FLAG
+    _record(case, user, action, before, _flag_state(flag), reason, flag)
+    return flag
+
+
+@transaction.atomic
+def do_decide_case(case_id: int, user: User, action: str, reason: str = "") -> Case:
+    """Approve, approve with censoring, escalate or reject a case, as its state allows."""
+    _require_moderator(user)
+    allowed_from, target = CASE_TRANSITIONS[action]
+    case = _locked_case(case_id, user, must_be_open=False)
+    if case.state not in allowed_from:
+        verb = Decision.Action(action).label.lower()
+        raise IllegalTransition(f"A case that is {case.get_state_display().lower()} cannot be {verb}.")
+    before = _case_state(case)
+    case.state = target
+    if target == State.ESCALATED:
+        case.assignee, case.claimed_at = None, None  # back in the queue, for a senior moderator
+    case.save(update_fields=["state", "assignee", "claimed_at", "updated_at"])
+    _record(case, user, action, before, _case_state(case), reason)
+    return case
