@@ -1,0 +1,224 @@
+"""The moderators' queue in each tenant's admin: every column from annotations, decisions through
+moderation.decisions (never by editing rows), the audit trail read-only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.models import User
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from moderation import decisions
+from moderation.decisions import IllegalTransition
+from moderation.models import Case, Decision, Flag, Kind, Policy
+
+Act = Decision.Action
+
+
+def _per_kind(kind: str) -> dict[str, Any]:
+    """Annotations: how many flags of `kind` are not ignored, and their top score."""
+    kept = Q(flags__kind=kind) & ~Q(flags__action="ignore")
+    return {f"{kind}_count": Count("flags", filter=kept), f"{kind}_top": Max("flags__score", filter=kept)}
+
+
+class FlagKindFilter(admin.SimpleListFilter):
+    title, parameter_name = "flag kind", "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(kind.value, kind.label) for kind in Kind]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        value = self.value()
+        return queryset.filter(flags__kind=value).distinct() if value else queryset
+
+
+class ScoreBandFilter(admin.SimpleListFilter):
+    title, parameter_name = "severity", "band"
+    BANDS = {"high": (0.8, 1.01), "medium": (0.5, 0.8), "low": (0.0, 0.5)}
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("high", "0.8 and above"), ("medium", "0.5 to 0.8"), ("low", "below 0.5")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        band = self.BANDS.get(self.value() or "")
+        return queryset.filter(severity__gte=band[0], severity__lt=band[1]) if band else queryset
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title, parameter_name = "waiting", "age"
+    HOURS = {"1h": 1, "24h": 24, "7d": 24 * 7}
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("1h", "over an hour"), ("24h", "over a day"), ("7d", "over a week")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        hours = self.HOURS.get(self.value() or "")
+        return queryset.filter(created_at__lte=timezone.now() - timedelta(hours=hours)) if hours else queryset
+
+
+class FlagInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Flag
+    fields = ("kind", "label", "text", "start", "end", "score", "certain", "action", "review", "source")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DecisionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Decision
+    fields = ("created_at", "actor", "action", "flag", "reason", "before", "after")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "history of decisions"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _decide_all(verb: str, decide: Callable[[Case, User], object]) -> Callable[..., None]:
+    """A bulk action: the service decides each case; refusals are reported, never silently skipped."""
+
+    def action(model_admin: CaseAdmin, request: HttpRequest, queryset: QuerySet[Case]) -> None:
+        done, refused = 0, []
+        for case in queryset:
+            try:
+                done += bool(decide(case, request.user))  # type: ignore[arg-type]
+            except IllegalTransition as err:
+                refused.append(f"{case.video.title}: {err}")
+        model_admin.message_user(request, f"{verb} {done} case(s).")
+        for reason in refused:
+            model_admin.message_user(request, reason, level=messages.WARNING)
+
+    return action
+
+
+def _case_decision(act: str) -> Callable[[Case, User], object]:
+    return lambda case, user: decisions.do_decide_case(case.pk, user, act)
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = (
+        "video_title", "state", "severity_shown", "nudity", "faces", "profanity", "duration",
+        "waiting", "assignee",
+    )  # fmt: skip
+    list_filter = (
+        "state",
+        FlagKindFilter,
+        ScoreBandFilter,
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        AgeFilter,
+    )
+    search_fields = ("video__title", "flags__text", "flags__label")
+    list_select_related = ("video", "assignee")
+    readonly_fields = (
+        "video",
+        "state",
+        "severity",
+        "assignee",
+        "claimed_at",
+        "policy_snapshot",
+        "created_at",
+    )
+    fields = readonly_fields
+    inlines = [FlagInline, DecisionInline]
+    actions = ["claim", "approve", "approve_with_censoring", "escalate", "reject"]
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
+        return super().get_queryset(request).annotate(**_per_kind(Kind.NUDITY), **_per_kind(Kind.FACE),
+                                                      **_per_kind(Kind.PROFANITY))  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # cases come from the pipeline
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the audit trail keeps them
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("moderation.moderate")
+
+    @admin.display(description="video", ordering="video__title")
+    def video_title(self, case: Case) -> str:
+        return case.video.title
+
+    @admin.display(description="severity", ordering="severity")
+    def severity_shown(self, case: Case) -> str:
+        return f"{case.severity:.2f}"
+
+    def _kind_column(self, case: Case, kind: str) -> str:
+        count, top = getattr(case, f"{kind}_count"), getattr(case, f"{kind}_top")
+        return f"{count} (top {top:.2f})" if count else "—"
+
+    @admin.display(description="nudity", ordering="nudity_top")
+    def nudity(self, case: Case) -> str:
+        return self._kind_column(case, Kind.NUDITY)
+
+    @admin.display(description="faces", ordering="face_top")
+    def faces(self, case: Case) -> str:
+        return self._kind_column(case, Kind.FACE)
+
+    @admin.display(description="profanity", ordering="profanity_top")
+    def profanity(self, case: Case) -> str:
+        return self._kind_column(case, Kind.PROFANITY)
+
+    @admin.display(description="length", ordering="video__duration")
+    def duration(self, case: Case) -> str:
+        return f"{case.video.duration:.0f} s"
+
+    @admin.display(description="waiting", ordering="created_at")
+    def waiting(self, case: Case) -> str:
+        minutes = int((timezone.now() - case.created_at).total_seconds() // 60)
+        return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+
+    claim = admin.action(description="Claim selected cases", permissions=["moderate"])(
+        _decide_all("Claimed", lambda case, user: decisions.do_claim_case(case.pk, user))
+    )
+    approve = admin.action(description="Approve selected cases as they are", permissions=["moderate"])(
+        _decide_all("Approved", _case_decision(Act.APPROVE))
+    )
+    approve_with_censoring = admin.action(description="Approve with censoring", permissions=["moderate"])(
+        _decide_all("Approved with censoring", _case_decision(Act.APPROVE_CENSORED))
+    )
+    escalate = admin.action(description="Escalate selected cases", permissions=["moderate"])(
+        _decide_all("Escalated", _case_decision(Act.ESCALATE))
+    )
+    reject = admin.action(description="Reject selected cases", permissions=["moderate"])(
+        _decide_all("Rejected", _case_decision(Act.REJECT))
+    )
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The audit trail: searchable, never editable or deletable, by anyone."""
+
+    list_display = ("created_at", "actor", "action", "case", "reason")
+    list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("actor", "case__video")
+    search_fields = ("reason", "case__video__title")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("__str__", "updated_at")
