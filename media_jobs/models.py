@@ -50,6 +50,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         SELFCHECK = "selfcheck", "Pipeline self-check"
         MODERATION = "moderation", "Moderation"
+        RENDER = "render", "Censored render"  # again, after a moderator's decision
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"

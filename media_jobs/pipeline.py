@@ -51,12 +51,26 @@ class StageOutcome:
 StageFunction = Callable[[Job, "StageProgress"], StageOutcome]
 
 
-def create_stages(job: Job) -> None:
-    """All stages of a new job; the first one queued, the rest waiting for their inputs."""
+STAGES_OF_KIND: dict[str, tuple[str, ...]] = {
+    Job.Kind.MODERATION: tuple(GRAPH),
+    Job.Kind.RENDER: (Name.RENDER, Name.FINALIZE),  # the analysis is there: censor again after a decision
+}
+
+
+def _inputs(name: str, names: tuple[str, ...]) -> list[str]:
+    """The stages of this job that `name` waits for (stages a job does not have are not waited for)."""
+    return [dep for dep in GRAPH[name].after if dep in names]
+
+
+def create_stages(job: Job) -> list[str]:
+    """The job's stages: those without inputs queued, the rest waiting. Returns the queued ones."""
+    names = STAGES_OF_KIND[job.kind]
+    first = [name for name in names if not _inputs(name, names)]
     Stage.objects.bulk_create(
-        Stage(job=job, name=name, state=Stage.State.QUEUED if not spec.after else Stage.State.PENDING)
-        for name, spec in GRAPH.items()
+        Stage(job=job, name=name, state=Stage.State.QUEUED if name in first else Stage.State.PENDING)
+        for name in names
     )
+    return first
 
 
 def enqueue_on_commit(job: Job, name: str) -> None:
@@ -104,19 +118,21 @@ def complete_stage(stage: Stage, outcome: StageOutcome, wall_seconds: float) -> 
     stage.metrics = {**outcome.metrics, "wall_seconds": round(wall_seconds, 3)}
     stage.save(update_fields=["state", "fraction", "finished_at", "metrics"])
     stages = {s.name: s for s in job.stages.all()}
-    for name, spec in GRAPH.items():
+    names = tuple(stages)
+    for name in names:
         waiting = stages[name].state == Stage.State.PENDING
-        if waiting and all(stages[dep].state in Stage.DONE_STATES for dep in spec.after):
+        if waiting and all(stages[dep].state in Stage.DONE_STATES for dep in _inputs(name, names)):
             Stage.objects.filter(id=stages[name].pk).update(state=Stage.State.QUEUED)
             enqueue_on_commit(job, name)
     update_job_progress(job, force=True)
 
 
 def job_fraction(job: Job) -> float:
-    """Weighted progress over all stages, 0..1."""
-    total = sum(spec.weight for spec in GRAPH.values())
+    """Weighted progress over the job's stages, 0..1."""
+    stages = list(job.stages.all())
+    total = sum(GRAPH[stage.name].weight for stage in stages) or 1
     done = 0.0
-    for stage in job.stages.all():
+    for stage in stages:
         share = 1.0 if stage.state in Stage.DONE_STATES else stage.fraction
         done += GRAPH[stage.name].weight * share
     return done / total

@@ -123,7 +123,17 @@ def do_submit_video(user: User | None, path: Path, filename: str, title: str = "
     with path.open("rb") as handle:
         video.original.save(Path(filename).name, File(handle), save=False)
     video.save()
-    job = Job.objects.create(kind=Job.Kind.MODERATION, video=video, created_by=user, progress_total=1000)
-    pipeline.create_stages(job)
-    pipeline.enqueue_on_commit(job, Stage.Name.EXTRACT)
+    return _start_job(Job.Kind.MODERATION, video, user)
+
+
+def _start_job(kind: str, video: Video, user: User | None) -> Job:
+    job = Job.objects.create(kind=kind, video=video, created_by=user, progress_total=1000)
+    for name in pipeline.create_stages(job):
+        pipeline.enqueue_on_commit(job, name)
     return job
+
+
+@transaction.atomic
+def do_request_render(video: Video, user: User | None) -> Job:
+    """Render the censored output again, from the current censor plan (after a moderator's decision)."""
+    return _start_job(Job.Kind.RENDER, video, user)

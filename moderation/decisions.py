@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from media_jobs import services as media_jobs
 from moderation.models import Case, Decision, Flag, Review
 
 MODERATORS_GROUP = "moderators"
@@ -124,4 +125,6 @@ def do_decide_case(case_id: int, user: User, action: str, reason: str = "") -> C
         case.assignee, case.claimed_at = None, None  # back in the queue, for a senior moderator
     case.save(update_fields=["state", "assignee", "claimed_at", "updated_at"])
     _record(case, user, action, before, _case_state(case), reason)
+    if target == State.CENSORED:
+        media_jobs.do_request_render(case.video, user)  # the output now follows the moderator's verdicts
     return case

@@ -17,7 +17,8 @@ from media_jobs.media.ffmpeg import run_ffmpeg
 from media_jobs.media.sample import DEMO_SECONDS, DEMO_SPEECH, SAMPLES_DIR, FacePath, make_face_video
 from media_jobs.models import Artifact, Job, Stage
 from media_jobs.pipeline import GRAPH
-from moderation.models import Action, Case, Kind
+from moderation import decisions
+from moderation.models import Action, Case, Kind, Policy, Review
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +129,33 @@ def test_it_ignores_redelivered_messages_for_finished_stages(work_queued_jobs, c
         actors.stage_actor(GRAPH[stage].queue).send(schema, job.pk, stage)
     work_queued_jobs()
     assert snapshot() == before
+
+
+def test_it_renders_again_when_a_moderator_approves_with_censoring(work_queued_jobs, committed_db, tmp_path):
+    world, schema = committed_db, committed_db.acme.schema_name
+    path = tmp_path / "review.mp4"
+    make_face_video(
+        path, SAMPLES_DIR / DEMO_SPEECH, 8.0, size=(320, 180), fps=25, gop=25, face_between=(2.0, 4.0)
+    )
+    with schema_context(schema):
+        Policy.objects.create(face_censor_above=1.01)  # faces wait for a moderator instead
+        job = services.do_submit_video(world.alice.user, path, "review.mp4")
+    work_queued_jobs()
+    with schema_context(schema):
+        case = Case.objects.get(video=job.video)
+        first = Artifact.objects.get(job=job, kind=Artifact.Kind.CENSORED)  # the words, bleeped
+        assert case.state == Case.State.QUEUED and first.metadata["reencoded_seconds"] == 0
+        world.alice.user.is_superuser = True  # holds 'moderate'
+        face = case.flags.get(kind=Kind.FACE)
+        decisions.do_review_flag(face.pk, world.alice.user, Review.CONFIRMED)
+        decisions.do_decide_case(case.pk, world.alice.user, decisions.Act.APPROVE_CENSORED)
+    work_queued_jobs()
+    with schema_context(schema):
+        render = Job.objects.get(video=job.video, kind=Job.Kind.RENDER)
+        again = Artifact.objects.get(job=render, kind=Artifact.Kind.CENSORED)
+        assert render.state == Job.State.SUCCEEDED, render.error
+        assert sorted(render.stages.values_list("name", flat=True)) == [
+            Stage.Name.FINALIZE,
+            Stage.Name.RENDER,
+        ]
+    assert 0 < again.metadata["reencoded_seconds"] < 8.0  # the face's GOPs re-encoded, blurred
