@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from gpu_worker.types import FACE, Alternative, Transcript, Word
 from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan
@@ -149,3 +149,8 @@ def case_summary(video: Video) -> dict[str, Any]:
 def case_for_display(video: Video) -> Case | None:
     """The video's case with its flags loaded, for pages."""
     return Case.objects.filter(video=video).prefetch_related("flags").first()
+
+
+def publishable(videos: QuerySet[Video]) -> QuerySet[Video]:
+    """The videos a tenant's pages, API and media URLs may show: a rejected video is blocked everywhere."""
+    return videos.exclude(case__state=Case.State.REJECTED)

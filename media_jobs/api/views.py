@@ -2,7 +2,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +14,7 @@ from media_jobs import services, uploads
 from media_jobs.api.serializers import JobSerializer, VideoSerializer, VideoUploadSerializer
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Job, Video
+from moderation.services import publishable
 
 
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Job]):
@@ -22,7 +23,8 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     serializer_class = JobSerializer
 
     def get_queryset(self) -> QuerySet[Job]:
-        return Job.objects.prefetch_related("stages")
+        visible = Q(video__isnull=True) | Q(video__in=publishable(Video.objects.all()))
+        return Job.objects.filter(visible).prefetch_related("stages")
 
     @extend_schema(request=None, responses={201: JobSerializer})
     @action(detail=False, methods=["post"])
@@ -38,7 +40,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = VideoSerializer
 
     def get_queryset(self) -> QuerySet[Video]:
-        return Video.objects.prefetch_related("jobs__stages", "artifacts")
+        return publishable(Video.objects.prefetch_related("jobs__stages", "artifacts"))
 
     def get_parsers(self):  # type: ignore[no-untyped-def]
         if self.request is not None and self.request.method == "POST":
