@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from moderation.models import Case, Decision, Flag, Review
 MODERATORS_GROUP = "moderators"
 State = Case.State
 Act = Decision.Action
+FINAL_STATES = (State.APPROVED, State.CENSORED, State.REJECTED)
 
 # decision -> (states it may be taken from, state it leads to)
 CASE_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -127,4 +129,21 @@ def do_decide_case(case_id: int, user: User, action: str, reason: str = "") -> C
     _record(case, user, action, before, _case_state(case), reason)
     if target == State.CENSORED:
         media_jobs.do_request_render(case.video, user)  # the output now follows the moderator's verdicts
+    if target in FINAL_STATES:
+        transaction.on_commit(lambda: notify_uploader(case, reason))
     return case
+
+
+def notify_uploader(case: Case, reason: str) -> None:
+    """Tell the uploader how their video was decided (the console backend prints it by default)."""
+    uploader = case.video.uploaded_by
+    if uploader is None or not uploader.email:
+        return
+    lines = [f"Your video “{case.video.title}” was reviewed: {case.get_state_display().lower()}."]
+    lines += [f"Moderator's note: {reason}"] if reason else []
+    send_mail(
+        f"ReelRemix: {case.video.title} — {case.get_state_display()}",
+        "\n".join(lines),
+        None,
+        [uploader.email],
+    )

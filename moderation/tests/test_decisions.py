@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django_tenants.utils import schema_context
 
+from media_jobs.models import Video
 from moderation import decisions, services
 from moderation.decisions import IllegalTransition
 from moderation.models import Action, Case, Decision, Review
@@ -170,3 +171,18 @@ def test_it_gives_a_case_one_owner_when_moderators_claim_it_together(committed_d
         assert sorted(results) == [False] * 7 + [True]
         assert Decision.objects.filter(case=case, action=Act.CLAIM).count() == 1
         assert Case.objects.get(pk=case.pk).assignee_id in (world.alice.user.pk, world.bob.user.pk)
+
+
+def test_it_emails_the_uploader_final_decisions_only(world, mailoutbox, django_capture_on_commit_callbacks):
+    _moderator(world.bob)
+    case = _queued_case(world.acme)
+    with schema_context(world.acme.schema_name):
+        Video.objects.filter(pk=case.video_id).update(uploaded_by=world.alice.user)
+        with django_capture_on_commit_callbacks(execute=True):
+            decisions.do_decide_case(case.pk, world.bob.user, Act.ESCALATE)
+        assert mailoutbox == []  # not final
+        with django_capture_on_commit_callbacks(execute=True):
+            decisions.do_decide_case(case.pk, world.bob.user, Act.REJECT, "shows a minor")
+    (mail,) = mailoutbox
+    assert mail.to == ["alice@example.com"] and mail.subject == "ReelRemix: clip — Rejected"
+    assert "was reviewed: rejected." in mail.body and "Moderator's note: shows a minor" in mail.body
