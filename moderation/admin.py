@@ -9,13 +9,17 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import URLPattern, path
 from django.utils import timezone
 
 from moderation import decisions
-from moderation.decisions import IllegalTransition
+from moderation.decisions import CASE_TRANSITIONS, IllegalTransition
 from moderation.models import Case, Decision, Flag, Kind, Policy
+from moderation.timeline import timeline_svg
 
 Act = Decision.Action
 
@@ -149,6 +153,57 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("moderation.moderate")
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:  # fmt: skip
+        case = self.get_object(request, object_id)
+        context = {**(extra_context or {}), **(self._triage_context(request, case) if case else {})}
+        return super().change_view(request, object_id, form_url, context)
+
+    def _triage_context(self, request: HttpRequest, case: Case) -> dict[str, Any]:
+        return {
+            "timeline": timeline_svg(case.flags.all(), case.video.duration),
+            "censored": case.video.artifacts.filter(kind="censored").exists(),
+            "can_moderate": self.has_moderate_permission(request),
+            "case_actions": [(act, Act(act).label) for act in (Act.CLAIM, *CASE_TRANSITIONS)],
+        }
+
+    def get_urls(self) -> list[URLPattern]:
+        decide = self.admin_site.admin_view(self.decide_view)
+        verdict = self.admin_site.admin_view(self.flag_view)
+        own = [
+            path("<int:case_id>/change/decide/", decide, name="moderation_case_decide"),
+            path("<int:case_id>/change/flags/<int:flag_id>/", verdict, name="moderation_case_flag"),
+        ]
+        return own + super().get_urls()
+
+    def _back(self, case_id: int) -> HttpResponse:
+        return redirect("admin:moderation_case_change", case_id)
+
+    def decide_view(self, request: HttpRequest, case_id: int) -> HttpResponse:
+        """The case page's decision buttons: claim, approve, approve with censoring, escalate, reject."""
+        if request.method != "POST" or not self.has_moderate_permission(request):
+            raise PermissionDenied
+        action, reason = request.POST.get("action", ""), request.POST.get("reason", "")
+        try:
+            if action == Act.CLAIM:
+                decisions.do_claim_case(case_id, request.user, reason)  # type: ignore[arg-type]
+            elif action in CASE_TRANSITIONS:
+                decisions.do_decide_case(case_id, request.user, action, reason)  # type: ignore[arg-type]
+        except IllegalTransition as err:
+            self.message_user(request, str(err), level=messages.ERROR)
+        return self._back(case_id)
+
+    def flag_view(self, request: HttpRequest, case_id: int, flag_id: int) -> HttpResponse:
+        """Confirm or dismiss one flag from the case page."""
+        if request.method != "POST" or not self.has_moderate_permission(request):
+            raise PermissionDenied
+        flag = get_object_or_404(Flag, id=flag_id, case_id=case_id)
+        try:
+            decisions.do_review_flag(flag.pk, request.user, request.POST.get("verdict", ""))  # type: ignore[arg-type]
+        except (IllegalTransition, ValidationError) as err:
+            self.message_user(request, " ".join(getattr(err, "messages", [str(err)])), level=messages.ERROR)
+        return self._back(case_id)
 
     @admin.display(description="video", ordering="video__title")
     def video_title(self, case: Case) -> str:
