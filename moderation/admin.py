@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from moderation import decisions
+from moderation import decisions, services
 from moderation.decisions import CASE_TRANSITIONS, IllegalTransition
-from moderation.models import Case, Decision, Flag, Kind, Policy
+from moderation.models import Case, Decision, Flag, Kind, Policy, PolicyChange
 from moderation.timeline import timeline_svg
 
 Act = Decision.Action
@@ -255,14 +255,8 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
 
 
-@admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """The audit trail: searchable, never editable or deletable, by anyone."""
-
-    list_display = ("created_at", "actor", "action", "case", "reason")
-    list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("actor", "case__video")
-    search_fields = ("reason", "case__video__title")
+class AuditAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """An audit trail: searchable, never added to, edited or deleted here, by anyone."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -274,6 +268,38 @@ class DecisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+@admin.register(Decision)
+class DecisionAdmin(AuditAdmin):
+    list_display = ("created_at", "actor", "action", "case", "reason")
+    list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("actor", "case__video")
+    search_fields = ("reason", "case__video__title")
+
+
 @admin.register(Policy)
 class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The tenant's one policy; every change goes through the service, which audits it."""
+
     list_display = ("__str__", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the policy exists from the first analysis, or is created on first view
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Policy]:
+        services.current_policy()  # so the one policy is always there to edit
+        return super().get_queryset(request)
+
+    def save_model(self, request: HttpRequest, obj: Policy, form: Any, change: bool) -> None:
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.do_update_policy(request.user, changes)  # type: ignore[arg-type]
+
+
+@admin.register(PolicyChange)
+class PolicyChangeAdmin(AuditAdmin):
+    list_display = ("created_at", "actor", "before", "after", "reason")
+    list_filter = (("actor", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("actor",)
+    search_fields = ("reason",)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -133,24 +135,46 @@ class Flag(models.Model):
         return f"{self.get_kind_display()} {self.label} {self.start:.1f}-{self.end:.1f} s"
 
 
-class ImmutableQuerySet(models.QuerySet["Decision"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: object) -> int:
-        raise PermissionError("decisions are never edited")
+        raise PermissionError("audit records are never edited")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("decisions are never deleted")
+        raise PermissionError("audit records are never deleted")
 
 
-class Decision(models.Model):
-    """One entry of the audit trail: who changed what on a case, when, why, before and after.
-    Rows are only ever added; the database refuses UPDATE and DELETE on them (migration trigger)."""
+class AuditRecord(models.Model):
+    """An audit row: only ever added. The database also refuses UPDATE and DELETE (migration triggers)."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("audit records are never edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit records are never deleted")
+
+
+class Decision(AuditRecord):
+    """One entry of a case's audit trail: who changed what, when, why, before and after."""
 
     class Action(models.TextChoices):
         CLAIM = "claim", "Claimed"
         RELEASE = "release", "Released"
         CONFIRM_FLAG = "confirm_flag", "Confirmed a flag"
         DISMISS_FLAG = "dismiss_flag", "Dismissed a flag"
-        ADJUST_FLAG = "adjust_flag", "Adjusted a flag"
         APPROVE = "approve", "Approved as is"
         APPROVE_CENSORED = "approve_censored", "Approved with censoring"
         REJECT = "reject", "Rejected"
@@ -158,25 +182,20 @@ class Decision(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
     flag = models.ForeignKey(Flag, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)
-    reason = models.TextField(blank=True)
-    before = models.JSONField(default=dict)
-    after = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = ImmutableQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(AuditRecord.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor} at {self.created_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise PermissionError("decisions are never edited")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise PermissionError("decisions are never deleted")
+class PolicyChange(AuditRecord):
+    """One change to the tenant's policy: the fields before and after."""
+
+    class Meta(AuditRecord.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"Policy changed by {self.actor} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from gpu_worker.types import FACE, Alternative, Transcript, Word
 from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan
 from media_jobs.models import Video
-from moderation.models import Action, Case, Flag, Kind, Policy, Review
+from moderation.models import Action, Case, Flag, Kind, Policy, PolicyChange, Review
 from moderation.profanity import find_profanity
 from moderation.tracking import Detection, build_tracks, track_keyframes
 
@@ -154,3 +156,34 @@ def case_for_display(video: Video) -> Case | None:
 def publishable(videos: QuerySet[Video]) -> QuerySet[Video]:
     """The videos a tenant's pages, API and media URLs may show: a rejected video is blocked everywhere."""
     return videos.exclude(case__state=Case.State.REJECTED)
+
+
+NEVER_CENSOR = 1.01  # a censor threshold above every score: findings of that kind are only reviewed
+POLICY_FIELDS = [f.name for f in Policy._meta.fields if f.name not in ("id", "updated_at")]
+
+
+def _check_thresholds(policy: Policy) -> None:
+    for kind in Kind:
+        censor, review = getattr(policy, f"{kind}_censor_above"), getattr(policy, f"{kind}_review_above")
+        if not (0.0 <= review <= censor <= NEVER_CENSOR):
+            raise ValidationError(
+                f"{kind.label}: the review threshold ({review}) must lie between 0 and the censor "
+                f"threshold ({censor}), which is at most 1 (above 1: never censor automatically)."
+            )
+
+
+@transaction.atomic
+def do_update_policy(user: User, changes: dict[str, Any], reason: str = "") -> Policy:
+    """Change the tenant's policy (thresholds, bleep or mute, extra words) and record who changed what."""
+    if not user.has_perm("moderation.change_policy"):
+        raise PermissionDenied("Only moderators with the right to change the policy can change it.")
+    policy = Policy.objects.select_for_update().get(pk=current_policy().pk)
+    before = {name: getattr(policy, name) for name in changes}
+    for name, value in changes.items():
+        if name not in POLICY_FIELDS:
+            raise ValidationError(f"{name} is not a policy setting.")
+        setattr(policy, name, value)
+    _check_thresholds(policy)
+    policy.save()
+    PolicyChange.objects.create(actor=user, reason=reason, before=before, after=changes)
+    return policy
