@@ -22,6 +22,13 @@ from moderation.models import Case, Decision, Flag, Kind, Policy, PolicyChange
 from moderation.timeline import timeline_svg
 
 Act = Decision.Action
+BUTTONS = {
+    Act.CLAIM: "Claim",
+    Act.APPROVE: "Approve as is",
+    Act.APPROVE_CENSORED: "Approve with censoring",
+    Act.ESCALATE: "Escalate",
+    Act.REJECT: "Reject",
+}
 
 
 def _per_kind(kind: str) -> dict[str, Any]:
@@ -165,7 +172,7 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "timeline": timeline_svg(case.flags.all(), case.video.duration),
             "censored": case.video.artifacts.filter(kind="censored").exists(),
             "can_moderate": self.has_moderate_permission(request),
-            "case_actions": [(act, Act(act).label) for act in (Act.CLAIM, *CASE_TRANSITIONS)],
+            "case_actions": list(BUTTONS.items()),
         }
 
     def get_urls(self) -> list[URLPattern]:
