@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from media_jobs import services as media_jobs
+from moderation.live import push_queue_event_on_commit
 from moderation.models import Case, Decision, Flag, Review
 
 MODERATORS_GROUP = "moderators"
@@ -54,6 +55,7 @@ def _flag_state(flag: Flag) -> dict[str, Any]:
 
 def _record(case: Case, actor: User, action: str, before: dict[str, Any], after: dict[str, Any],
             reason: str, flag: Flag | None = None) -> Decision:  # fmt: skip
+    push_queue_event_on_commit(case, action)
     return Decision.objects.create(
         case=case, flag=flag, actor=actor, action=action, reason=reason, before=before, after=after
     )

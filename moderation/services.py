@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from gpu_worker.types import FACE, Alternative, Transcript, Word
 from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan
 from media_jobs.models import Video
+from moderation.live import push_queue_event_on_commit
 from moderation.models import Action, Case, Flag, Kind, Policy, PolicyChange, Review
 from moderation.profanity import find_profanity
 from moderation.tracking import Detection, build_tracks, track_keyframes
@@ -115,6 +116,8 @@ def do_analyze_video(
         f.name: getattr(policy, f.name) for f in Policy._meta.fields if f.name not in ("id", "updated_at")
     }
     case.save(update_fields=["state", "severity", "policy_snapshot", "updated_at"])
+    if case.state == Case.State.QUEUED:
+        push_queue_event_on_commit(case, "queued")
     return case
 
 
