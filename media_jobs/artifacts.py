@@ -105,3 +105,16 @@ def load_frames(job: Job) -> Iterator[tuple[float, np.ndarray]]:
             if image is None:
                 raise MediaProcessingError(f"stored frame {index} of job {job.pk} is damaged")
             yield time, cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+def frame_jpeg_near(job: Job, t: float) -> bytes | None:
+    """The stored JPEG of the sampled frame closest to time t (for a moderator's look at a box)."""
+    found = artifact(job, Artifact.Kind.FRAMES)
+    if found is None:
+        return None
+    with found.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+        times = json.loads(archive.read("times.json"))
+        if not times:
+            return None
+        index = min(range(len(times)), key=lambda i: abs(times[i] - t))
+        return archive.read(f"{index:06d}.jpg")

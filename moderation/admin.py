@@ -11,13 +11,14 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
 
 from moderation import decisions, services
 from moderation.decisions import CASE_TRANSITIONS, IllegalTransition
+from moderation.evidence import flag_frame, flag_rows
 from moderation.models import Case, Decision, Flag, Kind, Policy, PolicyChange
 from moderation.timeline import timeline_svg
 
@@ -168,8 +169,10 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return super().change_view(request, object_id, form_url, context)
 
     def _triage_context(self, request: HttpRequest, case: Case) -> dict[str, Any]:
+        flags = list(case.flags.all())
         return {
-            "timeline": timeline_svg(case.flags.all(), case.video.duration),
+            "flag_rows": flag_rows(case, flags),
+            "timeline": timeline_svg(flags, case.video.duration),
             "censored": case.video.artifacts.filter(kind="censored").exists(),
             "can_moderate": self.has_moderate_permission(request),
             "case_actions": list(BUTTONS.items()),
@@ -178,7 +181,9 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_urls(self) -> list[URLPattern]:
         decide = self.admin_site.admin_view(self.decide_view)
         verdict = self.admin_site.admin_view(self.flag_view)
+        frame = self.admin_site.admin_view(self.frame_view)
         own = [
+            path("<int:case_id>/change/flags/<int:flag_id>/frame.jpg", frame, name="moderation_case_frame"),
             path("<int:case_id>/change/decide/", decide, name="moderation_case_decide"),
             path("<int:case_id>/change/flags/<int:flag_id>/", verdict, name="moderation_case_flag"),
         ]
@@ -200,6 +205,16 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         except IllegalTransition as err:
             self.message_user(request, str(err), level=messages.ERROR)
         return self._back(case_id)
+
+    def frame_view(self, request: HttpRequest, case_id: int, flag_id: int) -> HttpResponse:
+        """The sampled frame a visual flag was seen in, for the case page's box preview."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        flag = get_object_or_404(Flag.objects.select_related("case__video"), id=flag_id, case_id=case_id)
+        jpeg = flag_frame(flag)
+        if jpeg is None:
+            raise Http404("No sampled frame for this flag")
+        return HttpResponse(jpeg, content_type="image/jpeg")
 
     def flag_view(self, request: HttpRequest, case_id: int, flag_id: int) -> HttpResponse:
         """Confirm or dismiss one flag from the case page."""

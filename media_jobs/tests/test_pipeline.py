@@ -10,6 +10,7 @@ import av
 import cv2
 import numpy as np
 import pytest
+from django.test import Client
 from django_tenants.utils import schema_context
 
 from media_jobs import actors, services
@@ -159,3 +160,29 @@ def test_it_renders_again_when_a_moderator_approves_with_censoring(work_queued_j
             Stage.Name.RENDER,
         ]
     assert 0 < again.metadata["reencoded_seconds"] < 8.0  # the face's GOPs re-encoded, blurred
+
+
+def test_it_shows_each_flags_evidence_on_the_case_page(work_queued_jobs, committed_db, tmp_path):
+    world, schema = committed_db, committed_db.acme.schema_name
+    path = tmp_path / "evidence.mp4"
+    make_face_video(path, SAMPLES_DIR / DEMO_SPEECH, 13.0, size=(320, 180), fps=25, gop=25)
+    with schema_context(schema):
+        job = services.do_submit_video(world.alice.user, path, "evidence.mp4")
+    work_queued_jobs()
+    with schema_context(schema):
+        case = Case.objects.get(video=job.video)
+        face = case.flags.get(kind=Kind.FACE)
+        admin = type(world.alice.user).objects.create_superuser("root", "root@acme.example", "x")
+        client = Client(HTTP_HOST="acme.localhost")
+        client.force_login(admin)
+    page = client.get(f"/admin/moderation/case/{case.pk}/change/").content.decode()
+    assert f'src="flags/{face.pk}/frame.jpg"' in page and "border:2px solid" in page
+    assert "<mark>damn</mark>" in page  # the words heard around the hit, the hit marked
+    frame = client.get(f"/admin/moderation/case/{case.pk}/change/flags/{face.pk}/frame.jpg")
+    assert frame["Content-Type"] == "image/jpeg" and frame.content[:3] == b"\xff\xd8\xff"
+    charlie = Client(HTTP_HOST="acme.localhost")
+    with schema_context(world.globex.schema_name):
+        charlie.force_login(world.charlie.user)
+    assert (
+        charlie.get(f"/admin/moderation/case/{case.pk}/change/flags/{face.pk}/frame.jpg").status_code == 302
+    )
