@@ -154,7 +154,7 @@ def update_job_progress(job: Job, *, force: bool = False, description: str = "")
 
 
 class StageProgress:
-    """Handed to a stage function: report the fraction done, throttled to about once a second."""
+    """Handed to a stage function: report the fraction done, at most once per PROGRESS_MIN_INTERVAL."""
 
     def __init__(self, stage: Stage) -> None:
         self.stage = stage
@@ -162,7 +162,7 @@ class StageProgress:
 
     def __call__(self, fraction: float, description: str = "") -> None:
         now = time.monotonic()
-        if now - self._last < 1.0 and fraction < 1.0:
+        if now - self._last < settings.PROGRESS_MIN_INTERVAL and fraction < 1.0:
             return
         self._last = now
         self.stage.fraction = max(0.0, min(1.0, fraction))

@@ -25,6 +25,7 @@ from moderation.timeline import timeline_svg
 Act = Decision.Action
 BUTTONS = {
     Act.CLAIM: "Claim",
+    Act.RELEASE: "Release",
     Act.APPROVE: "Approve as is",
     Act.APPROVE_CENSORED: "Approve with censoring",
     Act.ESCALATE: "Escalate",
@@ -193,13 +194,15 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return redirect("admin:moderation_case_change", case_id)
 
     def decide_view(self, request: HttpRequest, case_id: int) -> HttpResponse:
-        """The case page's decision buttons: claim, approve, approve with censoring, escalate, reject."""
+        """The case page's buttons: claim, release, approve, approve with censoring, escalate, reject."""
         if request.method != "POST" or not self.has_moderate_permission(request):
             raise PermissionDenied
         action, reason = request.POST.get("action", ""), request.POST.get("reason", "")
         try:
             if action == Act.CLAIM:
                 decisions.do_claim_case(case_id, request.user, reason)  # type: ignore[arg-type]
+            elif action == Act.RELEASE:
+                decisions.do_release_case(case_id, request.user, reason)  # type: ignore[arg-type]
             elif action in CASE_TRANSITIONS:
                 decisions.do_decide_case(case_id, request.user, action, reason)  # type: ignore[arg-type]
         except IllegalTransition as err:

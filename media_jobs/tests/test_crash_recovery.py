@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from media_jobs import services
 from media_jobs.media.sample import DEMO_SPEECH, SAMPLES_DIR, make_face_video
 from media_jobs.models import Job, Stage
 from moderation.models import Flag
+from reelremix import stack
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +37,7 @@ def _worker_process() -> subprocess.Popen[bytes]:
         "DJANGO_SETTINGS_MODULE": "reelremix.settings_test",
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
     }
-    command = [sys.executable, "-m", "dramatiq", "reelremix.worker", "--queues", *settings.DRAMATIQ_QUEUES,
-               "--processes", "1", "--threads", "1"]  # fmt: skip
+    command = stack.worker_command(threads=1)
     # Its own process group: dramatiq forks the worker process, and the test kills both at once.
     return subprocess.Popen(
         command, env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -62,3 +62,18 @@ def test_it_checks_tenant_another_tenants_staff_cannot_open_the_case(world):
     charlie.defaults["HTTP_HOST"] = "acme.localhost"
     assert charlie.get(_page(case)).status_code == 302  # to the login of acme's admin
     assert charlie.post(_page(case) + "decide/", {"action": "reject"}).status_code == 302
+
+
+def test_it_gives_a_claimed_case_back_to_the_queue(world):
+    (case,) = _cases(world.acme, [0.9])
+    alice = _staff(world.alice, moderator=True)
+    alice.post(_page(case) + "decide/", {"action": "claim"})
+    alice.post(_page(case) + "decide/", {"action": "release", "reason": "off shift"})
+    bob = _staff(world.bob, moderator=True)
+    bob.post(_page(case) + "decide/", {"action": "claim"})
+    with schema_context(world.acme.schema_name):
+        case.refresh_from_db()
+        trail = list(Decision.objects.values_list("action", "actor", "reason"))
+    assert case.assignee_id == world.bob.user.pk
+    alice_id, bob_id = world.alice.user.pk, world.bob.user.pk
+    assert trail == [("claim", alice_id, ""), ("release", alice_id, "off shift"), ("claim", bob_id, "")]
