@@ -1,3 +1,4 @@
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,8 @@ from psycopg import sql
 from reelremix.tests.cli import clean_env
 from reelremix.tests.stack import stack  # noqa: F401  (the fixture of a running `reelremix up`)
 
-E2E_DB = "reelremix_e2e"
+E2E_SUFFIX = os.environ.get("REELREMIX_TEST_SUFFIX", "")
+E2E_DB = f"reelremix_e2e{E2E_SUFFIX}"
 
 
 @pytest.fixture
@@ -47,7 +49,7 @@ def e2e_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         yield clean_env(
             DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{E2E_DB}",
             REDIS_URL=settings.REDIS_URL,
-            REDIS_NAMESPACE="reelremix-e2e",
+            REDIS_NAMESPACE=f"reelremix-e2e{E2E_SUFFIX}",
             REELREMIX_VAR_DIR=str(tmp_path),
         )
     finally:
