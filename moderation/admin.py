@@ -3,6 +3,7 @@ moderation.decisions (never by editing rows), the audit trail read-only."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -117,6 +118,26 @@ def _decide_all(verb: str, decide: Callable[[Case, User], object]) -> Callable[.
     return action
 
 
+def _number(form: QueryDict, name: str) -> float:
+    try:
+        value = float(form.get(name, ""))
+    except ValueError:
+        raise ValidationError(f"“{name}” must be a number.") from None
+    if not math.isfinite(value):
+        raise ValidationError(f"“{name}” must be a finite number.")
+    return value
+
+
+def _adjustment(form: QueryDict) -> tuple[float, float, dict[str, float] | None]:
+    """The span in seconds and, when the form has one, the box in fractions of the frame."""
+    start, end = _number(form, "start"), _number(form, "end")
+    if not form.get("box_width"):
+        return start, end, None
+    sides = ("left", "top", "width", "height")
+    left, top, width, height = (_number(form, f"box_{side}") / 100 for side in sides)
+    return start, end, {"x1": left, "y1": top, "x2": left + width, "y2": top + height}
+
+
 def _case_decision(act: str) -> Callable[[Case, User], object]:
     return lambda case, user: decisions.do_decide_case(case.pk, user, act)
 
@@ -182,11 +203,13 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_urls(self) -> list[URLPattern]:
         decide = self.admin_site.admin_view(self.decide_view)
         verdict = self.admin_site.admin_view(self.flag_view)
+        adjust = self.admin_site.admin_view(self.adjust_view)
         frame = self.admin_site.admin_view(self.frame_view)
         own = [
             path("<int:case_id>/change/flags/<int:flag_id>/frame.jpg", frame, name="moderation_case_frame"),
             path("<int:case_id>/change/decide/", decide, name="moderation_case_decide"),
             path("<int:case_id>/change/flags/<int:flag_id>/", verdict, name="moderation_case_flag"),
+            path("<int:case_id>/change/flags/<int:flag_id>/adjust/", adjust, name="moderation_case_adjust"),
         ]
         return own + super().get_urls()
 
@@ -227,8 +250,23 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         try:
             decisions.do_review_flag(flag.pk, request.user, request.POST.get("verdict", ""))  # type: ignore[arg-type]
         except (IllegalTransition, ValidationError) as err:
-            self.message_user(request, " ".join(getattr(err, "messages", [str(err)])), level=messages.ERROR)
+            self._refused(request, err)
         return self._back(case_id)
+
+    def adjust_view(self, request: HttpRequest, case_id: int, flag_id: int) -> HttpResponse:
+        """Correct a flag's span, and its box (given in percent of the frame, as the page shows it)."""
+        if request.method != "POST" or not self.has_moderate_permission(request):
+            raise PermissionDenied
+        flag = get_object_or_404(Flag, id=flag_id, case_id=case_id)
+        try:
+            start, end, box = _adjustment(request.POST)
+            decisions.do_adjust_flag(flag.pk, request.user, start, end, box, request.POST.get("reason", ""))  # type: ignore[arg-type]
+        except (IllegalTransition, ValidationError) as err:
+            self._refused(request, err)
+        return self._back(case_id)
+
+    def _refused(self, request: HttpRequest, err: Exception) -> None:
+        self.message_user(request, " ".join(getattr(err, "messages", [str(err)])), level=messages.ERROR)
 
     @admin.display(description="video", ordering="video__title")
     def video_title(self, case: Case) -> str:

@@ -14,11 +14,14 @@ from django.utils import timezone
 from media_jobs import services as media_jobs
 from moderation.live import push_queue_event_on_commit
 from moderation.models import Case, Decision, Flag, Review
+from moderation.tracking import reshaped_keyframes
 
 MODERATORS_GROUP = "moderators"
 State = Case.State
 Act = Decision.Action
 FINAL_STATES = (State.APPROVED, State.CENSORED, State.REJECTED)
+MIN_SPAN = 0.04  # seconds: one frame at 25 fps
+MIN_BOX_SIDE = 0.01  # of the frame
 
 # decision -> (states it may be taken from, state it leads to)
 CASE_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -111,6 +114,43 @@ def do_review_flag(flag_id: int, user: User, verdict: str, reason: str = "") -> 
     flag.save(update_fields=["review"])
     action = Act.CONFIRM_FLAG if verdict == Review.CONFIRMED else Act.DISMISS_FLAG
     _record(case, user, action, before, _flag_state(flag), reason, flag)
+    return flag
+
+
+def _check_span(flag: Flag, start: float, end: float) -> None:
+    duration = flag.case.video.duration
+    if not (start >= 0 and end - start >= MIN_SPAN and end <= duration + MIN_SPAN):
+        raise ValidationError(
+            f"A span must lie within the video (0 to {duration:.2f} s) and last at least {MIN_SPAN} s;"
+            f" got {start:.2f} to {end:.2f} s."
+        )
+
+
+def _check_box(flag: Flag, box: dict[str, float]) -> None:
+    if not flag.boxes:
+        raise ValidationError("Only a flag with a box on the picture can have its box adjusted.")
+    if not all(0 <= box[side] <= 1 for side in ("x1", "y1", "x2", "y2")):
+        raise ValidationError("A box must lie within the frame.")
+    if box["x2"] - box["x1"] < MIN_BOX_SIDE or box["y2"] - box["y1"] < MIN_BOX_SIDE:
+        raise ValidationError("A box must be at least 1 % of the frame wide and high.")
+
+
+@transaction.atomic
+def do_adjust_flag(flag_id: int, user: User, start: float, end: float,
+                   box: dict[str, float] | None = None, reason: str = "") -> Flag:  # fmt: skip
+    """Correct a flag's span and, for a box on the picture, its box (moving the whole track alike);
+    the adjusted flag is confirmed, so the censored render follows the correction."""
+    _require_moderator(user)
+    flag = Flag.objects.select_related("case__video").get(id=flag_id)
+    case = _locked_case(flag.case_id, user)
+    _check_span(flag, start, end)
+    before = _flag_state(flag)
+    if box is not None:
+        _check_box(flag, box)
+        flag.boxes = reshaped_keyframes(flag.boxes, flag.shown_keyframe or {}, box)
+    flag.start, flag.end, flag.review = start, min(end, flag.case.video.duration), Review.CONFIRMED
+    flag.save(update_fields=["start", "end", "boxes", "review"])
+    _record(case, user, Act.ADJUST_FLAG, before, _flag_state(flag), reason, flag)
     return flag
 
 

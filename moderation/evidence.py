@@ -23,12 +23,6 @@ def _analysis_job(case: Case) -> Job | None:
     return case.video.jobs.filter(kind=Job.Kind.MODERATION).order_by("-created_at").first()
 
 
-def _shown_keyframe(flag: Flag) -> dict[str, Any] | None:
-    """A keyframe the detector saw (the first and last are extrapolated to cover the span's edges)."""
-    seen = flag.boxes[1:-1] or flag.boxes
-    return seen[len(seen) // 2] if seen else None
-
-
 def _box_percent(keyframe: dict[str, Any]) -> dict[str, float]:
     left, top = 100 * keyframe["x1"], 100 * keyframe["y1"]
     return {
@@ -54,7 +48,7 @@ def flag_rows(case: Case, flags: list[Flag]) -> list[FlagRow]:
     transcript = (artifacts.load_json(job, Artifact.Kind.TRANSCRIPT) if job else None) or {}
     rows = []
     for flag in flags:
-        keyframe = _shown_keyframe(flag)
+        keyframe = flag.shown_keyframe
         row = FlagRow(flag, box=_box_percent(keyframe) if keyframe else None)
         if flag.kind == Kind.PROFANITY:
             row.words = _words_around(flag, transcript.get("words", []))
@@ -64,7 +58,7 @@ def flag_rows(case: Case, flags: list[Flag]) -> list[FlagRow]:
 
 def flag_frame(flag: Flag) -> bytes | None:
     """The JPEG of the sampled frame at the flag's shown keyframe."""
-    keyframe, job = _shown_keyframe(flag), _analysis_job(flag.case)
+    keyframe, job = flag.shown_keyframe, _analysis_job(flag.case)
     if keyframe is None or job is None:
         return None
     return artifacts.frame_jpeg_near(job, keyframe["t"])

@@ -134,6 +134,13 @@ class Flag(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.label} {self.start:.1f}-{self.end:.1f} s"
 
+    @property
+    def shown_keyframe(self) -> dict[str, Any] | None:
+        """The keyframe moderators see and redraw: one the detector saw (the first and last are
+        extrapolated to cover the span's edges)."""
+        seen = self.boxes[1:-1] or self.boxes
+        return seen[len(seen) // 2] if seen else None
+
 
 class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: object) -> int:
@@ -175,6 +182,7 @@ class Decision(AuditRecord):
         RELEASE = "release", "Released"
         CONFIRM_FLAG = "confirm_flag", "Confirmed a flag"
         DISMISS_FLAG = "dismiss_flag", "Dismissed a flag"
+        ADJUST_FLAG = "adjust_flag", "Adjusted a flag"
         APPROVE = "approve", "Approved as is"
         APPROVE_CENSORED = "approve_censored", "Approved with censoring"
         REJECT = "reject", "Rejected"

@@ -117,3 +117,21 @@ def track_keyframes(
     last = _shifted(detections[-1], detections[-2], end) if len(detections) > 1 else detections[-1]
     points = [(start, first), *((d.t, d) for d in detections), (end, last)]
     return start, end, [_expanded(d, t, margin) for t, d in points]
+
+
+def reshaped_keyframes(
+    keyframes: list[dict[str, float]], shown: dict[str, float], new_box: dict[str, float]
+) -> list[dict[str, float]]:
+    """A moderator redrew the box of keyframe `shown`: move and scale every keyframe the same way, so
+    the track keeps its motion with the corrected size and placement (clamped to the frame)."""
+    scale_x = (new_box["x2"] - new_box["x1"]) / max(shown["x2"] - shown["x1"], 1e-6)
+    scale_y = (new_box["y2"] - new_box["y1"]) / max(shown["y2"] - shown["y1"], 1e-6)
+    shift_x = (new_box["x1"] + new_box["x2"] - shown["x1"] - shown["x2"]) / 2
+    shift_y = (new_box["y1"] + new_box["y2"] - shown["y1"] - shown["y2"]) / 2
+    reshaped = []
+    for k in keyframes:
+        cx, cy = (k["x1"] + k["x2"]) / 2 + shift_x, (k["y1"] + k["y2"]) / 2 + shift_y
+        half_w, half_h = (k["x2"] - k["x1"]) * scale_x / 2, (k["y2"] - k["y1"]) * scale_y / 2
+        box = {"x1": cx - half_w, "y1": cy - half_h, "x2": cx + half_w, "y2": cy + half_h}
+        reshaped.append({"t": k["t"], **{name: min(1.0, max(0.0, v)) for name, v in box.items()}})
+    return reshaped

@@ -1,5 +1,6 @@
 """The case page in the admin: players, the timeline, per-flag verdicts and case decisions in one click."""
 
+import pytest
 from django_tenants.utils import schema_context
 
 from media_jobs.models import Job
@@ -77,3 +78,62 @@ def test_it_gives_a_claimed_case_back_to_the_queue(world):
     assert case.assignee_id == world.bob.user.pk
     alice_id, bob_id = world.alice.user.pk, world.bob.user.pk
     assert trail == [("claim", alice_id, ""), ("release", alice_id, "off shift"), ("claim", bob_id, "")]
+
+
+def _face(case: Case, tenant):
+    """The case's face flag, given a track of three keyframes moving right."""
+    boxes = [{"t": t, "x1": 0.1 * t, "y1": 0.3, "x2": 0.1 * t + 0.2, "y2": 0.6} for t in (0.0, 0.5, 1.0)]
+    with schema_context(tenant.schema_name):
+        case.flags.filter(kind="face").update(boxes=boxes)
+        return case.flags.get(kind="face")
+
+
+def test_it_adjusts_a_flag_from_the_page_in_percent_of_the_frame(world):
+    (case,) = _cases(world.acme, [0.9])
+    face = _face(case, world.acme)
+    client = _staff(world.alice, moderator=True)
+    page = client.get(_page(case)).content.decode()
+    assert f'action="flags/{face.pk}/adjust/"' in page and 'name="box_width"' in page
+    form = {"start": "0.50", "end": "2.00", "reason": "tighter", "box_left": "10", "box_top": "20",
+            "box_width": "30", "box_height": "40"}  # fmt: skip
+    client.post(_page(case) + f"flags/{face.pk}/adjust/", form)
+    with schema_context(world.acme.schema_name):
+        face.refresh_from_db()
+        decision = Decision.objects.get()
+    shown = face.shown_keyframe
+    assert (face.start, face.end, face.review) == (0.5, 2.0, Review.CONFIRMED)
+    assert [shown[side] for side in ("x1", "y1", "x2", "y2")] == pytest.approx([0.1, 0.2, 0.4, 0.6])
+    assert (decision.action, decision.reason) == ("adjust_flag", "tighter")
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"start": "soon", "end": "2"},
+        {"start": "nan", "end": "2"},
+        {"start": "0", "end": "2", "box_left": "x", "box_top": "1", "box_width": "5", "box_height": "5"},
+        {"start": "0", "end": "2", "box_left": "1", "box_top": "1", "box_width": "5"},
+    ],
+)
+def test_it_explains_a_malformed_adjustment_and_changes_nothing(world, form):
+    (case,) = _cases(world.acme, [0.9])
+    face = _face(case, world.acme)
+    response = _staff(world.alice, moderator=True).post(
+        _page(case) + f"flags/{face.pk}/adjust/", form, follow=True
+    )
+    assert "must be a number" in response.content.decode() or "finite" in response.content.decode()
+    with schema_context(world.acme.schema_name):
+        assert not Decision.objects.exists()
+        assert case.flags.get(pk=face.pk).boxes == face.boxes
+
+
+def test_it_checks_permissions_and_tenant_for_adjustments(world):
+    (case,) = _cases(world.acme, [0.9])
+    face = _face(case, world.acme)
+    adjust, form = _page(case) + f"flags/{face.pk}/adjust/", {"start": "0", "end": "1"}
+    assert _staff(world.bob, moderator=False).post(adjust, form).status_code == 403
+    charlie = _staff(world.charlie, moderator=True)
+    charlie.defaults["HTTP_HOST"] = "acme.localhost"
+    assert charlie.post(adjust, form).status_code == 302  # to the login of acme's admin
+    with schema_context(world.acme.schema_name):
+        assert not Decision.objects.exists()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page
+import pytest
+from playwright.sync_api import Browser, Locator, Page
 
 from media_jobs.media.sample import DEMO_SPEECH, SAMPLES_DIR, make_face_video
 from reelremix.tests.stack import Stack
@@ -49,16 +50,34 @@ def test_a_moderator_triages_a_case_end_to_end(stack: Stack, browser: Browser, t
         faces.nth(index).locator("button[value=confirmed]").click()
         page.wait_for_load_state()
     assert page.locator("#triage td:text-is('Confirmed')").count() == faces.count() > 0
-    page.fill("input[name=reason]", "blur the interviewee")
+    _redraw_the_box(page, faces.first)
+    page.fill("form[action='decide/'] input[name=reason]", "blur the interviewee")
     page.click("button[value=approve_censored]")
     page.wait_for_selector("text=Approved with censoring")
     history = page.locator("#decisions-group").inner_text()
     assert "Claimed" in history and "Confirmed a flag" in history and "blur the interviewee" in history
+    assert "Adjusted a flag" in history and "cover the whole head" in history
 
     _wait_for_the_render(page)
     page.goto(video_page)
     censored = "document.querySelector('video[src$=\"censored.mp4\"]')"
     page.wait_for_function(f"{censored} && {censored}.readyState >= 2", timeout=30_000)
+
+
+def _redraw_the_box(page: Page, flag_row: Locator) -> None:
+    """Drag a new box on the flag's frame: the adjust form fills in, and saving records it."""
+    frame = flag_row.locator(".frame")
+    frame.scroll_into_view_if_needed()
+    area = frame.bounding_box()
+    assert area is not None
+    page.mouse.move(area["x"] + 0.1 * area["width"], area["y"] + 0.1 * area["height"])
+    page.mouse.down()
+    page.mouse.move(area["x"] + 0.7 * area["width"], area["y"] + 0.8 * area["height"], steps=5)
+    page.mouse.up()
+    assert float(flag_row.locator("input[name=box_width]").input_value()) == pytest.approx(60, abs=1)
+    flag_row.locator("form[data-adjust] input[name=reason]").fill("cover the whole head")
+    flag_row.locator("text=Save adjustment").click()
+    page.wait_for_load_state()
 
 
 def _wait_for_the_render(page: Page) -> None:
