@@ -31,6 +31,7 @@ BUTTONS = {
     Act.APPROVE_CENSORED: "Approve with censoring",
     Act.ESCALATE: "Escalate",
     Act.REJECT: "Reject",
+    Act.REOPEN: "Reopen",
 }
 
 
@@ -138,6 +139,13 @@ def _adjustment(form: QueryDict) -> tuple[float, float, dict[str, float] | None]
     return start, end, {"x1": left, "y1": top, "x2": left + width, "y2": top + height}
 
 
+def _allowed_buttons(case: Case) -> list[tuple[str, str]]:
+    """The decisions the case's state allows, as (action, label) for the case page's buttons."""
+    allowed: set[str] = {Act.CLAIM, Act.RELEASE} if case.is_open else set()
+    allowed |= {act for act, (states, _) in CASE_TRANSITIONS.items() if case.state in states}
+    return [(act, label) for act, label in BUTTONS.items() if act in allowed]
+
+
 def _case_decision(act: str) -> Callable[[Case, User], object]:
     return lambda case, user: decisions.do_decide_case(case.pk, user, act)
 
@@ -197,7 +205,7 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "timeline": timeline_svg(flags, case.video.duration),
             "censored": case.video.artifacts.filter(kind="censored").exists(),
             "can_moderate": self.has_moderate_permission(request),
-            "case_actions": list(BUTTONS.items()),
+            "case_actions": _allowed_buttons(case),
         }
 
     def get_urls(self) -> list[URLPattern]:

@@ -29,6 +29,8 @@ CASE_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     Act.APPROVE_CENSORED: (Case.OPEN_STATES, State.CENSORED),
     Act.ESCALATE: ((State.QUEUED,), State.ESCALATED),
     Act.REJECT: (tuple(s for s in State if s != State.REJECTED), State.REJECTED),
+    # A closed case (decided automatically or by a moderator) back in the queue, to be corrected.
+    Act.REOPEN: (tuple(s for s in State if s not in Case.OPEN_STATES), State.QUEUED),
 }
 
 
@@ -165,8 +167,8 @@ def do_decide_case(case_id: int, user: User, action: str, reason: str = "") -> C
         raise IllegalTransition(f"A case that is {case.get_state_display().lower()} cannot be {verb}.")
     before = _case_state(case)
     case.state = target
-    if target == State.ESCALATED:
-        case.assignee, case.claimed_at = None, None  # back in the queue, for a senior moderator
+    if target in Case.OPEN_STATES:
+        case.assignee, case.claimed_at = None, None  # back in the queue (escalated: for a senior moderator)
     case.save(update_fields=["state", "assignee", "claimed_at", "updated_at"])
     _record(case, user, action, before, _case_state(case), reason)
     if target == State.CENSORED:

@@ -187,6 +187,7 @@ class Decision(AuditRecord):
         APPROVE_CENSORED = "approve_censored", "Approved with censoring"
         REJECT = "reject", "Rejected"
         ESCALATE = "escalate", "Escalated"
+        REOPEN = "reopen", "Reopened"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
     flag = models.ForeignKey(Flag, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")

@@ -1,13 +1,18 @@
 """Adjusting a flag: a moderator corrects its span or box; the whole track follows, the flag is
 confirmed, the censor plan uses the correction, and the audit trail keeps before and after."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_tenants.utils import schema_context
 
+from media_jobs.models import Job
 from moderation import decisions, services
 from moderation.decisions import IllegalTransition
 from moderation.models import Case, Decision, Kind, Review
+from moderation.tests.factories import face_samples, make_video_row
+from moderation.tests.test_admin_queue import _cases, _staff
 from moderation.tests.test_decisions import _moderator, _queued_case
 
 Act = Decision.Action
@@ -108,3 +113,39 @@ def test_it_checks_permissions_and_the_cases_state(world):
             decisions.do_adjust_flag(face.pk, world.alice.user, 0.0, 1.0)
         assert list(Decision.objects.values_list("action", flat=True)) == [Act.APPROVE]
         assert Case.objects.get(pk=case.pk).flags.get(pk=face.pk).start == face.start
+
+
+def test_it_reopens_an_automatic_decision_to_correct_it_and_renders_again(world):
+    _moderator(world.alice)
+    video = make_video_row(world.acme)
+    with schema_context(world.acme.schema_name):
+        case = services.do_analyze_video(
+            video, face_samples(range(0, 3)), {"words": [], "alternatives": []}, 1.0, {}
+        )
+        assert case.state == Case.State.AUTO_CENSORED  # the face was blurred without a moderator
+        with pytest.raises(IllegalTransition, match="takes no more decisions"):
+            decisions.do_adjust_flag(case.flags.get().pk, world.alice.user, 0.0, 1.0)
+        decisions.do_decide_case(case.pk, world.alice.user, Act.REOPEN, "the blur misses the chin")
+        face = case.flags.get()
+        decisions.do_adjust_flag(face.pk, world.alice.user, face.start, face.end + 1.0)
+        with pytest.raises(IllegalTransition, match="waiting for a moderator cannot be reopened"):
+            decisions.do_decide_case(case.pk, world.alice.user, Act.REOPEN)
+        decisions.do_decide_case(case.pk, world.alice.user, Act.APPROVE_CENSORED)
+        trail = list(Decision.objects.values_list("action", "before__state", "after__state"))
+        renders = Job.objects.filter(video=video, kind=Job.Kind.RENDER).count()
+    assert trail[0] == (Act.REOPEN, "auto_censored", "queued")
+    assert [action for action, _, _ in trail] == [Act.REOPEN, Act.ADJUST_FLAG, Act.APPROVE_CENSORED]
+    assert renders == 1  # the corrected plan is rendered again
+
+
+def test_it_offers_only_the_decisions_the_cases_state_allows(world):
+    (queued,) = _cases(world.acme, [0.9])
+    (closed,) = _cases(world.acme, [0.9], state=Case.State.AUTO_CENSORED)
+    client = _staff(world.alice, moderator=True)
+    pages = {
+        case: client.get(f"/admin/moderation/case/{case.pk}/change/").content.decode()
+        for case in (queued, closed)
+    }
+    buttons = {case: re.findall(r'name="action" value="(\w+)"', page) for case, page in pages.items()}
+    assert buttons[queued] == ["claim", "release", "approve", "approve_censored", "escalate", "reject"]
+    assert buttons[closed] == ["reject", "reopen"]
