@@ -236,7 +236,7 @@ BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7, minimum=0)  # after a fail
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "billing.api.authentication.PlanTokenAuthentication",  # tokens need a plan with API access
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
