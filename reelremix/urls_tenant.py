@@ -12,6 +12,7 @@ from reelremix.views import healthz
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("media_jobs.api.urls")),
+    path("", include("billing.api.urls")),
 ]
 
 urlpatterns = [
