@@ -128,6 +128,12 @@ def _period(obj: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
     return _at(start), _at(end)
 
 
+SNAPSHOT_FIELDS = [
+    "plan", "status", "stripe_subscription_id", "stripe_subscription_created", "stripe_customer_id",
+    "current_period_start", "current_period_end", "stripe_state_at", "payment_failed_at", "updated_at",
+]  # fmt: skip
+
+
 def _apply_subscription(row: Subscription, obj: dict[str, Any], at: datetime) -> Outcome:
     reason = _stale(row, obj, at)
     if reason:
@@ -140,7 +146,7 @@ def _apply_subscription(row: Subscription, obj: dict[str, Any], at: datetime) ->
     row.stripe_state_at = at
     if row.status == Subscription.Status.CANCELED:
         row.payment_failed_at = None  # back on Free, which owes nothing
-    row.save()
+    row.save(update_fields=SNAPSHOT_FIELDS)
     if replaced and row.status in PAID_UP_STATES:
         stripe_api.cancel_subscription(replaced)  # an upgrade through Checkout: one subscription, not two
     return PROCESSED, f"{row.tenant.slug}: {row.plan.code} ({row.status})"

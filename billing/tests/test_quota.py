@@ -16,7 +16,8 @@ from django_tenants.utils import schema_context
 from billing import quota
 from billing.errors import FeatureNotInPlan, QuotaExceeded
 from billing.models import Plan, Subscription, UsageEntry
-from billing.tests.conftest import put_on_plan
+from billing.tests.conftest import post_event, put_on_plan
+from billing.tests.fake_stripe import event
 from conftest import client_for
 from media_jobs import services
 from media_jobs.models import Job, Video
@@ -161,12 +162,19 @@ def _fail_payment(tenant, days_ago: float) -> None:
     Subscription.objects.filter(tenant=tenant).update(payment_failed_at=failed_at)
 
 
-def test_it_blocks_new_jobs_after_the_grace_period_and_nothing_else(world, short_mp4, settings):
+def test_it_blocks_new_jobs_after_the_grace_period_and_nothing_else(world, short_mp4, settings, fake_stripe):
     settings.BILLING_GRACE_DAYS = 7
     existing = _submit(world.alice, short_mp4)
     _fail_payment(world.acme, days_ago=6)
     assert _api_upload(world.alice, short_mp4).status_code == 201  # still in the grace period
-    _fail_payment(world.acme, days_ago=8)
+    Subscription.objects.filter(tenant=world.acme).update(
+        stripe_customer_id="cus_acme", payment_failed_at=None
+    )
+    eight_days_ago = int((timezone.now() - timedelta(days=8)).timestamp())
+    failed = event(
+        "invoice.payment_failed", {"object": "invoice", "customer": "cus_acme"}, created=eight_days_ago
+    )
+    assert post_event(failed).json()["state"] == "processed"  # delivered late, signed now
     refused = _api_upload(world.alice, short_mp4)
     assert refused.status_code == 402 and refused.json()["limit"] == "payment"
     assert "grace period ended" in refused.json()["detail"]
