@@ -38,13 +38,16 @@ class Usage:
 
 
 def subscription_for_schema(schema_name: str, *, lock: bool = False) -> Subscription:
-    subscriptions = Subscription.objects.select_related("plan", "tenant")
+    subscriptions = Subscription.objects.select_related("plan", "tenant").filter(
+        tenant__schema_name=schema_name
+    )
     if lock:
-        ensure_subscription(schema_name)  # a row must exist before it can be locked
         subscriptions = subscriptions.select_for_update(of=("self",))
-        return subscriptions.get(tenant__schema_name=schema_name)
-    found = subscriptions.filter(tenant__schema_name=schema_name).first()
-    return found or ensure_subscription(schema_name)
+    found = subscriptions.first()
+    if found is None:  # a tenant made before billing existed: a row must exist before it can be locked
+        ensure_subscription(schema_name)
+        found = subscriptions.get()
+    return found
 
 
 def usage_of(subscription: Subscription) -> Usage:

@@ -40,3 +40,12 @@ def test_it_tells_the_operator_about_an_unknown_plan(db):
         call_command(
             "provision_tenant", "initech", "--name", "I", "--owner-email", "b@x.example", "--plan", "gold"
         )
+
+
+def test_it_starts_a_tenant_without_a_subscription_on_free_when_it_is_first_asked(world):
+    from billing import quota
+    from billing.models import Subscription
+
+    Subscription.objects.filter(tenant=world.acme).delete()  # as if made before billing existed
+    entry = quota.do_reserve_minutes(world.acme.schema_name, 60.0, 1000)
+    assert entry.tenant_id == world.acme.pk and subscription_of(world.acme).plan.code == "free"
