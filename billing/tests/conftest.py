@@ -43,7 +43,8 @@ def priced_plans(db: None) -> dict[str, Plan]:
 def post_event(event: dict[str, Any], *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> Any:
     """Deliver a webhook to the public site as Stripe does: the raw JSON, signed."""
     payload = json.dumps(event)
-    return Client(HTTP_HOST="localhost").post(
+    # CSRF checks on, as for a real request: Stripe sends no token, so the endpoint must not need one.
+    return Client(HTTP_HOST="localhost", enforce_csrf_checks=True).post(
         "/stripe/webhook/", data=payload, content_type="application/json",
         HTTP_STRIPE_SIGNATURE=sign(payload, secret, timestamp),
     )  # fmt: skip

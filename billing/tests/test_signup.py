@@ -92,6 +92,12 @@ def test_it_refuses_bad_signups_and_creates_nothing(world, change, message):
     assert Tenant.objects.count() == before
 
 
+def test_it_checks_csrf_on_signup(db):
+    browser = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
+    assert browser.post("/signup/", {**FORM, "plan": "free"}).status_code == 403
+    assert not Tenant.objects.filter(slug="initech").exists()
+
+
 def test_it_does_not_accept_a_login_link_twice(world):
     token = signup.do_issue_login_link(world.acme, "alice")
     first = Client(HTTP_HOST=world.alice.host).get(f"/welcome/{token}/")
