@@ -74,5 +74,12 @@ def retrieve_subscription(subscription_id: str) -> dict[str, Any]:
 
 
 def cancel_subscription(subscription_id: str) -> None:
-    """Cancel at once (the tenant moved to another subscription through Checkout)."""
-    _call(client().v1.subscriptions.cancel, subscription_id)
+    """Cancel at once (the tenant moved to another subscription through Checkout). One that Stripe no
+    longer has is already gone: a retried webhook must not fail on it forever."""
+    try:
+        client().v1.subscriptions.cancel(subscription_id)
+    except stripe.InvalidRequestError as err:
+        if err.code != "resource_missing":
+            raise BillingUnavailable(REFUSED) from err
+    except stripe.StripeError as err:
+        raise BillingUnavailable(UNREACHABLE) from err

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from billing.models import StripeEvent, Subscription
 from billing.tests.conftest import PRICES, post_event, subscription_of
@@ -117,6 +119,17 @@ def test_it_moves_to_the_new_subscription_and_cancels_the_old_one(world, fake_st
     assert post_event(deleted).json()["state"] == "ignored"
     subscription = subscription_of(world.acme)
     assert (subscription.plan.code, subscription.stripe_subscription_id) == ("agency", new["id"])
+
+
+def test_it_moves_on_when_the_old_subscription_is_already_gone(world, fake_stripe, acme_customer):
+    now = int(time.time())
+    Subscription.objects.filter(tenant=world.acme).update(
+        stripe_subscription_id="sub_gone", stripe_subscription_created=timezone.now() - timedelta(days=60)
+    )
+    new = _subscription(fake_stripe, acme_customer, "pro", created=now)
+    assert post_event(event("customer.subscription.created", new, created=now)).json()["state"] == "processed"
+    assert ("DELETE", "/v1/subscriptions/sub_gone", {}) in fake_stripe.requests
+    assert subscription_of(world.acme).stripe_subscription_id == new["id"]
 
 
 def test_it_records_a_failing_event_and_processes_it_when_redelivered(world, fake_stripe, acme_customer):
