@@ -94,8 +94,9 @@ def django_db_setup(request: pytest.FixtureRequest, django_db_blocker: Any) -> I
         # Guard: never build test tenants in a development or production database.
         assert str(connection.settings_dict["NAME"]).startswith("test_"), "not connected to the test database"
         tenant_services.ensure_public_tenant()
-        acme = tenant_services.do_create_tenant("Acme", "acme", "owner@acme.example").tenant
-        globex = tenant_services.do_create_tenant("Globex", "globex", "owner@globex.example").tenant
+        # On the Agency plan: API access and room for every test; billing tests switch plans themselves.
+        acme = tenant_services.do_create_tenant("Acme", "acme", "owner@acme.example", "agency").tenant
+        globex = tenant_services.do_create_tenant("Globex", "globex", "owner@globex.example", "agency").tenant
         world = World(
             acme=acme,
             globex=globex,
@@ -116,6 +117,9 @@ def world(db: None, django_db_setup: World) -> World:
 
 
 def _truncate_tenant_data(tenants: list[Tenant]) -> None:
+    from billing.models import UsageEntry
+
+    UsageEntry.objects.filter(tenant__in=tenants).delete()  # the ledger rows of the jobs truncated below
     tables = [
         model._meta.db_table for app in TENANT_DATA_APPS for model in apps.get_app_config(app).get_models()
     ]

@@ -1,20 +1,28 @@
-"""`make bench`: every benchmark, printed as ratios against baselines measured in the same run."""
+"""`make bench`: every benchmark, printed as ratios against baselines measured in the same run.
+`python -m bench quota` (or `pipeline`) runs one of them."""
 
 import os
+import sys
 
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reelremix.settings")
+BENCHMARKS = ("pipeline", "quota")
 
 
 def main() -> None:
     from reelremix.cli import exit_on_configuration_error
 
+    names = sys.argv[1:] or list(BENCHMARKS)
+    unknown = set(names) - set(BENCHMARKS)
+    if unknown:
+        raise SystemExit(f"unknown benchmark(s): {', '.join(sorted(unknown))} (choose from {BENCHMARKS})")
     with exit_on_configuration_error():
         django.setup()
-        from bench import pipeline
+        from importlib import import_module
 
-        pipeline.main()
+        for name in names:
+            import_module(f"bench.{name}").main()
 
 
 if __name__ == "__main__":

@@ -74,9 +74,10 @@ def _bench_tenant() -> Any:
     from tenants import services
     from tenants.models import Tenant
 
+    email = f"bench@{settings.BASE_DOMAIN}"
     return (
         Tenant.objects.filter(slug=BENCH_SLUG).first()
-        or services.do_create_tenant("Benchmark", BENCH_SLUG, f"bench@{settings.BASE_DOMAIN}").tenant
+        or services.do_create_tenant("Benchmark", BENCH_SLUG, email, plan="agency").tenant
     )
 
 

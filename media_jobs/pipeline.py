@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from billing import quota
 from media_jobs.models import Job, Stage
 from media_jobs.progress import push_progress_on_commit
 from reelremix.errors import PermanentJobError
@@ -77,7 +78,11 @@ def enqueue_on_commit(job: Job, name: str) -> None:
     from media_jobs import actors  # the actors module imports this one
 
     schema_name, actor = current_schema_name(), actors.stage_actor(GRAPH[name].queue)
-    transaction.on_commit(lambda: actor.send(schema_name, job.pk, name))
+    # The plan's priority rides on the message; RabbitMQ honours it, the Redis broker ignores it.
+    priority = quota.queue_priority(schema_name)
+    transaction.on_commit(
+        lambda: actor.send_with_options(args=(schema_name, job.pk, name), broker_priority=priority)
+    )
 
 
 def claim_stage(job_id: int, name: str) -> Stage | None:

@@ -16,6 +16,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from billing import quota
 from media_jobs import pipeline
 from media_jobs.media.probe import MediaLimits, check_media
 from media_jobs.media.types import MediaInfo
@@ -68,6 +69,7 @@ def do_finish_job(job: Job, result: Any) -> None:
     job.state, job.result, job.finished_at = Job.State.SUCCEEDED, result, timezone.now()
     job.progress_current = job.progress_total
     job.save(update_fields=["state", "result", "finished_at", "progress_current"])
+    quota.do_commit_usage(current_schema_name(), job.pk)  # its reserved minutes are now spent
     push_progress_on_commit(job)
 
 
@@ -80,6 +82,7 @@ def do_fail_job(job_id: int, reason: str) -> None:
     job.state, job.error, job.finished_at = Job.State.FAILED, reason[:2000], timezone.now()
     job.save(update_fields=["state", "error", "finished_at"])
     job.stages.exclude(state__in=Stage.DONE_STATES).update(state=Stage.State.FAILED, error=reason[:2000])
+    quota.do_release_usage(current_schema_name(), job_id)  # a failed job costs the tenant nothing
     push_progress_on_commit(job)
 
 
@@ -98,10 +101,11 @@ def run_selfcheck(job_id: int) -> None:
 
 
 def upload_limits() -> MediaLimits:
-    """The limits an upload is checked against (from settings until billing plans set them)."""
+    """The limits an upload is checked against: the tenant's plan where it sets them, else the site's."""
+    max_bytes, max_seconds = quota.upload_limits_of(current_schema_name())
     return MediaLimits(
-        max_bytes=settings.MAX_UPLOAD_BYTES,
-        max_duration=settings.MAX_VIDEO_SECONDS,
+        max_bytes=max_bytes or settings.MAX_UPLOAD_BYTES,
+        max_duration=max_seconds or settings.MAX_VIDEO_SECONDS,
         max_side=settings.MAX_VIDEO_SIDE,
     )
 
@@ -113,8 +117,10 @@ def check_upload(path: Path) -> MediaInfo:
 
 @transaction.atomic
 def do_submit_video(user: User | None, path: Path, filename: str, title: str = "") -> Job:
-    """Accept a checked video: store it, create its moderation job and queue the first stage."""
+    """Accept a checked video: store it, create its moderation job and queue the first stage.
+    Billing reserves its minutes first and refuses (BillingRefusal) before anything is stored."""
     info = check_upload(path)
+    reservation = quota.do_reserve_minutes(current_schema_name(), info.duration, info.size_bytes)
     video = Video(
         title=(title or Path(filename).stem)[:200], uploaded_by=user, size_bytes=info.size_bytes,
         duration=info.duration, width=info.width, height=info.height, fps=info.fps, has_audio=info.has_audio,
@@ -123,7 +129,9 @@ def do_submit_video(user: User | None, path: Path, filename: str, title: str = "
     with path.open("rb") as handle:
         video.original.save(Path(filename).name, File(handle), save=False)
     video.save()
-    return _start_job(Job.Kind.MODERATION, video, user)
+    job = _start_job(Job.Kind.MODERATION, video, user)
+    quota.attach_job(reservation, job.pk)
+    return job
 
 
 def _start_job(kind: str, video: Video, user: User | None) -> Job:

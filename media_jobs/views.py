@@ -2,7 +2,6 @@
 
 from typing import cast
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -11,11 +10,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
+from billing.api.authentication import PlanTokenAuthentication
+from billing.errors import BillingRefusal
 from media_jobs import files, services, uploads
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Artifact, Job, Video
@@ -34,7 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_POST
 def upload_video(request: HttpRequest) -> HttpResponse:
     """The dashboard's upload form: refuse bad files with the reason, keep nothing of them."""
-    uploads.limit_upload_size(request, settings.MAX_UPLOAD_BYTES)
+    uploads.limit_upload_size(request, services.upload_limits().max_bytes)
     return _checked_upload(request)
 
 
@@ -42,7 +43,7 @@ def upload_video(request: HttpRequest) -> HttpResponse:
 def _checked_upload(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     if uploads.upload_too_large(request):
-        messages.error(request, uploads.too_large_message(settings.MAX_UPLOAD_BYTES))
+        messages.error(request, uploads.too_large_message(services.upload_limits().max_bytes))
         return redirect("dashboard")
     if upload is None:
         messages.error(request, "Choose a video file to upload.")
@@ -52,6 +53,9 @@ def _checked_upload(request: HttpRequest) -> HttpResponse:
         job = services.do_submit_video(cast(User, request.user), path, upload.name or "video", title)
     except UnplayableMedia as err:
         messages.error(request, f"{upload.name}: {err}")
+        return redirect("dashboard")
+    except BillingRefusal as err:
+        messages.error(request, f"{upload.name}: {err.message} Plans and usage: {err.upgrade_url}")
         return redirect("dashboard")
     assert job.video is not None
     return redirect("video_detail", video_id=job.video.pk)
@@ -67,7 +71,7 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
 
 
 @api_view(["GET"])
-@authentication_classes([TokenAuthentication, SessionAuthentication])
+@authentication_classes([PlanTokenAuthentication, SessionAuthentication])
 @permission_classes([IsAuthenticated])
 def video_file(request: Request, video_id: int, which: str) -> HttpResponseBase:
     """The original or censored MP4 of a video of this tenant: for players (session) and the API (token)."""

@@ -40,13 +40,14 @@ def process(path: Path, tenant_slug: str, title: str = "") -> None:
 def _submit_and_report(schema_name: str, path: Path, title: str) -> None:
     from asgiref.sync import async_to_sync
 
+    from billing.errors import BillingRefusal
     from media_jobs import services
     from media_jobs.media.types import UnplayableMedia
     from reelremix.cli import StartupError
 
     try:
         job = services.do_submit_video(None, path, path.name, title)
-    except UnplayableMedia as err:
+    except (UnplayableMedia, BillingRefusal) as err:
         raise StartupError(f"{path.name}: {err}") from None
     final = async_to_sync(_watch)(schema_name, job.pk)
     print()

@@ -61,7 +61,8 @@ def ensure_demo_tenant() -> DemoLogin:
     services.ensure_public_tenant()
     tenant = Tenant.objects.filter(slug=DEMO_SLUG).first()
     if tenant is None:
-        tenant = services.do_create_tenant("Demo Agency", DEMO_SLUG, f"admin@{settings.BASE_DOMAIN}").tenant
+        admin_email = f"admin@{settings.BASE_DOMAIN}"
+        tenant = services.do_create_tenant("Demo Agency", DEMO_SLUG, admin_email, plan="agency").tenant
     username = os.environ.get("REELREMIX_ADMIN_USER", "admin")
     with schema_context(tenant.schema_name):
         if get_user_model().objects.filter(username=username).exists():

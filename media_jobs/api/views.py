@@ -1,6 +1,5 @@
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema
@@ -10,6 +9,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from billing.errors import BillingRefusal
 from media_jobs import services, uploads
 from media_jobs.api.serializers import JobSerializer, VideoSerializer, VideoUploadSerializer
 from media_jobs.media.types import UnplayableMedia
@@ -50,7 +50,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Before authentication: a session-authenticated POST is CSRF-checked, which reads the body.
         if request.method == "POST":
-            uploads.limit_upload_size(request._request, settings.MAX_UPLOAD_BYTES)
+            uploads.limit_upload_size(request._request, services.upload_limits().max_bytes)
         super().initial(request, *args, **kwargs)
 
     @extend_schema(request={"multipart/form-data": VideoUploadSerializer}, responses={201: VideoSerializer})
@@ -58,7 +58,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         """Upload a video; it is probed before it is kept, then moderated in the background."""
         form = VideoUploadSerializer(data=request.data)
         if uploads.upload_too_large(request._request):
-            detail = uploads.too_large_message(settings.MAX_UPLOAD_BYTES)
+            detail = uploads.too_large_message(services.upload_limits().max_bytes)
             return Response({"detail": detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
@@ -68,5 +68,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             job = services.do_submit_video(cast(User, request.user), path, upload.name, title)
         except UnplayableMedia as err:
             return Response({"file": [str(err)]}, status=status.HTTP_400_BAD_REQUEST)
+        except BillingRefusal as err:
+            return Response(err.as_dict(), status=status.HTTP_402_PAYMENT_REQUIRED)
         assert job.video is not None
         return Response(VideoSerializer(job.video).data, status=status.HTTP_201_CREATED)
