@@ -19,8 +19,6 @@ from billing.errors import FeatureNotInPlan, QuotaExceeded, SubscriptionReadOnly
 from billing.models import Plan, Subscription, UsageEntry
 from billing.services import current_period, ensure_subscription, format_bytes, read_only_since
 
-PRIORITY_QUEUE, STANDARD_QUEUE = 5, 0  # broker_priority: higher runs first (RabbitMQ with max_priority)
-
 
 @dataclass(frozen=True)
 class Usage:
@@ -75,9 +73,9 @@ def require_feature(schema_name: str, feature: str) -> None:
         raise FeatureNotInPlan(feature, f"{label} is not part of the {plan.name} plan. Upgrade to use it.")
 
 
-def queue_priority(schema_name: str) -> int:
-    """The broker priority of the tenant's messages, from its plan."""
-    return PRIORITY_QUEUE if subscription_for_schema(schema_name).plan.priority_queue else STANDARD_QUEUE
+def has_priority(schema_name: str) -> bool:
+    """Whether the tenant's plan puts its work on the priority queues."""
+    return subscription_for_schema(schema_name).plan.priority_queue
 
 
 def _check_writable(subscription: Subscription) -> None:

@@ -29,18 +29,31 @@ def run_selfcheck(schema_name: str, job_id: int) -> None:
         services.run_selfcheck(job_id)
 
 
-@dramatiq.actor(queue_name="default", **_STAGE_OPTIONS)  # type: ignore[call-overload]
-def run_cpu_stage(schema_name: str, job_id: int, stage: str) -> None:
-    """Run a CPU stage (extract, analyze, render, finalize) of a job."""
+PRIORITY_SUFFIX = ".priority"  # the queue of a plan with priority: its own consumer, ahead in the worker
+FIRST, STANDARD = 0, 10  # Dramatiq actor priority: a worker runs lower numbers first among fetched messages
+
+
+def _run_stage(schema_name: str, job_id: int, stage: str) -> None:
     with schema_context(schema_name):
         run_stage(job_id, stage, _stage_functions())
 
 
-@dramatiq.actor(queue_name="gpu", **_STAGE_OPTIONS)  # type: ignore[call-overload]
-def run_gpu_stage(schema_name: str, job_id: int, stage: str) -> None:
-    """Run a model stage (detect, transcribe) of a job on a gpu-queue worker."""
-    with schema_context(schema_name):
-        run_stage(job_id, stage, _stage_functions())
+def _stage_actors(queue: str, description: str) -> tuple[dramatiq.Actor, dramatiq.Actor]:  # type: ignore[type-arg]
+    """The actor of a stage queue, and its twin on the priority queue (plans with priority)."""
+    standard = dramatiq.actor(  # type: ignore[call-overload]
+        _run_stage, actor_name=f"run_{description}_stage", queue_name=queue,
+        priority=STANDARD, **_STAGE_OPTIONS,
+    )  # fmt: skip
+    first = dramatiq.actor(  # type: ignore[call-overload]
+        _run_stage, actor_name=f"run_{description}_stage_first", queue_name=queue + PRIORITY_SUFFIX,
+        priority=FIRST, **_STAGE_OPTIONS,
+    )  # fmt: skip
+    return standard, first
+
+
+# CPU stages (extract, analyze, render, finalize) and model stages (detect, transcribe, index).
+run_cpu_stage, run_cpu_stage_first = _stage_actors("default", "cpu")
+run_gpu_stage, run_gpu_stage_first = _stage_actors("gpu", "gpu")
 
 
 def _stage_functions():  # type: ignore[no-untyped-def]
@@ -49,5 +62,7 @@ def _stage_functions():  # type: ignore[no-untyped-def]
     return STAGE_FUNCTIONS
 
 
-def stage_actor(queue: str) -> dramatiq.Actor:  # type: ignore[type-arg]
-    return run_gpu_stage if queue == "gpu" else run_cpu_stage
+def stage_actor(queue: str, *, first: bool = False) -> dramatiq.Actor:  # type: ignore[type-arg]
+    """The actor that runs stages of `queue`; `first`: on the priority queue, ahead of the others."""
+    actors = {"gpu": (run_gpu_stage, run_gpu_stage_first), "default": (run_cpu_stage, run_cpu_stage_first)}
+    return actors[queue][first]

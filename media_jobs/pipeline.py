@@ -77,12 +77,10 @@ def create_stages(job: Job) -> list[str]:
 def enqueue_on_commit(job: Job, name: str) -> None:
     from media_jobs import actors  # the actors module imports this one
 
-    schema_name, actor = current_schema_name(), actors.stage_actor(GRAPH[name].queue)
-    # The plan's priority rides on the message; RabbitMQ honours it, the Redis broker ignores it.
-    priority = quota.queue_priority(schema_name)
-    transaction.on_commit(
-        lambda: actor.send_with_options(args=(schema_name, job.pk, name), broker_priority=priority)
-    )
+    schema_name = current_schema_name()
+    # A plan with priority sends to the priority queue: consumed on its own, run first by the worker.
+    actor = actors.stage_actor(GRAPH[name].queue, first=quota.has_priority(schema_name))
+    transaction.on_commit(lambda: actor.send(schema_name, job.pk, name))
 
 
 def claim_stage(job_id: int, name: str) -> Stage | None:

@@ -188,7 +188,8 @@ ASGI_APPLICATION = "reelremix.asgi.application"
 WSGI_APPLICATION = None
 
 # --- Dramatiq ---------------------------------------------------------------------------------
-DRAMATIQ_QUEUES = ("default", "gpu")
+# Each stage queue has a twin for plans with priority, consumed on its own and run first.
+DRAMATIQ_QUEUES = ("default", "gpu", "default.priority", "gpu.priority")
 DRAMATIQ_HEARTBEAT_TIMEOUT_MS = env_int("DRAMATIQ_HEARTBEAT_TIMEOUT_MS", 60_000, minimum=1_000)
 DRAMATIQ_MAINTENANCE_CHANCE = 1_000  # per million broker commands: how often dead workers are looked for
 PROGRESS_MIN_INTERVAL = 1.0  # seconds between progress saves/pushes per job

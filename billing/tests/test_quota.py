@@ -4,8 +4,10 @@ by a failed job, committed by a finished one; 402 on the API and a message on th
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
+import dramatiq
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -20,7 +22,7 @@ from billing.tests.conftest import post_event, put_on_plan
 from billing.tests.fake_stripe import event
 from conftest import client_for
 from media_jobs import services
-from media_jobs.models import Job, Video
+from media_jobs.models import Job, Stage, Video
 
 
 def _api(persona) -> Client:
@@ -206,18 +208,33 @@ def test_it_refuses_features_the_plan_lacks(world):
     quota.require_feature(world.acme.schema_name, Plan.Feature.CLIPS)  # Pro has clips
 
 
-def test_it_sends_messages_with_the_plans_priority(world, short_mp4, django_capture_on_commit_callbacks):
-    import dramatiq
+def _extract_order(schema_names: list[str]) -> list[str]:
+    """Schemas in the order their jobs' extract stages were started by the worker."""
+    started = []
+    for schema_name in schema_names:
+        with schema_context(schema_name):
+            stages = Stage.objects.filter(name=Stage.Name.EXTRACT, started_at__isnull=False)
+            started += [(at, schema_name) for at in stages.values_list("started_at", flat=True)]
+    return [schema_name for _, schema_name in sorted(started)]
 
-    broker = dramatiq.get_broker()
+
+def test_it_runs_a_priority_plans_work_ahead_of_a_backlog(committed_db, short_mp4):
+    world, broker = committed_db, dramatiq.get_broker()
     broker.flush_all()
     Subscription.objects.filter(tenant=world.globex).update(plan=Plan.objects.get(code="pro"))
-    with django_capture_on_commit_callbacks(execute=True):
-        _submit(world.alice, short_mp4)  # Agency: priority queue
-        _submit(world.charlie, short_mp4)  # Pro: standard
-    messages = [
-        dramatiq.Message.decode(raw) for raw in broker.client.hvals(f"{broker.namespace}:default.msgs")
-    ]
-    broker.flush_all()
-    priorities = {message.args[0]: message.options["broker_priority"] for message in messages}
-    assert priorities == {world.acme.schema_name: quota.PRIORITY_QUEUE, world.globex.schema_name: 0}
+    for _ in range(3):
+        _submit(world.charlie, short_mp4)  # Pro: the standard queues, first in line
+    _submit(world.alice, short_mp4)  # Agency: the priority queues, last in line
+    schemas = [world.acme.schema_name, world.globex.schema_name]
+    worker = dramatiq.Worker(broker, worker_threads=1, worker_timeout=100)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 120
+        while len(order := _extract_order(schemas)) < 4:
+            assert time.monotonic() < deadline, f"extracts started: {order}"
+            time.sleep(0.1)
+    finally:
+        worker.stop()
+        broker.flush_all()
+    # One worker thread: at most the standard message already taken runs before the priority one.
+    assert order.index(world.acme.schema_name) <= 1, order
