@@ -168,7 +168,7 @@ def redis_consumers(namespace: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """CHANNEL_LAYERS and CACHES with every key under `namespace`."""
     channel_layers = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "reelremix.channel_layer.ChannelLayer",  # its pop is shorter than Redis reads time out
             "CONFIG": {"hosts": [CHANNELS_REDIS_URL], "prefix": f"{namespace}:asgi"},
         }
     }
