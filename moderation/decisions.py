@@ -14,6 +14,7 @@ from django.utils import timezone
 from media_jobs import services as media_jobs
 from moderation.live import push_queue_event_on_commit
 from moderation.models import Case, Decision, Flag, Review
+from search import services as search
 
 MODERATORS_GROUP = "moderators"
 State = Case.State
@@ -128,6 +129,7 @@ def do_decide_case(case_id: int, user: User, action: str, reason: str = "") -> C
     if target == State.ESCALATED:
         case.assignee, case.claimed_at = None, None  # back in the queue, for a senior moderator
     case.save(update_fields=["state", "assignee", "claimed_at", "updated_at"])
+    search.do_sync_moderation_state(case.video_id)  # same transaction: a rejected video is never found
     _record(case, user, action, before, _case_state(case), reason)
     if target == State.CENSORED:
         media_jobs.do_request_render(case.video, user)  # the output now follows the moderator's verdicts

@@ -12,6 +12,7 @@ from reelremix.views import healthz
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("media_jobs.api.urls")),
+    path("", include("search.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("videos/upload/", job_views.upload_video, name="upload_video"),
     path("videos/<int:video_id>/", job_views.video_detail, name="video_detail"),
     path("videos/<int:video_id>/<str:which>.mp4", job_views.video_file, name="video_file"),
+    path("", include("search.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
