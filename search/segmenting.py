@@ -15,6 +15,7 @@ MAX_SECONDS = 20.0  # no window is longer, unless one sentence is (then it is cu
 MIN_AT_CUT = 2.0  # a scene cut closes a window at least this long; shorter ones run on into the scene
 SENTENCE_GAP = 1.0  # seconds of silence that end a sentence even without punctuation
 SENTENCE_END = (".", "?", "!")
+CUT_SNAP = 1.5  # seconds: a scene cut this close to a sentence boundary splits windows there
 
 
 @dataclass(frozen=True)
@@ -49,21 +50,38 @@ def _window(words: Sequence[dict[str, Any]]) -> Window:
     return Window(float(words[0]["start"]), float(words[-1]["end"]), text)
 
 
-def _cut_between(cuts: Sequence[float], after: float, before: float) -> bool:
-    """Whether a scene cut lies in (after, before]."""
-    index = bisect.bisect_right(cuts, after)
-    return index < len(cuts) and cuts[index] <= before
+Cut = tuple[float, float]  # the cut lies between these two sampled frames' times
 
 
-def speech_windows(words: Sequence[dict[str, Any]], cuts: Sequence[float]) -> list[Window]:
+def _gap_distance(cut: Cut, gap: tuple[float, float]) -> float:
+    """Seconds between the stretch where a cut may lie and a pause between sentences (0: they overlap)."""
+    return max(0.0, gap[0] - cut[1], cut[0] - gap[1])
+
+
+def cut_boundaries(sentences: Sequence[Window], cuts: Sequence[Cut]) -> set[int]:
+    """Indexes i of the sentences that start a new scene: for each cut, the sentence boundary nearest to
+    it, within CUT_SNAP seconds (Whisper's word ends often run on into the pause after them)."""
+    gaps = [(sentences[i - 1].end, sentences[i].start) for i in range(1, len(sentences))]
+    starts = set()
+    for cut in cuts:
+        if gaps:
+            nearest = min(range(len(gaps)), key=lambda i: _gap_distance(cut, gaps[i]))
+            if _gap_distance(cut, gaps[nearest]) <= CUT_SNAP:
+                starts.add(nearest + 1)
+    return starts
+
+
+def speech_windows(words: Sequence[dict[str, Any]], cuts: Sequence[Cut]) -> list[Window]:
     """Sentences grouped into windows that close at scene cuts, at TARGET_SECONDS, and before MAX_SECONDS."""
+    spoken = sentences(words)
+    new_scene = cut_boundaries(spoken, cuts)
     windows: list[Window] = []
     group: list[Window] = []
-    for sentence in sentences(words):
+    for index, sentence in enumerate(spoken):
         if group:
             span = group[-1].end - group[0].start
-            at_cut = _cut_between(cuts, group[-1].end, sentence.start) and span >= MIN_AT_CUT
-            full = sentence.end - group[0].start > MAX_SECONDS or (span >= TARGET_SECONDS)
+            at_cut = index in new_scene and span >= MIN_AT_CUT
+            full = sentence.end - group[0].start > MAX_SECONDS or span >= TARGET_SECONDS
             if at_cut or full:
                 windows.append(_merge(group))
                 group = []
@@ -77,9 +95,10 @@ def _merge(group: Sequence[Window]) -> Window:
     return Window(group[0].start, group[-1].end, " ".join(window.text for window in group))
 
 
-def scene_windows(cuts: Sequence[float], duration: float) -> list[Window]:
+def scene_windows(cuts: Sequence[Cut], duration: float) -> list[Window]:
     """For a video without speech: its scenes, each cut into pieces of at most MAX_SECONDS."""
-    bounds = [0.0, *[cut for cut in cuts if 0.0 < cut < duration], duration]
+    middles = [(last + first) / 2 for last, first in cuts]
+    bounds = [0.0, *[cut for cut in middles if 0.0 < cut < duration], duration]
     windows = []
     for start, end in itertools.pairwise(bounds):
         pieces = max(1, int(-(-(end - start) // MAX_SECONDS)))
@@ -88,7 +107,7 @@ def scene_windows(cuts: Sequence[float], duration: float) -> list[Window]:
     return [window for window in windows if window.duration > 0]
 
 
-def windows_for(words: Sequence[dict[str, Any]], cuts: Sequence[float], duration: float) -> list[Window]:
+def windows_for(words: Sequence[dict[str, Any]], cuts: Sequence[Cut], duration: float) -> list[Window]:
     """Speech windows when anything was said, else scene windows (so keyframes stay findable)."""
     return speech_windows(words, cuts) if words else scene_windows(cuts, duration)
 

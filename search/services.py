@@ -22,12 +22,12 @@ LABEL_SCORE = 0.5  # a detection this sure names what a segment shows
 Progress = Callable[[float], None]
 
 
-def _read_inputs(job: Job) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[float]]:
+def _read_inputs(job: Job) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[segmenting.Cut]]:
     """The job's transcript words, frame detections and scene cuts (empty when a stage had none)."""
     transcript = artifacts.load_json(job, Artifact.Kind.TRANSCRIPT) or {"words": []}
     detections = artifacts.load_json(job, Artifact.Kind.DETECTIONS) or []
     scenes = artifacts.load_json(job, Artifact.Kind.SCENES) or {"cuts": []}
-    return transcript["words"], detections, sorted(scenes["cuts"])
+    return transcript["words"], detections, [(float(last), float(first)) for last, first in scenes["cuts"]]
 
 
 def _keyframe_images(job: Job, times: Sequence[float]) -> list[np.ndarray]:

@@ -3,7 +3,8 @@
 Each sampled frame is shrunk to 32x32 and summarised by a colour histogram (8 levels per channel); a
 cut lies before a frame whose histogram differs from the previous one by more than CUT_DISTANCE (half
 the L1 distance: 0 for the same colours, 1 for no colour in common). At the default 1 frame per second a
-cut is placed within a second, which is all search windows need; fades and slow pans do not cut.
+cut is placed within a second, which is all search windows need. Motion within a shot stays well under
+the threshold; a fast fade or flash can read as a cut, which only ends a search window early.
 """
 
 from __future__ import annotations
@@ -26,15 +27,18 @@ def colour_histogram(image: np.ndarray) -> np.ndarray:
 
 
 class SceneCutDetector:
-    """Fed the sampled frames in order; `cuts` holds the time of the first frame of every new scene."""
+    """Fed the sampled frames in order. A cut is known only to lie between two sampled frames, so `cuts`
+    holds (time of the last frame of the old scene, time of the first frame of the new one) pairs."""
 
     def __init__(self, threshold: float = CUT_DISTANCE) -> None:
         self.threshold = threshold
-        self.cuts: list[float] = []
-        self._previous: np.ndarray | None = None
+        self.cuts: list[tuple[float, float]] = []
+        self._previous: tuple[float, np.ndarray] | None = None
 
     def observe(self, time: float, image: np.ndarray) -> None:
         histogram = colour_histogram(image)
-        if self._previous is not None and 0.5 * np.abs(histogram - self._previous).sum() > self.threshold:
-            self.cuts.append(round(time, 3))
-        self._previous = histogram
+        if self._previous is not None:
+            before, previous = self._previous
+            if 0.5 * np.abs(histogram - previous).sum() > self.threshold:
+                self.cuts.append((round(before, 3), round(time, 3)))
+        self._previous = time, histogram

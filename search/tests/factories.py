@@ -31,7 +31,8 @@ def make_indexed_video(
         Case.objects.create(video=video, state=state)
         Segment.objects.bulk_create(
             Segment(
-                video=video, job=job, start=10.0 * i, end=10.0 * i + 10, text=text, keyframe_time=10.0 * i + 5,
+                video=video, job=job, start=10.0 * i, end=10.0 * i + 10, text=text,
+                keyframe_time=10.0 * i + 5,
                 labels=list(labels[i]) if i < len(labels) else [], embedding=vectors[i],
                 embedding_model=embedder.name, moderation_state=state, video_created_at=video.created_at,
                 video_duration=duration,

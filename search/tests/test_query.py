@@ -53,7 +53,9 @@ def test_it_filters_by_video_duration_date_and_labels(world):
     short = make_indexed_video(world.acme, [PRICING], duration=30.0, labels=[["FACE"]])
     long = make_indexed_video(world.acme, [PRICING], duration=300.0)
     with schema_context(world.acme.schema_name):
-        Segment.objects.filter(video=long).update(video_created_at=timezone.now() - datetime.timedelta(days=30))
+        Segment.objects.filter(video=long).update(
+            video_created_at=timezone.now() - datetime.timedelta(days=30)
+        )
 
     def videos(**filters):
         return {hit.segment.video_id for hit in _search(world.acme, "price", **filters)}
@@ -95,7 +97,8 @@ def test_it_returns_k_results_under_a_narrow_filter(world):
         vectors = rng.normal(size=(3000, 384)).astype(np.float32)
         Segment.objects.bulk_create(
             Segment(video=video, job=job, start=i, end=i + 1, text="", keyframe_time=i, embedding=vector,
-                    labels=["RARE"] if i % 200 == 0 else [], embedding_model="random", moderation_state="clean",
+                    labels=["RARE"] if i % 200 == 0 else [], embedding_model="random",
+                    moderation_state="clean",
                     video_created_at=video.created_at, video_duration=9999)
             for i, vector in enumerate(vectors)
         )  # fmt: skip
@@ -111,7 +114,9 @@ def test_it_returns_k_results_under_a_narrow_filter(world):
                 cursor.execute("SET hnsw.iterative_scan = off")
                 cursor.execute("SET hnsw.ef_search = 10")
                 plain = list(
-                    rare.order_by(query.CosineDistance("embedding", vectors[1])).values_list("id", flat=True)[:50]
+                    rare.order_by(query.CosineDistance("embedding", vectors[1])).values_list("id", flat=True)[
+                        :50
+                    ]
                 )
         finally:
             with connection.cursor() as cursor:
