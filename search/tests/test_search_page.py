@@ -15,7 +15,7 @@ def test_it_shows_moments_linked_to_their_second_of_the_video(world):
     assert response.status_code == 200
     assert f'href="/videos/{video.pk}/#t=10.0"' in page
     assert "<mark>subscription</mark>" in page and "<mark>costs</mark>" in page
-    assert "Town hall" in page and "10.0–20.0 s" in page
+    assert "Town hall" in page and "10.0\u201320.0 s" in page  # en dash
     assert page.index("subscription") < page.index("The weather was fine")  # best first
 
 
