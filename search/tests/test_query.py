@@ -42,6 +42,15 @@ def test_it_fuses_word_matches_and_highlights_them(world):
     assert "<mark>" not in hits[1].snippet  # found by meaning only
 
 
+def test_it_needs_every_word_for_a_word_match_but_marks_any(world):
+    make_indexed_video(world.acme, [WEATHER, LAUNCH, PRICING])
+    hits = {hit.segment.text: hit for hit in _search(world.acme, "football launch")}
+    assert all("words" not in hit.matched_by for hit in hits.values())  # no segment has both words
+    assert "<mark>football</mark>" in hits[WEATHER].snippet and "<mark>launch</mark>" in hits[LAUNCH].snippet
+    hits = {hit.segment.text: hit for hit in _search(world.acme, '"product launch" or football')}
+    assert "words" in hits[LAUNCH].matched_by and "words" in hits[WEATHER].matched_by
+
+
 def test_it_escapes_transcripts_in_snippets(world):
     make_indexed_video(world.acme, ["<script>alert(1)</script> the football match"])
     (hit,) = _search(world.acme, "football")

@@ -21,11 +21,11 @@ def _api(persona, host=None) -> Client:
 
 def test_it_returns_moments_with_snippet_thumbnail_and_play_link(world):
     video = make_indexed_video(world.acme, [LAUNCH, PRICING], title="Town hall")
-    response = _api(world.alice).get("/api/v1/search/", {"q": "subscription price"})
+    response = _api(world.alice).get("/api/v1/search/", {"q": "subscription costs"})
     assert response.status_code == 200, response.content
     body = response.json()
     first = body["results"][0]
-    assert body["query"] == "subscription price"
+    assert body["query"] == "subscription costs"
     assert first["video"] == {"id": video.pk, "title": "Town hall"}
     assert (first["start"], first["end"]) == (10.0, 20.0)
     assert "<mark>subscription</mark>" in first["snippet"]
