@@ -34,7 +34,7 @@ def test_it_finds_a_moment_and_plays_the_video_from_there(stack: Stack, tmp_path
         assert "tiny counter" in first.locator(".snippet").inner_text()
         page.wait_for_function("document.querySelector('li.hit img').naturalWidth > 0")  # the keyframe
         link = first.locator("a").nth(1)
-        start = float(link.get_attribute("href").split("#t=")[1])
+        start = float(str(link.get_attribute("href")).split("#t=")[1])
         link.click()
         player = "document.getElementById('original-player')"
         page.wait_for_function(f"{player}.readyState >= 1 && {player}.currentTime > 0", timeout=30_000)
