@@ -80,7 +80,11 @@ class TextEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """[len(texts), 384] unit vectors."""
         vectors = self._model.encode(
-            list(texts), batch_size=TEXT_BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
+            list(texts),
+            batch_size=TEXT_BATCH_SIZE,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), TEXT_DIMENSIONS)
 
