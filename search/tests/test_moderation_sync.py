@@ -43,3 +43,14 @@ def test_it_lets_an_approved_video_through_the_settled_filter(world):
     with schema_context(world.acme.schema_name):
         decisions.do_decide_case(video.case.pk, moderator, Decision.Action.APPROVE)
     assert _found(world.acme, settled_only=True) == {video.pk}
+
+
+def test_it_follows_a_new_analysis_of_an_indexed_video(world):
+    from moderation import services
+
+    video = make_indexed_video(world.acme, [PRICING], state=Case.State.CLEAN)
+    face = [{"t": 0.0, "boxes": [{"label": "FACE", "score": 0.4, "x1": 0, "y1": 0, "x2": 0.2, "y2": 0.2}]}]
+    with schema_context(world.acme.schema_name):
+        case = services.do_analyze_video(video, face, {"words": [], "alternatives": []}, 1.0, {})
+        assert case.state == Case.State.QUEUED  # a face between the review and censor thresholds
+        assert set(Segment.objects.filter(video=video).values_list("moderation_state", flat=True)) == {"queued"}
