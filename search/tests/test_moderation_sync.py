@@ -53,4 +53,6 @@ def test_it_follows_a_new_analysis_of_an_indexed_video(world):
     with schema_context(world.acme.schema_name):
         case = services.do_analyze_video(video, face, {"words": [], "alternatives": []}, 1.0, {})
         assert case.state == Case.State.QUEUED  # a face between the review and censor thresholds
-        assert set(Segment.objects.filter(video=video).values_list("moderation_state", flat=True)) == {"queued"}
+        assert set(Segment.objects.filter(video=video).values_list("moderation_state", flat=True)) == {
+            "queued"
+        }
