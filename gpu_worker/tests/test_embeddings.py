@@ -85,3 +85,16 @@ def test_it_knows_open_clips_vit_b_32_config():
         32,
         768,
     )
+
+
+def test_it_names_a_configured_text_model_by_folder_and_weights(settings, tmp_path):
+    import shutil
+
+    from gpu_worker.embeddings import bundled_minilm_path
+
+    copy = tmp_path / "minilm-copy"
+    shutil.copytree(bundled_minilm_path(), copy)
+    settings.TEXT_EMBEDDER_PATH = str(copy)
+    embedder = get_text_embedder()
+    assert embedder.name.startswith("minilm-copy@") and len(embedder.name) == len("minilm-copy@") + 12
+    assert embedder.embed(["hello"]).shape == (1, 384)
