@@ -38,7 +38,7 @@ def run_cpu_stage(schema_name: str, job_id: int, stage: str) -> None:
 
 @dramatiq.actor(queue_name="gpu", **_STAGE_OPTIONS)  # type: ignore[call-overload]
 def run_gpu_stage(schema_name: str, job_id: int, stage: str) -> None:
-    """Run a model stage (detect, transcribe) of a job on a gpu-queue worker."""
+    """Run a model stage (detect, transcribe, index) of a job on a gpu-queue worker."""
     with schema_context(schema_name):
         run_stage(job_id, stage, _stage_functions())
 

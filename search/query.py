@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -70,12 +70,14 @@ def filtered(filters: SearchFilters) -> QuerySet[Segment]:
     return segments
 
 
-def _cached_vector(kind: str, model: str, text: str, embed: object) -> list[float]:
+def _cached_vector(
+    kind: str, model: str, text: str, embed: Callable[[Sequence[str]], np.ndarray]
+) -> list[float]:
     """A query's embedding, cached per tenant (the cache's key function adds the schema)."""
     key = f"search:q:{kind}:{hashlib.sha256(f'{model}|{text}'.encode()).hexdigest()}"
     vector = cache.get(key)
     if vector is None:
-        vector = [float(x) for x in embed([text])[0]]  # type: ignore[operator]
+        vector = [float(x) for x in embed([text])[0]]
         cache.set(key, vector, QUERY_CACHE_SECONDS)
     return vector
 
