@@ -164,21 +164,12 @@ CHANNELS_REDIS_URL = redis_url_with_db(REDIS_URL, 1)
 CACHE_REDIS_URL = redis_url_with_db(REDIS_URL, 2)
 
 
-CHANNELS_SOCKET_TIMEOUT = 30.0  # seconds; above channels_redis's 5 s blocking pop
-
-
 def redis_consumers(namespace: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """CHANNEL_LAYERS and CACHES with every key under `namespace`."""
     channel_layers = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 reads with a 5 s socket timeout by default, exactly channels_redis's 5 s blocking
-            # pop: a receive() with nothing to read for 5 s raised TimeoutError (a silent stage killed the
-            # CLI's progress watch and the pages' WebSockets). Reads may now wait longer than the pop.
-            "CONFIG": {
-                "hosts": [{"address": CHANNELS_REDIS_URL, "socket_timeout": CHANNELS_SOCKET_TIMEOUT}],
-                "prefix": f"{namespace}:asgi",
-            },
+            "BACKEND": "reelremix.channel_layer.ChannelLayer",  # its pop is shorter than Redis reads time out
+            "CONFIG": {"hosts": [CHANNELS_REDIS_URL], "prefix": f"{namespace}:asgi"},
         }
     }
     caches = {

@@ -1,4 +1,4 @@
-"""The channel layer waits for messages longer than one blocking pop (5 s) without failing."""
+"""The channel layer waits for messages longer than one blocking pop without failing."""
 
 import asyncio
 import time
