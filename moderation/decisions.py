@@ -15,6 +15,7 @@ from media_jobs import services as media_jobs
 from moderation.live import push_queue_event_on_commit
 from moderation.models import Case, Decision, Flag, Review
 from moderation.tracking import reshaped_keyframes
+from search import services as search
 
 MODERATORS_GROUP = "moderators"
 State = Case.State
@@ -170,6 +171,7 @@ def do_decide_case(case_id: int, user: User, action: str, reason: str = "") -> C
     if target in Case.OPEN_STATES:
         case.assignee, case.claimed_at = None, None  # back in the queue (escalated: for a senior moderator)
     case.save(update_fields=["state", "assignee", "claimed_at", "updated_at"])
+    search.do_sync_moderation_state(case.video_id)  # same transaction: a rejected video is never found
     _record(case, user, action, before, _case_state(case), reason)
     if target == State.CENSORED:
         media_jobs.do_request_render(case.video, user)  # the output now follows the moderator's verdicts

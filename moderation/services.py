@@ -17,6 +17,7 @@ from moderation.live import push_queue_event_on_commit
 from moderation.models import Action, Case, Flag, Kind, Policy, PolicyChange, Review
 from moderation.profanity import find_profanity
 from moderation.tracking import Detection, build_tracks, track_keyframes
+from search import services as search
 
 # Detector labels that are nudity. NudeNet also reports covered parts, feet, armpits and faces:
 # those are not nudity, and faces come from the dedicated face detector.
@@ -116,6 +117,7 @@ def do_analyze_video(
         f.name: getattr(policy, f.name) for f in Policy._meta.fields if f.name not in ("id", "updated_at")
     }
     case.save(update_fields=["state", "severity", "policy_snapshot", "updated_at"])
+    search.do_sync_moderation_state(video.pk)  # segments of an earlier indexing follow the new case
     if case.state == Case.State.QUEUED:
         push_queue_event_on_commit(case, "queued")
     return case

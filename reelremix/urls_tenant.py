@@ -13,6 +13,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("media_jobs.api.urls")),
     path("", include("billing.api.urls")),
+    path("", include("search.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("videos/<int:video_id>/", job_views.video_detail, name="video_detail"),
     path("videos/<int:video_id>/<str:which>.mp4", job_views.video_file, name="video_file"),
     path("", include("billing.urls")),
+    path("", include("search.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

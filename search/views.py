@@ -1,0 +1,53 @@
+"""The search page and segment thumbnails of the tenant site."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+
+from media_jobs import artifacts
+from media_jobs.models import Video
+from moderation.services import publishable
+from search.api.serializers import SearchParamsSerializer, play_url
+from search.models import Segment
+from search.query import search_segments
+
+
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    """A search box and the moments found, each linked to its video at that second."""
+    context: dict[str, object] = {"q": request.GET.get("q", "")}
+    if "q" in request.GET:
+        params = SearchParamsSerializer(data=request.GET)
+        if params.is_valid():
+            data = params.validated_data
+            hits = search_segments(data["q"], params.filters(), data["limit"], settings.SEARCH_EF_SEARCH)
+            context["hits"] = [(hit, play_url(hit)) for hit in hits]
+        else:
+            context["errors"] = params.errors
+    return render(request, "search/search.html", context)
+
+
+@extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
+@api_view(["GET"])
+@authentication_classes([TokenAuthentication, SessionAuthentication])
+@permission_classes([IsAuthenticated])
+def segment_thumbnail(request: Request, segment_id: int) -> HttpResponse:
+    """The sampled frame that stands for a segment (JPEG)."""
+    segment = get_object_or_404(
+        Segment.objects.select_related("job"), id=segment_id, video__in=publishable(Video.objects.all())
+    )
+    jpeg = artifacts.frame_jpeg_near(segment.job, segment.keyframe_time)
+    if jpeg is None:
+        raise Http404("No frame for this segment")
+    response = HttpResponse(jpeg, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
