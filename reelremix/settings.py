@@ -166,10 +166,15 @@ CACHE_REDIS_URL = redis_url_with_db(REDIS_URL, 2)
 
 def redis_consumers(namespace: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """CHANNEL_LAYERS and CACHES with every key under `namespace`."""
+    # No socket timeout on the layer's connections: with one, redis-py sends every command through
+    # asyncio.wait_for, which on Python 3.11 loses a cancellation that lands as the send completes, and a
+    # consumer's receive() then polls Redis forever after its socket closed (a leak in daphne, a hang at
+    # loop close in tests). Blocking pops return on their own; a dead peer is found by TCP keepalive.
+    redis_host = {"address": CHANNELS_REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 5}
     channel_layers = {
         "default": {
-            "BACKEND": "reelremix.channel_layer.ChannelLayer",  # its pop is shorter than Redis reads time out
-            "CONFIG": {"hosts": [CHANNELS_REDIS_URL], "prefix": f"{namespace}:asgi"},
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_host], "prefix": f"{namespace}:asgi"},
         }
     }
     caches = {
