@@ -1,14 +1,23 @@
-"""Dramatiq middleware that keeps jobs from hanging in `running` when their message is given up."""
+"""Dramatiq middleware of the engine: jobs never hang in `running` when their message is given up, and
+a worker that is asked to stop hands its stages back before its threads are interrupted."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import dramatiq
+from django.db import DatabaseError, connections
+from django_tenants.utils import schema_context
 from dramatiq.broker import MessageProxy
 from dramatiq.middleware import Middleware
 
+from media_jobs.claims import do_hand_back_stage
+from media_jobs.heartbeats import keeper
+from media_jobs.outcomes import do_fail_job
 from reelremix.errors import PermanentJobError
+
+logger = logging.getLogger(__name__)
 
 
 class FailJobWhenMessageFails(Middleware):
@@ -29,14 +38,29 @@ class FailJobWhenMessageFails(Middleware):
             return
         if not broker.get_actor(message.actor_name).options.get("fails_job"):
             return
-        from django_tenants.utils import schema_context
-
-        from media_jobs import services
-
         schema_name, job_id = message.args[0], message.args[1]
         if isinstance(exception, PermanentJobError):
             reason = str(exception)
         else:
             reason = f"Internal error ({type(exception).__name__}); the job was retried and gave up."
         with schema_context(schema_name):
-            services.do_fail_job(job_id, reason)
+            do_fail_job(job_id, reason)
+
+
+class HandBackStagesOnShutdown(Middleware):
+    """On SIGTERM, before Dramatiq interrupts the worker threads: every stage this process runs goes back
+    to the queue with a new message, so another worker starts it now rather than after the stall timeout."""
+
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: Any) -> None:
+        for claim in keeper.held():
+            try:
+                with schema_context(claim.schema_name):
+                    handed = do_hand_back_stage(claim)
+            except DatabaseError as error:  # the database is away: recovery will find the stage stalled
+                logger.warning("Could not hand stage %s back: %s", claim.stage_id, error)
+                continue
+            logger.info("Stage %s (%s) handed back: %s", claim.stage_id, claim.schema_name, handed)
+        connections.close_all()
+
+    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: Any) -> None:
+        keeper.stop()

@@ -118,15 +118,27 @@ class Stage(models.Model):
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(max_length=20, choices=Name.choices)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs started (a graceful hand-back is not one)
     fraction = models.FloatField(default=0.0)  # progress within the stage, 0..1
     metrics = models.JSONField(default=dict)  # wall seconds, counts: for the job page and the benchmark
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # While queued: the broker message that will deliver it, and since when it waits (lost messages are
+    # sent again). While running: the run's claim, who runs it, and its last sign of life.
+    message_id = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True, help_text="host:pid of the worker running it")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["job", "name"], name="one_stage_per_name")]
+        indexes = [
+            models.Index(
+                fields=["state"], name="stage_in_flight", condition=models.Q(state__in=["queued", "running"])
+            )
+        ]
         ordering = ["job", "id"]
 
     def __str__(self) -> str:

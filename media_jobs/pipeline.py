@@ -1,9 +1,11 @@
-"""The moderation pipeline as a graph of stages. Rows are the truth; messages carry only
-(schema_name, job_id, stage). Every stage is claimed before it runs, so a redelivered message for a
-finished stage does nothing, and one for a stage whose worker died re-runs it (stages are idempotent)."""
+"""Running the stages of a job. Rows are the truth; messages carry only (schema_name, job_id, stage).
+Every stage is claimed before it runs (see claims), stamped while it runs (see heartbeats), and its
+outcome is recorded only under its claim, so a redelivered message or a run that lost its claim changes
+nothing; stages are idempotent, so running one again after a crash is safe."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,35 +13,21 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone
+from dramatiq.middleware import CurrentMessage, Shutdown
 
-from billing import quota
+from media_jobs.claims import Claim, StageTakenOver, claim_stage, do_hand_back_stage, release_stage
+from media_jobs.dispatch import send_stage_on_commit
+from media_jobs.graph import GRAPH, STAGES_OF_KIND, inputs
+from media_jobs.heartbeats import keeper
 from media_jobs.models import Job, Stage
+from media_jobs.outcomes import do_finish_job
 from media_jobs.progress import push_progress_on_commit
 from reelremix.errors import PermanentJobError
 from tenants.context import current_schema_name
 
-Name = Stage.Name
-MAX_STAGE_ATTEMPTS = 3  # a stage that kills its worker this often fails the job instead of looping
-
-
-@dataclass(frozen=True)
-class StageSpec:
-    queue: str  # "default" (cpu) or "gpu"
-    after: tuple[str, ...]
-    weight: int  # share of the job's progress bar
-
-
-GRAPH: dict[str, StageSpec] = {
-    Name.EXTRACT: StageSpec("default", (), 15),
-    Name.DETECT: StageSpec("gpu", (Name.EXTRACT,), 30),
-    Name.TRANSCRIBE: StageSpec("gpu", (Name.EXTRACT,), 25),
-    Name.ANALYZE: StageSpec("default", (Name.DETECT, Name.TRANSCRIBE), 5),
-    Name.RENDER: StageSpec("default", (Name.ANALYZE,), 20),
-    Name.INDEX: StageSpec("gpu", (Name.ANALYZE,), 5),
-    Name.FINALIZE: StageSpec("default", (Name.RENDER, Name.INDEX), 5),
-}
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -48,87 +36,44 @@ class StageOutcome:
 
     metrics: dict[str, Any] = field(default_factory=dict)
     skipped: bool = False
+    job_result: Any = None  # of the job's last stage: the job's result, recorded as the job succeeds
 
 
 StageFunction = Callable[[Job, "StageProgress"], StageOutcome]
 
 
-STAGES_OF_KIND: dict[str, tuple[str, ...]] = {
-    Job.Kind.MODERATION: tuple(GRAPH),
-    Job.Kind.RENDER: (Name.RENDER, Name.FINALIZE),  # the analysis is there: censor again after a decision
-}
-
-
-def _inputs(name: str, names: tuple[str, ...]) -> list[str]:
-    """The stages of this job that `name` waits for (stages a job does not have are not waited for)."""
-    return [dep for dep in GRAPH[name].after if dep in names]
-
-
-def create_stages(job: Job) -> list[str]:
-    """The job's stages: those without inputs queued, the rest waiting. Returns the queued ones."""
+def create_stages(job: Job) -> None:
+    """The job's stages: those without inputs queued (sent on commit), the rest waiting."""
     names = STAGES_OF_KIND[job.kind]
-    first = [name for name in names if not _inputs(name, names)]
-    Stage.objects.bulk_create(
-        Stage(job=job, name=name, state=Stage.State.QUEUED if name in first else Stage.State.PENDING)
-        for name in names
-    )
-    return first
-
-
-def enqueue_on_commit(job: Job, name: str) -> None:
-    from media_jobs import actors  # the actors module imports this one
-
-    schema_name = current_schema_name()
-    # A plan with priority sends to the priority queue: consumed on its own, run first by the worker.
-    actor = actors.stage_actor(GRAPH[name].queue, first=quota.has_priority(schema_name))
-    transaction.on_commit(lambda: actor.send(schema_name, job.pk, name))
-
-
-def claim_stage(job_id: int, name: str) -> Stage | None:
-    """Move a queued stage to running, or take over one whose worker died; None: nothing to do."""
-    now = timezone.now()
-    live_job = {"job__state__in": [Job.State.QUEUED, Job.State.RUNNING]}
-    queued = Stage.objects.filter(job_id=job_id, name=name, state=Stage.State.QUEUED, **live_job)
-    if queued.update(state=Stage.State.RUNNING, started_at=now, attempts=F("attempts") + 1) == 1:
-        Job.objects.filter(id=job_id, state=Job.State.QUEUED).update(state=Job.State.RUNNING, started_at=now)
-        return Stage.objects.select_related("job").get(job_id=job_id, name=name)
-    stage = Stage.objects.select_related("job").filter(job_id=job_id, name=name, **live_job).first()
-    if stage is None or stage.state != Stage.State.RUNNING:
-        return None  # finished, failed, not ready, or the job is over: a redelivery changes nothing
-    if stage.attempts >= MAX_STAGE_ATTEMPTS:
-        raise PermanentJobError(
-            f"The '{stage.get_name_display()}' step stopped its worker {stage.attempts} times."
-        )
-    took_over = Stage.objects.filter(id=stage.pk, state=Stage.State.RUNNING, attempts=stage.attempts)
-    if took_over.update(attempts=F("attempts") + 1, started_at=now) != 1:
-        return None
-    stage.refresh_from_db()
-    return stage
-
-
-def release_stage(stage: Stage, error: BaseException) -> None:
-    """Put a stage that failed for a passing reason back in the queue for Dramatiq's retry."""
-    Stage.objects.filter(id=stage.pk, state=Stage.State.RUNNING).update(
-        state=Stage.State.QUEUED, error=f"{type(error).__name__}: {error}"[:2000]
-    )
+    Stage.objects.bulk_create(Stage(job=job, name=name) for name in names)
+    for name in names:
+        if not inputs(name, names):
+            send_stage_on_commit(job.pk, name)
 
 
 @transaction.atomic
-def complete_stage(stage: Stage, outcome: StageOutcome, wall_seconds: float) -> None:
-    """Record the stage's outcome and queue every stage whose inputs are now all done."""
+def complete_stage(stage: Stage, outcome: StageOutcome, wall_seconds: float) -> bool:
+    """Record the stage's outcome under its claim and queue every stage whose inputs are now all done.
+    False: the claim was lost meanwhile (another run owns the stage), and nothing was recorded."""
     job = Job.objects.select_for_update().get(id=stage.job_id)  # serialises fan-in (detect + transcribe)
-    stage.state = Stage.State.SKIPPED if outcome.skipped else Stage.State.SUCCEEDED
-    stage.fraction, stage.finished_at = 1.0, timezone.now()
-    stage.metrics = {**outcome.metrics, "wall_seconds": round(wall_seconds, 3)}
-    stage.save(update_fields=["state", "fraction", "finished_at", "metrics"])
+    recorded = Stage.objects.filter(id=stage.pk, state=Stage.State.RUNNING, claim=stage.claim).update(
+        state=Stage.State.SKIPPED if outcome.skipped else Stage.State.SUCCEEDED,
+        fraction=1.0, finished_at=timezone.now(), claim=None, error="",
+        metrics={**outcome.metrics, "wall_seconds": round(wall_seconds, 3)},
+    )  # fmt: skip
+    if not recorded:
+        return False
     stages = {s.name: s for s in job.stages.all()}
+    if all(s.state in Stage.DONE_STATES for s in stages.values()):
+        do_finish_job(job, outcome.job_result)  # with its last stage, in one transaction
+        return True
     names = tuple(stages)
     for name in names:
         waiting = stages[name].state == Stage.State.PENDING
-        if waiting and all(stages[dep].state in Stage.DONE_STATES for dep in _inputs(name, names)):
-            Stage.objects.filter(id=stages[name].pk).update(state=Stage.State.QUEUED)
-            enqueue_on_commit(job, name)
+        if waiting and all(stages[dep].state in Stage.DONE_STATES for dep in inputs(name, names)):
+            send_stage_on_commit(job.pk, name)
     update_job_progress(job, force=True)
+    return True
 
 
 def job_fraction(job: Job) -> float:
@@ -158,7 +103,8 @@ def update_job_progress(job: Job, *, force: bool = False, description: str = "")
 
 
 class StageProgress:
-    """Handed to a stage function: report the fraction done, at most once per PROGRESS_MIN_INTERVAL."""
+    """Handed to a stage function: report the fraction done, at most once per PROGRESS_MIN_INTERVAL.
+    Raises StageTakenOver when the run has lost its claim, which stops a run nobody waits for."""
 
     def __init__(self, stage: Stage) -> None:
         self.stage = stage
@@ -170,22 +116,40 @@ class StageProgress:
             return
         self._last = now
         self.stage.fraction = max(0.0, min(1.0, fraction))
-        self.stage.save(update_fields=["fraction"])
+        mine = Stage.objects.filter(id=self.stage.pk, state=Stage.State.RUNNING, claim=self.stage.claim)
+        if not mine.update(fraction=self.stage.fraction, heartbeat_at=Now()):
+            raise StageTakenOver(f"stage {self.stage.pk} is no longer claimed by this run")
         label = description or self.stage.get_name_display()
         update_job_progress(self.stage.job, force=True, description=label)
 
 
 def run_stage(job_id: int, name: str, functions: dict[str, StageFunction]) -> None:
-    """Claim the stage, run it, record it and queue what follows. Passing errors release it for a retry."""
+    """Claim the stage, run it under heartbeats, record it and queue what follows. Passing errors
+    release it for Dramatiq's retry; a worker shutting down hands it back for another worker at once."""
     stage = claim_stage(job_id, name)
     if stage is None:
         return
+    assert stage.claim is not None
+    claim = Claim(current_schema_name(), stage.pk, stage.claim)
     started = time.monotonic()
-    try:
-        outcome = functions[name](stage.job, StageProgress(stage))
-    except PermanentJobError:
-        raise  # Dramatiq does not retry these; the middleware fails the job with the message
-    except Exception as err:
-        release_stage(stage, err)
-        raise
-    complete_stage(stage, outcome, time.monotonic() - started)
+    with keeper.keep(claim):
+        try:
+            outcome = functions[name](stage.job, StageProgress(stage))
+            recorded = complete_stage(stage, outcome, time.monotonic() - started)
+        except StageTakenOver:
+            recorded = False
+        except Shutdown:  # raised in this thread by Dramatiq when the worker is asked to stop
+            do_hand_back_stage(claim)
+            return
+        except PermanentJobError:
+            raise  # Dramatiq does not retry these; the middleware fails the job with the message
+        except BaseException as error:
+            release_stage(stage, error, _delivering_message_id())
+            raise
+    if not recorded:
+        logger.info("Stage %s of job %s lost its claim while it ran; its outcome was dropped", name, job_id)
+
+
+def _delivering_message_id() -> str:
+    message = CurrentMessage.get_current_message()
+    return message.message_id if message is not None else ""

@@ -1,4 +1,5 @@
-"""Every change to a Job goes through here: creation, claiming, progress, completion."""
+"""Jobs from the outside in: self-checks, uploads accepted into moderation jobs, renders on request.
+How a job ends is in media_jobs.outcomes, how its stages run in media_jobs.pipeline."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import time
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -20,7 +20,8 @@ from billing import quota
 from media_jobs import pipeline
 from media_jobs.media.probe import MediaLimits, check_media
 from media_jobs.media.types import MediaInfo
-from media_jobs.models import Job, Stage, Video
+from media_jobs.models import Job, Video
+from media_jobs.outcomes import do_finish_job
 from media_jobs.progress import push_progress_on_commit
 from tenants.context import current_schema_name
 
@@ -61,29 +62,6 @@ def do_report_progress(job: Job, current: int, total: int, description: str = ""
     job.save(update_fields=["progress_current", "progress_total", "progress_description", "progress_at"])
     push_progress_on_commit(job)
     return True
-
-
-@transaction.atomic
-def do_finish_job(job: Job, result: Any) -> None:
-    """Mark a running job succeeded with its result and push the final state."""
-    job.state, job.result, job.finished_at = Job.State.SUCCEEDED, result, timezone.now()
-    job.progress_current = job.progress_total
-    job.save(update_fields=["state", "result", "finished_at", "progress_current"])
-    quota.do_commit_usage(current_schema_name(), job.pk)  # its reserved minutes are now spent
-    push_progress_on_commit(job)
-
-
-@transaction.atomic
-def do_fail_job(job_id: int, reason: str) -> None:
-    """Fail an unfinished job with a reason a user can read; a finished job is left alone."""
-    job = Job.objects.select_for_update().get(id=job_id)
-    if job.is_finished:
-        return
-    job.state, job.error, job.finished_at = Job.State.FAILED, reason[:2000], timezone.now()
-    job.save(update_fields=["state", "error", "finished_at"])
-    job.stages.exclude(state__in=Stage.DONE_STATES).update(state=Stage.State.FAILED, error=reason[:2000])
-    quota.do_release_usage(current_schema_name(), job_id)  # a failed job costs the tenant nothing
-    push_progress_on_commit(job)
 
 
 def run_selfcheck(job_id: int) -> None:
@@ -136,8 +114,7 @@ def do_submit_video(user: User | None, path: Path, filename: str, title: str = "
 
 def _start_job(kind: str, video: Video, user: User | None) -> Job:
     job = Job.objects.create(kind=kind, video=video, created_by=user, progress_total=1000)
-    for name in pipeline.create_stages(job):
-        pipeline.enqueue_on_commit(job, name)
+    pipeline.create_stages(job)
     return job
 
 

@@ -12,13 +12,14 @@ from django.conf import settings
 from django.core.files import File
 
 from media_jobs import artifacts
+from media_jobs.graph import Name
 from media_jobs.media.audio import extract_audio
 from media_jobs.media.frames import sample_frames
 from media_jobs.media.render import render_censored
 from media_jobs.media.scenes import SceneCutDetector
 from media_jobs.media.types import MediaInfo
 from media_jobs.models import Artifact, Job, Video
-from media_jobs.pipeline import Name, StageFunction, StageOutcome, StageProgress
+from media_jobs.pipeline import StageFunction, StageOutcome, StageProgress
 from moderation import services as moderation
 from search import services as search
 
@@ -143,12 +144,8 @@ def render(job: Job, progress: StageProgress) -> StageOutcome:
 
 
 def finalize(job: Job, progress: StageProgress) -> StageOutcome:
-    """Close the job: succeeded, with a summary the page and the CLI show."""
-    from media_jobs.services import do_finish_job
-
-    progress(1.0, "Done")
-    do_finish_job(job, moderation.case_summary(_video(job)))
-    return StageOutcome()
+    """The job's result: the summary the page and the CLI show (the job succeeds as this stage ends)."""
+    return StageOutcome(job_result=moderation.case_summary(_video(job)))
 
 
 STAGE_FUNCTIONS: dict[str, StageFunction] = {

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from dramatiq.broker import MessageProxy
 from dramatiq.brokers.redis import RedisBroker
-from dramatiq.middleware import Middleware, Retries
+from dramatiq.middleware import CurrentMessage, Middleware, Retries, ShutdownNotifications
+
+from reelremix.scheduler import PeriodicTasks
 
 
 class DbConnectionsMiddleware(Middleware):
@@ -39,10 +41,14 @@ def build_broker() -> RedisBroker:
         maintenance_chance=settings.DRAMATIQ_MAINTENANCE_CHANCE,
     )
     broker.add_middleware(DbConnectionsMiddleware())
-    from media_jobs.middleware import FailJobWhenMessageFails
+    broker.add_middleware(CurrentMessage())
+    from media_jobs.middleware import FailJobWhenMessageFails, HandBackStagesOnShutdown
 
     # "after" hooks run in reverse order: placed before Retries, it sees Retries' verdict.
     broker.add_middleware(FailJobWhenMessageFails(), before=Retries)
+    # Stages go back to the queue before their threads are interrupted.
+    broker.add_middleware(HandBackStagesOnShutdown(), before=ShutdownNotifications)
+    broker.add_middleware(PeriodicTasks())
     for queue_name in settings.DRAMATIQ_QUEUES:
         broker.declare_queue(queue_name)
     return broker

@@ -197,6 +197,15 @@ WSGI_APPLICATION = None
 DRAMATIQ_QUEUES = ("default", "gpu", "default.priority", "gpu.priority")
 DRAMATIQ_HEARTBEAT_TIMEOUT_MS = env_int("DRAMATIQ_HEARTBEAT_TIMEOUT_MS", 60_000, minimum=1_000)
 DRAMATIQ_MAINTENANCE_CHANCE = 1_000  # per million broker commands: how often dead workers are looked for
+# Recovery (media_jobs.recovery): a running stage is stamped every STAGE_HEARTBEAT_SECONDS; one silent for
+# STAGE_STALE_SECONDS lost its worker and runs again; a queued stage whose message the broker lost is sent
+# again after STAGE_QUEUED_GRACE_SECONDS. Every worker sweeps every RECOVERY_INTERVAL_SECONDS, so a dead
+# worker's stage starts again within STALE + INTERVAL seconds (55 s by default).
+STAGE_HEARTBEAT_SECONDS = env_int("STAGE_HEARTBEAT_SECONDS", 10, minimum=1)
+STAGE_STALE_SECONDS = env_int("STAGE_STALE_SECONDS", 40, minimum=2)
+STAGE_QUEUED_GRACE_SECONDS = env_int("STAGE_QUEUED_GRACE_SECONDS", 20, minimum=1)
+RECOVERY_INTERVAL_SECONDS = env_int("RECOVERY_INTERVAL_SECONDS", 15, minimum=1)
+RUN_PERIODIC_TASKS = env_bool("RUN_PERIODIC_TASKS", True)  # in worker processes (reelremix.scheduler)
 PROGRESS_MIN_INTERVAL = 1.0  # seconds between progress saves/pushes per job
 SELFCHECK_STEP_SECONDS = 0.5
 
@@ -281,4 +290,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"apscheduler": {"level": "WARNING"}},  # not a line per periodic run
 }

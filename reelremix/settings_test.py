@@ -2,6 +2,7 @@
 
 import os
 
+from reelremix.env import env_bool
 from reelremix.settings import *  # noqa: F403
 from reelremix.settings import redis_consumers
 
@@ -20,3 +21,5 @@ STATIC_ROOT = None  # no collectstatic in tests: WhiteNoise serves from the app 
 WHITENOISE_USE_FINDERS = True
 DRAMATIQ_HEARTBEAT_TIMEOUT_MS = 3_000  # the crash-recovery test kills a worker and waits this long
 DRAMATIQ_MAINTENANCE_CHANCE = 1_000_000  # look for dead workers on every fetch
+# In-process test workers sweep nothing; tests run recovery themselves or start worker processes with it on.
+RUN_PERIODIC_TASKS = env_bool("RUN_PERIODIC_TASKS", False)

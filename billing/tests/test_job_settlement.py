@@ -9,8 +9,8 @@ from django_tenants.utils import schema_context
 
 from billing.models import UsageEntry
 from media_jobs import services
+from media_jobs.claims import MAX_STAGE_ATTEMPTS
 from media_jobs.models import Job, Stage
-from media_jobs.pipeline import MAX_STAGE_ATTEMPTS
 from media_jobs.tests.conftest import run_worker_until_idle
 
 
@@ -39,12 +39,11 @@ def test_it_commits_the_minutes_of_a_job_the_worker_finishes(committed_db, worke
 def test_it_releases_the_minutes_of_a_job_the_worker_gives_up(committed_db, worker_broker, short_mp4):
     with schema_context(committed_db.acme.schema_name):
         job = services.do_submit_video(committed_db.alice.user, short_mp4, "short.mp4")
-        # As if the extract stage had killed its worker three times: the next claim gives the job up.
-        job.stages.filter(name=Stage.Name.EXTRACT).update(
-            state=Stage.State.RUNNING, attempts=MAX_STAGE_ATTEMPTS
-        )
+        # As if the extract stage had been started and lost its worker as often as allowed: the next
+        # claim gives the job up.
+        job.stages.filter(name=Stage.Name.EXTRACT).update(attempts=MAX_STAGE_ATTEMPTS)
     run_worker_until_idle(worker_broker)
     with schema_context(committed_db.acme.schema_name):
         failed = Job.objects.get(id=job.pk)
-        assert failed.state == Job.State.FAILED and "stopped its worker 3 times" in failed.error
+        assert failed.state == Job.State.FAILED and "started 4 times without finishing" in failed.error
     assert _entry(job).state == "released"

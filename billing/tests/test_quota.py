@@ -21,7 +21,7 @@ from billing.models import Plan, Subscription, UsageEntry
 from billing.tests.conftest import post_event, put_on_plan
 from billing.tests.fake_stripe import event
 from conftest import client_for
-from media_jobs import services
+from media_jobs import outcomes, services
 from media_jobs.models import Job, Stage, Video
 
 
@@ -86,9 +86,9 @@ def test_it_releases_a_failed_jobs_minutes_and_commits_a_finished_one(world, sho
     put_on_plan(world.acme, minutes_per_month=1)
     failed, finished = _submit(world.alice, short_mp4), _submit(world.alice, short_mp4)
     with schema_context(world.acme.schema_name):
-        services.do_fail_job(failed.pk, "The detector gave up.")
-        services.do_finish_job(finished, {"case": "clean"})
-        services.do_fail_job(finished.pk, "too late")  # a finished job stays finished and billed
+        outcomes.do_fail_job(failed.pk, "The detector gave up.")
+        outcomes.do_finish_job(finished, {"case": "clean"})
+        outcomes.do_fail_job(finished.pk, "too late")  # a finished job stays finished and billed
     states = {e.job_id: e.state for e in _ledger(world.acme)}
     assert states == {failed.pk: "released", finished.pk: "committed"}
     usage = quota.usage_of(Subscription.objects.get(tenant=world.acme))
@@ -126,7 +126,7 @@ def test_it_limits_concurrent_jobs(world, short_mp4):
         _submit(world.bob, short_mp4)
     assert refused.value.limit == "concurrent_jobs"
     with schema_context(world.acme.schema_name):
-        services.do_finish_job(first, {})
+        outcomes.do_finish_job(first, {})
     assert _submit(world.bob, short_mp4).pk != first.pk
 
 
@@ -186,7 +186,7 @@ def test_it_blocks_new_jobs_after_the_grace_period_and_nothing_else(world, short
     assert page.get(f"/videos/{existing.video_id}/").status_code == 200
     assert page.get(f"/videos/{existing.video_id}/original.mp4").status_code == 200
     with schema_context(world.acme.schema_name):
-        services.do_finish_job(existing, {})  # running work finishes and is billed as usual
+        outcomes.do_finish_job(existing, {})  # running work finishes and is billed as usual
     assert {e.state for e in _ledger(world.acme)} == {"committed", "reserved"}
     assert _api_upload(world.charlie, short_mp4).status_code == 201  # other tenants unaffected
 

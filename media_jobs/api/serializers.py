@@ -9,7 +9,10 @@ from media_jobs.models import Job, Stage, Video
 class StageSerializer(serializers.ModelSerializer[Stage]):
     class Meta:
         model = Stage
-        fields = ["name", "state", "fraction", "attempts", "metrics", "error", "started_at", "finished_at"]
+        fields = [
+            "name", "state", "fraction", "attempts", "metrics", "error", "started_at", "finished_at",
+            "claimed_by", "heartbeat_at",
+        ]  # fmt: skip
         read_only_fields = fields
 
 

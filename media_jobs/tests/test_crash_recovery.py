@@ -1,96 +1,175 @@
-"""Killing a worker mid-stage and starting another finishes the job with the same result, no duplicates."""
+"""Faults a deployment meets, on real worker processes and the real embedded servers: a worker killed
+with SIGKILL, a worker stopped with SIGTERM, Redis killed and PostgreSQL restarted mid-job. Each time the
+job ends with the flags of an undisturbed run, no duplicate rows, and no stage left without a worker."""
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django_tenants.utils import schema_context
 
 from media_jobs import services
-from media_jobs.media.sample import DEMO_SPEECH, SAMPLES_DIR, make_face_video
-from media_jobs.models import Job, Stage
-from moderation.models import Flag
-from reelremix import stack
+from media_jobs.models import Artifact, Job, Stage
+from media_jobs.tests.workers import FAST_RECOVERY, WorkerProcess, make_fault_clip, wait_for
+from moderation.models import Case, Flag
+from reelremix import embedded
+from search.models import Segment
+
+DETECT, TRANSCRIBE, ANALYZE = Stage.Name.DETECT, Stage.Name.TRANSCRIBE, Stage.Name.ANALYZE
+RENDER, INDEX = Stage.Name.RENDER, Stage.Name.INDEX
+_expected: dict[str, tuple] = {}  # the undisturbed run's outcome, measured once per module
 
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("crash") / "clip.mp4"
-    # A minute of speech: transcribing it takes seconds, so the kill lands while the stage runs.
-    make_face_video(
-        path, SAMPLES_DIR / DEMO_SPEECH, 60.0, size=(320, 180), fps=10, gop=20, preset="ultrafast"
-    )
-    return path
+    return make_fault_clip(tmp_path_factory.mktemp("crash") / "clip.mp4")
 
 
-def _worker_process() -> subprocess.Popen[bytes]:
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "reelremix.settings_test",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-    }
-    command = stack.worker_command(threads=1)
-    # Its own process group: dramatiq forks the worker process, and the test kills both at once.
-    return subprocess.Popen(
-        command, env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
+@pytest.fixture
+def workers(committed_db, tmp_path) -> Iterator[list[WorkerProcess]]:
+    """Start worker processes with `workers.append(WorkerProcess(...))`; all are killed at the end."""
+    import dramatiq
+
+    dramatiq.get_broker().flush_all()
+    started: list[WorkerProcess] = []
+    yield started
+    for worker in started:
+        worker.stop()
 
 
-def _kill(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    os.killpg(process.pid, sig)
-    process.wait(30)
-
-
-def _wait(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
-def _flag_signature(job: Job) -> list[tuple]:
+def _outcome(job: Job) -> tuple:
+    """What a run leaves: the flags, and how many rows of each kind (duplicates would show here)."""
     flags = Flag.objects.filter(case__video=job.video).order_by("kind", "start", "label")
-    return [(f.kind, f.label, f.action, round(f.start, 2), round(f.end, 2)) for f in flags]
+    return (
+        [(f.kind, f.label, f.action, round(f.start, 2), round(f.end, 2)) for f in flags],
+        Case.objects.filter(video=job.video).count(),
+        Artifact.objects.filter(job=job).count(),
+        Segment.objects.filter(video=job.video).count(),
+    )
 
 
-def _submit(world, clip: Path) -> Job:
-    return services.do_submit_video(world.alice.user, clip, "clip.mp4")
+def _settled(job_id: int) -> Job:
+    job = Job.objects.get(id=job_id)
+    assert job.state == Job.State.SUCCEEDED, job.error
+    stuck = job.stages.filter(state__in=[Stage.State.RUNNING, Stage.State.QUEUED, Stage.State.PENDING])
+    assert not stuck.exists()  # no stage left without a worker, or waiting for a lost message
+    return job
 
 
-def test_it_finishes_the_job_after_its_worker_is_killed(work_queued_jobs, committed_db, clip):
-    with schema_context(committed_db.acme.schema_name):
-        baseline = _submit(committed_db, clip)
-    work_queued_jobs()  # a clean run, for the expected result
-    with schema_context(committed_db.acme.schema_name):
-        expected = _flag_signature(baseline)
-        job = _submit(committed_db, clip)
-        transcribing = Stage.objects.filter(job=job, name=Stage.Name.TRANSCRIBE)
-        first = _worker_process()
+def _expected_outcome(world, clip: Path, tmp_path: Path) -> tuple:
+    if "outcome" not in _expected:
+        worker = WorkerProcess(tmp_path / "baseline.log")
         try:
-            _wait(
-                lambda: transcribing.filter(state=Stage.State.RUNNING).exists(), 60, "transcription to start"
-            )
+            job = services.do_submit_video(world.alice.user, clip, "clip.mp4")
+            wait_for(lambda: Job.objects.get(id=job.pk).is_finished, 240, "the undisturbed run")
         finally:
-            _kill(first, signal.SIGKILL)  # no clean shutdown: its messages stay unacknowledged
-        assert transcribing.get().state == Stage.State.RUNNING  # killed mid-stage, left as it was
-        second = _worker_process()
-        try:
-            _wait(
-                lambda: Job.objects.get(id=job.pk).is_finished, 180, "the job to finish on the second worker"
-            )
-        finally:
-            _kill(second, signal.SIGTERM)
-        job.refresh_from_db()
-        assert job.state == Job.State.SUCCEEDED, job.error
-        assert transcribing.get().attempts == 2  # the killed stage ran again, on the second worker
-        assert _flag_signature(job) == expected
+            worker.stop()
+        _expected["outcome"] = _outcome(_settled(job.pk))
+    return _expected["outcome"]
+
+
+def _running(job: Job, name: str) -> Stage | None:
+    return Stage.objects.filter(job=job, name=name, state=Stage.State.RUNNING).first()
+
+
+def _taken_from(job: Job, pid: int) -> bool:
+    """Whether another process than `pid` runs the job's transcription now."""
+    stage = _running(job, TRANSCRIBE)
+    return stage is not None and not stage.claimed_by.endswith(f":{pid}")
+
+
+def _pid_running(job: Job, name: str) -> int:
+    wait_for(lambda: _running(job, name), 120, f"{name} to start")
+    stage = _running(job, name)
+    assert stage is not None
+    return int(stage.claimed_by.rsplit(":", 1)[1])
+
+
+def test_it_runs_a_killed_workers_stage_again_on_another_worker(committed_db, workers, clip, tmp_path):
+    with schema_context(committed_db.acme.schema_name):
+        expected = _expected_outcome(committed_db, clip, tmp_path)
+        workers += [WorkerProcess(tmp_path / f"w{i}.log") for i in range(2)]
+        job = services.do_submit_video(committed_db.alice.user, clip, "clip.mp4")
+        pid = _pid_running(job, TRANSCRIBE)
+        os.kill(pid, signal.SIGKILL)  # what the OOM killer does: no clean-up, no hand-back
+        killed_at = time.monotonic()
+        waited = wait_for(
+            lambda: Stage.objects.filter(job=job, name=TRANSCRIBE, attempts=2).exists(), 60, "a second run"
+        )
+        wait_for(lambda: Job.objects.get(id=job.pk).is_finished, 240, "the job to finish")
+        done = _settled(job.pk)
+        assert _outcome(done) == expected
+    stale = int(FAST_RECOVERY["STAGE_STALE_SECONDS"]) + int(FAST_RECOVERY["RECOVERY_INTERVAL_SECONDS"])
+    print(f"\nkilled stage run again {waited:.1f} s after SIGKILL (bound {stale} s + a claim)")
+    assert time.monotonic() - killed_at >= waited and waited <= stale + 3
+
+
+def test_it_hands_a_stage_to_another_worker_at_once_on_sigterm(committed_db, workers, clip, tmp_path):
+    never_stale = {"STAGE_STALE_SECONDS": "600"}  # so that only the hand-back can move the stage
+    with schema_context(committed_db.acme.schema_name):
+        expected = _expected_outcome(committed_db, clip, tmp_path)
+        workers += [WorkerProcess(tmp_path / f"w{i}.log", **never_stale) for i in range(2)]
+        job = services.do_submit_video(committed_db.alice.user, clip, "clip.mp4")
+        pid = _pid_running(job, TRANSCRIBE)
+        (stopping,) = [worker for worker in workers if worker.runs(pid)]
+        stopping.main.send_signal(signal.SIGTERM)  # as systemd or `reelremix up` stops a worker
+        waited = wait_for(lambda: _taken_from(job, pid), 30, "another worker to take the stage")
+        assert stopping.main.wait(30) == 0, stopping.log()
+        wait_for(lambda: Job.objects.get(id=job.pk).is_finished, 240, "the job to finish")
+        done = _settled(job.pk)
+        assert done.stages.get(name=TRANSCRIBE).attempts == 1  # the hand-back was not counted
+        assert _outcome(done) == expected
+    print(f"\nstage taken by the other worker {waited:.1f} s after SIGTERM")
+    assert waited < 10
+
+
+def _restart_redis(*, data: str) -> None:
+    """SIGKILL Redis mid-stage (no clean shutdown) and start it again with what its files kept, or, with
+    data="lost", with nothing: the broker forgets every message it held."""
+    redis_dir = Path(settings.VAR_DIR) / "redis"
+    os.kill(int((redis_dir / "redis.pid").read_text()), signal.SIGKILL)
+    wait_for(lambda: not embedded.port_is_open(settings.EMBEDDED_REDIS_PORT), 10, "Redis to die")
+    if data == "lost":
+        for saved in [*redis_dir.glob("*.aof"), *redis_dir.glob("appendonlydir/*"), *redis_dir.glob("*.rdb")]:
+            saved.unlink()
+    time.sleep(2)  # workers meet a missing Redis for a while
+    embedded.ensure_redis(settings.VAR_DIR, settings.EMBEDDED_REDIS_PORT)
+
+
+def _restart_postgres() -> None:
+    embedded.stop_postgres(settings.VAR_DIR, settings.EMBEDDED_PG_PORT)
+    time.sleep(2)
+    embedded.ensure_postgres(settings.VAR_DIR, settings.EMBEDDED_PG_PORT)
+    connections.close_all()  # this process's connection died with the server
+
+
+@pytest.mark.skipif(
+    not (settings.EMBEDDED_POSTGRES and settings.EMBEDDED_REDIS), reason="restarts the embedded servers"
+)
+def test_it_finishes_the_job_across_redis_and_postgres_restarts(committed_db, workers, clip, tmp_path):
+    with schema_context(committed_db.acme.schema_name):
+        expected = _expected_outcome(committed_db, clip, tmp_path)
+        workers.append(WorkerProcess(tmp_path / "w1.log"))
+        job = services.do_submit_video(committed_db.alice.user, clip, "clip.mp4")
+        _pid_running(job, DETECT)
+        _restart_redis(data="kept")  # SIGKILL mid-stage; the append-only file keeps what it held
+        wait_for(lambda: job.stages.filter(name=ANALYZE, state="running").exists(), 120, "the analysis")
+        _restart_postgres()  # mid-analysis
+        wait_for(lambda: job.stages.filter(name__in=[RENDER, INDEX], state="running").exists(), 120, "render")
+        workers[0].main.send_signal(signal.SIGTERM)  # the workers go away (a deploy)...
+        workers[0].main.wait(30)
+        waiting = {stage.name: stage.message_id for stage in job.stages.filter(state=Stage.State.QUEUED)}
+        _restart_redis(data="lost")  # ...and Redis comes back without its files: those messages are gone
+        workers.append(WorkerProcess(tmp_path / "w2.log"))
+        wait_for(lambda: Job.objects.get(id=job.pk).is_finished, 240, "the job to finish")
+        done = _settled(job.pk)
+        assert _outcome(done) == expected, [w.log() for w in workers]
+        delivered = dict(done.stages.values_list("name", "message_id"))
+    assert waiting and all(delivered[name] != lost for name, lost in waiting.items())  # sent again

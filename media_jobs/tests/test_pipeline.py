@@ -8,16 +8,18 @@ from pathlib import Path
 
 import av
 import cv2
+import dramatiq
 import numpy as np
 import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from media_jobs import actors, services
+from media_jobs import services
+from media_jobs.dispatch import stage_actor_name
+from media_jobs.graph import GRAPH
 from media_jobs.media.ffmpeg import run_ffmpeg
 from media_jobs.media.sample import DEMO_SECONDS, DEMO_SPEECH, SAMPLES_DIR, FacePath, make_face_video
 from media_jobs.models import Artifact, Job, Stage
-from media_jobs.pipeline import GRAPH
 from moderation import decisions
 from moderation.models import Action, Case, Kind, Policy, Review
 
@@ -127,7 +129,7 @@ def test_it_ignores_redelivered_messages_for_finished_stages(work_queued_jobs, c
 
     before = snapshot()
     for stage in Stage.Name:  # as if the broker delivered every message a second time
-        actors.stage_actor(GRAPH[stage].queue).send(schema, job.pk, stage)
+        dramatiq.get_broker().get_actor(stage_actor_name(GRAPH[stage].queue)).send(schema, job.pk, stage)
     work_queued_jobs()
     assert snapshot() == before
 

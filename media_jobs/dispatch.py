@@ -1,0 +1,74 @@
+"""Sending stages to the broker. A queued stage records the id of the one message meant to deliver it,
+so that a message lost with the broker (Redis killed before it wrote the message to disk) is noticed
+and sent again. Messages are built by actor name: this module imports no actor."""
+
+from __future__ import annotations
+
+import json
+
+import dramatiq
+from django.db import transaction
+from django.db.models.functions import Now
+
+from billing import quota
+from media_jobs.graph import GRAPH
+from media_jobs.models import Stage
+from tenants.context import current_schema_name
+
+PRIORITY_SUFFIX = ".priority"  # the queue of a plan with priority: its own consumer, ahead in the worker
+STAGE_QUEUES = {"default": "cpu", "gpu": "gpu"}  # queue -> the word in its actors' names
+
+
+def stage_actor_name(queue: str, *, first: bool = False) -> str:
+    """The actor that runs stages of `queue`; `first`: its twin on the priority queue."""
+    return f"run_{STAGE_QUEUES[queue]}_stage" + ("_first" if first else "")
+
+
+def _stage_message(schema_name: str, job_id: int, name: str) -> dramatiq.Message:  # type: ignore[type-arg]
+    # A plan with priority sends to the priority queue: consumed on its own, run first by the worker.
+    first = quota.has_priority(schema_name)
+    actor = dramatiq.get_broker().get_actor(stage_actor_name(GRAPH[name].queue, first=first))
+    return actor.message(schema_name, job_id, name)
+
+
+def send_stage_on_commit(job_id: int, name: str) -> None:
+    """Mark the job's stage `name` queued with a fresh message, and send that message on commit."""
+    schema_name = current_schema_name()
+    message = _stage_message(schema_name, job_id, name)
+    Stage.objects.filter(job_id=job_id, name=name).update(
+        state=Stage.State.QUEUED, message_id=message.message_id, queued_at=Now(), claim=None
+    )
+    # robust: a broker that is down must not undo the commit's caller; the stage keeps its message id,
+    # which the broker does not know, and recovery sends it again.
+    transaction.on_commit(lambda: dramatiq.get_broker().enqueue(message), robust=True)
+
+
+def pending_message_ids() -> set[str]:
+    """Ids of every message the broker holds: queued, delayed for a retry, or fetched and not yet acked.
+
+    Reads the Redis broker's own layout (dramatiq 2.x): a message of queue Q stays in the hash
+    `<namespace>:Q.msgs` (`Q.DQ.msgs` while delayed) until acknowledged, under a Redis-only id that each
+    enqueue draws anew; the message's own id, which a retry keeps, is in the encoded body."""
+    broker = dramatiq.get_broker()
+    client, namespace = broker.client, broker.namespace  # type: ignore[attr-defined]
+    found: set[str] = set()
+    for queue in broker.get_declared_queues() | broker.get_declared_delay_queues():
+        for body in client.hscan_iter(f"{namespace}:{queue}.msgs", count=1000):
+            found.add(json.loads(body[1])["message_id"])
+    return found
+
+
+def do_resend_if_lost(stage_id: int, message_id: str, pending: set[str]) -> bool:
+    """Send a queued stage again when the broker no longer holds its message (`pending`: what it holds)."""
+    if message_id in pending:
+        return False
+    with transaction.atomic():
+        lost = (
+            Stage.objects.select_for_update(skip_locked=True)
+            .filter(id=stage_id, state=Stage.State.QUEUED, message_id=message_id)
+            .first()
+        )
+        if lost is None:
+            return False  # claimed or sent again meanwhile
+        send_stage_on_commit(lost.job_id, lost.name)
+    return True
