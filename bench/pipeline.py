@@ -88,9 +88,8 @@ def run_pipeline(source: Path) -> dict[str, Any]:
     from media_jobs import services
     from media_jobs.models import Job
 
-    children = stack.Children()
-    children.start("worker", stack.worker_command(threads=2))
-    watch = MemoryWatch(children.processes["worker"].pid)
+    children = stack.start_worker(threads=2)
+    watch = MemoryWatch(children.pids()["worker"])
     try:
         with schema_context(_bench_tenant().schema_name):
             started = time.monotonic()

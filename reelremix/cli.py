@@ -14,10 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from reelremix.embedded import EmbeddedServiceError
-
-
-class StartupError(Exception):
-    """Start-up cannot go on; the message is one line for the operator."""
+from reelremix.errors import StartupError
 
 
 @contextlib.contextmanager

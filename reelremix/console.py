@@ -11,13 +11,13 @@ from typing import Any
 from django.conf import settings
 
 from reelremix import stack
+from reelremix.errors import StartupError
 
 
 def process(path: Path, tenant_slug: str, title: str = "") -> None:
     """Start what is needed, submit the file, show a progress bar, print the flags and the output."""
     from django_tenants.utils import schema_context
 
-    from reelremix.cli import StartupError
     from tenants.models import Tenant
 
     if not path.is_file():
@@ -28,8 +28,7 @@ def process(path: Path, tenant_slug: str, title: str = "") -> None:
         tenant = Tenant.objects.filter(slug=tenant_slug).first()
         if tenant is None:
             raise StartupError(f"no tenant {tenant_slug!r}; create it with manage.py provision_tenant")
-        children = stack.Children()
-        children.start("worker", stack.worker_command(threads=2))
+        children = stack.start_worker(threads=2)
         try:
             with schema_context(tenant.schema_name):
                 _submit_and_report(tenant.schema_name, path, title)
@@ -43,7 +42,6 @@ def _submit_and_report(schema_name: str, path: Path, title: str) -> None:
     from billing.errors import BillingRefusal
     from media_jobs import services
     from media_jobs.media.types import UnplayableMedia
-    from reelremix.cli import StartupError
 
     try:
         job = services.do_submit_video(None, path, path.name, title)

@@ -1,4 +1,4 @@
-"""The two kinds of failure every adapter (ffmpeg, a model, a remote API) raises."""
+"""The two kinds of failure every adapter (ffmpeg, a model, a remote API) raises, and the CLI's own."""
 
 
 class PermanentJobError(Exception):
@@ -8,3 +8,7 @@ class PermanentJobError(Exception):
 
 class RetryableJobError(Exception):
     """A passing failure (a remote API timed out, a worker ran out of memory): worth retrying."""
+
+
+class StartupError(Exception):
+    """A `reelremix` command cannot go on; the message is one line for the operator."""

@@ -6,7 +6,6 @@ import contextlib
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -16,6 +15,8 @@ from pathlib import Path
 from django.conf import settings
 
 from reelremix import embedded
+from reelremix.errors import StartupError
+from reelremix.supervisor import Supervisor, describe_exit
 
 DEMO_SLUG = "demo"
 
@@ -80,10 +81,22 @@ def _web_command(host: str, port: int) -> list[str]:
     return [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "reelremix.asgi:application"]
 
 
+WORKER_SHUTDOWN_SECONDS = 20  # after SIGTERM; its stages are handed back at once, the threads then end
+
+
 def worker_command(threads: int) -> list[str]:
     queues = list(settings.DRAMATIQ_QUEUES)
     return [sys.executable, "-m", "dramatiq", "reelremix.worker", "--queues", *queues,
-            "--processes", "1", "--threads", str(threads)]  # fmt: skip
+            "--processes", "1", "--threads", str(threads),
+            "--worker-shutdown-timeout", str(WORKER_SHUTDOWN_SECONDS * 1000)]  # fmt: skip
+
+
+def start_worker(threads: int) -> Supervisor:
+    """One Dramatiq worker process, started again if it dies, until the returned supervisor's stop()."""
+    children = Supervisor(env=_child_env(), cwd=settings.BASE_DIR, log=_say)
+    children.start("worker", worker_command(threads))
+    children.tend_in_background()
+    return children
 
 
 def _child_env() -> dict[str, str]:
@@ -91,45 +104,6 @@ def _child_env() -> dict[str, str]:
     env.setdefault("DJANGO_SETTINGS_MODULE", "reelremix.settings")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.BASE_DIR), env.get("PYTHONPATH")]))
     return env
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: get SIGTERM when the parent dies, even by SIGKILL (Linux only)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
-class Children:
-    """Child processes started together and stopped together."""
-
-    def __init__(self) -> None:
-        self.processes: dict[str, subprocess.Popen[bytes]] = {}
-
-    def start(self, name: str, command: list[str]) -> None:
-        self.processes[name] = subprocess.Popen(
-            command, env=_child_env(), cwd=settings.BASE_DIR, preexec_fn=_die_with_parent
-        )
-
-    def exited(self) -> tuple[str, int] | None:
-        for name, process in self.processes.items():
-            code = process.poll()
-            if code is not None:
-                return name, code
-        return None
-
-    def stop(self, timeout: float = 15) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        for process in self.processes.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(max(0.1, deadline - time.monotonic()))
-            if process.poll() is None:
-                process.kill()
 
 
 class _Stop(Exception):
@@ -158,9 +132,7 @@ def _print_urls(port: int, login: DemoLogin, services: list[embedded.RunningServ
 
 
 def up(host: str, port: int, worker_threads: int) -> None:
-    """Serve everything until Ctrl-C or until a child process dies; then stop all that was started."""
-    from reelremix.cli import StartupError
-
+    """Serve everything until Ctrl-C or SIGTERM, starting again any child process that dies meanwhile."""
     if embedded.port_is_open(port, _connect_address(host)):
         raise StartupError(f"port {port} is in use by another program; pass --port to choose another")
     # Explicit handlers: a process started in the background by a shell inherits SIGINT ignored.
@@ -169,17 +141,23 @@ def up(host: str, port: int, worker_threads: int) -> None:
     with embedded_services() as services:
         migrate()
         login = ensure_demo_tenant()
-        children = Children()
+        children = Supervisor(env=_child_env(), cwd=settings.BASE_DIR, log=_say)
         try:
             children.start("web server", _web_command(host, port))
             children.start("worker", worker_command(worker_threads))
             _wait_until_serving(children, host, port)
             _print_urls(port, login, services)
-            _supervise(children)
+            while True:
+                children.tend()
+                time.sleep(0.5)
         except _Stop:
             print("\nStopping ReelRemix...", flush=True)
         finally:
             children.stop()
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
 
 
 def _connect_address(host: str) -> str:
@@ -187,28 +165,16 @@ def _connect_address(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104
 
 
-def _wait_until_serving(children: Children, host: str, port: int, timeout: float = 60) -> None:
-    from reelremix.cli import StartupError
-
+def _wait_until_serving(children: Supervisor, host: str, port: int, timeout: float = 60) -> None:
     address = _connect_address(host)
     deadline = time.monotonic() + timeout
     while not embedded.port_is_open(port, address):
         died = children.exited()
         if died:
-            raise StartupError(f"the {died[0]} exited with status {died[1]} while starting")
+            raise StartupError(f"the {died[0]} exited with {describe_exit(died[1])} while starting")
         if time.monotonic() > deadline:
             raise StartupError(f"the web server did not listen on port {port} within {timeout:.0f} s")
         time.sleep(0.1)
-
-
-def _supervise(children: Children) -> None:
-    from reelremix.cli import StartupError
-
-    while True:
-        died = children.exited()
-        if died:
-            raise StartupError(f"the {died[0]} exited with status {died[1]}; stopping everything")
-        time.sleep(0.5)
 
 
 def down() -> None:

@@ -1,0 +1,91 @@
+"""`reelremix up` under faults, with production timings: a worker killed with SIGKILL mid-stage (what the
+kernel's OOM killer does) is started again while the site keeps serving, and its stage runs again within
+90 s; then Ctrl-C hands running stages back, so no job is left `running`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from media_jobs.tests.workers import make_fault_clip, wait_for
+from reelremix.tests.stack import ADMIN_PASSWORD, Stack
+
+RERUN_WITHIN = 90.0  # seconds from a worker's death to its stage running again (the promise)
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory) -> Path:
+    return make_fault_clip(tmp_path_factory.mktemp("up") / "clip.mp4", seconds=30.0)
+
+
+class Api:
+    def __init__(self, stack: Stack) -> None:
+        self.stack, self.session = stack, requests.Session()
+        self.session.headers["Host"] = f"demo.localhost:{stack.port}"
+        login = {"username": "admin", "password": ADMIN_PASSWORD}
+        token = self.session.post(stack.url("/api/v1/auth/token/"), data=login, timeout=10).json()["token"]
+        self.session.headers["Authorization"] = f"Token {token}"
+
+    def submit(self, clip: Path) -> int:
+        with clip.open("rb") as upload:
+            answer = self.session.post(self.stack.url("/api/v1/videos/"), files={"file": upload}, timeout=60)
+        assert answer.status_code == 201, answer.text
+        return int(answer.json()["id"])
+
+    def job(self, video_id: int) -> dict:
+        return self.session.get(self.stack.url(f"/api/v1/videos/{video_id}/"), timeout=10).json()[
+            "latest_job"
+        ]
+
+    def stage(self, video_id: int, name: str) -> dict:
+        return next(s for s in self.job(video_id)["stages"] if s["name"] == name)
+
+    def healthy(self) -> bool:
+        try:
+            return self.session.get(self.stack.url("/healthz"), timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
+
+
+def test_it_restarts_a_killed_worker_and_leaves_no_job_running_after_ctrl_c(stack, clip, e2e_env):
+    stack.wait_for("Press Ctrl-C to stop.")
+    api = Api(stack)
+    video = api.submit(clip)
+    wait_for(lambda: api.stage(video, "transcribe")["state"] == "running", 120, "transcription to start")
+    pid = int(api.stage(video, "transcribe")["claimed_by"].rsplit(":", 1)[1])
+    os.kill(pid, signal.SIGKILL)  # the kernel's OOM killer: no clean-up
+    killed_at, unhealthy = time.time(), 0
+    deadline = time.monotonic() + 300
+    while api.job(video)["state"] not in ("succeeded", "failed"):
+        assert time.monotonic() < deadline, "the job did not finish"
+        unhealthy += not api.healthy()
+        time.sleep(1)
+    job = api.job(video)
+    transcribe = next(s for s in job["stages"] if s["name"] == "transcribe")
+    rerun_after = datetime.fromisoformat(transcribe["started_at"]).timestamp() - killed_at
+    print(f"\nstage run again {rerun_after:.1f} s after its worker was killed")
+    assert (job["state"], transcribe["attempts"]) == ("succeeded", 2), job["error"]
+    assert 0 < rerun_after <= RERUN_WITHIN
+    assert unhealthy == 0  # the site answered throughout
+    assert "worker (pid" in stack.wait_for("started again", timeout=5)
+
+    second = api.submit(clip)
+    wait_for(lambda: api.stage(second, "transcribe")["state"] == "running", 120, "transcription to start")
+    stack.process.send_signal(signal.SIGINT)
+    assert stack.process.wait(60) == 0
+    with psycopg.connect(e2e_env["DATABASE_URL"]) as db:
+        rows = db.execute(
+            "SELECT s.name, s.state, j.state FROM t_demo.media_jobs_stage s "
+            "JOIN t_demo.media_jobs_job j ON j.id = s.job_id WHERE j.video_id = %s",
+            [second],
+        ).fetchall()
+    stages, job_states = {name: state for name, state, _ in rows}, {state for *_, state in rows}
+    assert "running" not in stages.values() and stages["transcribe"] == "queued"  # handed back
+    assert job_states == {"queued"}  # waiting for a worker, which the next `reelremix up` starts
