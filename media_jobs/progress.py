@@ -60,4 +60,6 @@ def push_progress(schema_name: str, job: Job) -> None:
 def push_progress_on_commit(job: Job) -> None:
     """Push the job's progress once the current transaction commits (never a state that rolled back)."""
     schema_name = current_schema_name()
-    transaction.on_commit(lambda: push_progress(schema_name, job))
+    # robust: progress is a courtesy to watchers (the row is the truth, and a page asks for it on
+    # connect); Redis being away must not fail the work that reports it.
+    transaction.on_commit(lambda: push_progress(schema_name, job), robust=True)

@@ -207,7 +207,18 @@ class _Redis:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(self.port), "--daemonize", "yes"]
         args += ["--dir", str(self.data_dir), "--pidfile", str(self.pid_file), "--logfile", "redis.log"]
-        args += ["--save", "60 1", "--protected-mode", "yes"]
+        # A broker must not forget messages: the append-only file, synced every second, loses at most
+        # a second of writes when Redis is killed; recovery sends again the stages whose message was lost.
+        args += [
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--save",
+            "60 1",
+            "--protected-mode",
+            "yes",
+        ]
         result = subprocess.run(args, capture_output=True, text=True, timeout=30, check=False)
         if result.returncode != 0:
             raise EmbeddedServiceError(
