@@ -3,6 +3,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Warning, register
+from django.db.models.signals import post_delete, post_save
 
 
 def check_stripe(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
@@ -31,4 +32,12 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
+        from billing.models import Plan, Subscription
+        from billing.quota import forget_plans
+
         register(check_stripe)
+        for model in (Plan, Subscription):
+            post_save.connect(forget_plans, sender=model, dispatch_uid=f"forget-plans-{model.__name__}-saved")
+            post_delete.connect(
+                forget_plans, sender=model, dispatch_uid=f"forget-plans-{model.__name__}-deleted"
+            )

@@ -7,6 +7,7 @@ fits. Tenants are named by schema: this module never imports media_jobs.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -59,15 +60,36 @@ def usage_of(subscription: Subscription) -> Usage:
     return Usage(start, end, totals["seconds"] or 0.0, totals["storage"] or 0, totals["running"])
 
 
+_plans: dict[str, tuple[Plan, float]] = {}  # schema -> (plan, until when, monotonic)
+
+
+def plan_of(schema_name: str) -> Plan:
+    """The tenant's plan, remembered in this process for BILLING_PLAN_CACHE_SECONDS: it is asked on every
+    API request. A plan or subscription saved in this process is seen at once, elsewhere within that time;
+    quota reservations always read the subscription afresh, under its lock."""
+    remembered = _plans.get(schema_name)
+    if remembered is not None and remembered[1] > time.monotonic():
+        return remembered[0]
+    plan = subscription_for_schema(schema_name).plan
+    if settings.BILLING_PLAN_CACHE_SECONDS:
+        _plans[schema_name] = (plan, time.monotonic() + settings.BILLING_PLAN_CACHE_SECONDS)
+    return plan
+
+
+def forget_plans(**kwargs: object) -> None:
+    """Drop the plans this process remembers (a plan or a subscription changed)."""
+    _plans.clear()
+
+
 def upload_limits_of(schema_name: str) -> tuple[int | None, float | None]:
     """(max bytes, max seconds) of the tenant's plan; None where the plan leaves the site's default."""
-    plan = subscription_for_schema(schema_name).plan
+    plan = plan_of(schema_name)
     return plan.max_upload_bytes, plan.max_video_seconds
 
 
 def require_feature(schema_name: str, feature: str) -> None:
     """Raise FeatureNotInPlan unless the tenant's plan includes `feature` (a Plan.Feature)."""
-    plan = subscription_for_schema(schema_name).plan
+    plan = plan_of(schema_name)
     if not plan.has_feature(feature):
         label = Plan.Feature(feature).label
         raise FeatureNotInPlan(feature, f"{label} is not part of the {plan.name} plan. Upgrade to use it.")
@@ -75,7 +97,7 @@ def require_feature(schema_name: str, feature: str) -> None:
 
 def has_priority(schema_name: str) -> bool:
     """Whether the tenant's plan puts its work on the priority queues."""
-    return subscription_for_schema(schema_name).plan.priority_queue
+    return plan_of(schema_name).priority_queue
 
 
 def _check_writable(subscription: Subscription) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -57,4 +58,8 @@ def serve_file(request: HttpRequest, field_file: FieldFile, content_type: str) -
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
         response["Content-Length"] = str(last - first + 1)
     response["Accept-Ranges"] = "bytes"
+    # A player may take minutes over its range: the database connection goes back to the pool now,
+    # not when the last byte is out (unless a transaction still needs it).
+    if not connection.in_atomic_block:
+        connection.close()
     return response

@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--host", default="127.0.0.1", help="address the web server binds (default 127.0.0.1)")
     up.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
     up.add_argument("--worker-threads", type=int, default=2, help="Dramatiq worker threads (default 2)")
+    up.add_argument(
+        "--web-processes", type=int, default=None,
+        help="web server processes (default: one per CPU core, and one more)",
+    )  # fmt: skip
     process = commands.add_parser("process", help="moderate one video file and print what was found")
     process.add_argument("file", type=Path, help="the video to moderate")
     process.add_argument("--tenant", default="demo", help="tenant slug (default demo)")
@@ -62,7 +66,9 @@ def main(argv: list[str] | None = None) -> None:
         from reelremix import console, stack
 
         if args.command == "up":
-            stack.up(host=args.host, port=args.port, worker_threads=args.worker_threads)
+            stack.up(
+                args.host, args.port, args.worker_threads, args.web_processes or stack.DEFAULT_WEB_PROCESSES
+            )
         elif args.command == "process":
             console.process(args.file, args.tenant, args.title)
         elif args.command == "demo":

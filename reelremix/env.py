@@ -94,21 +94,24 @@ def parse_url(name: str, raw: str, schemes: set[str]) -> ServiceURL:
     )
 
 
-def database_from_url(raw: str) -> dict[str, object]:
-    """Django DATABASES['default'] for a postgres:// URL on the django-tenants backend."""
+def database_from_url(raw: str, pool_size: int, pool_timeout: float) -> dict[str, object]:
+    """Django DATABASES['default'] for a postgres:// URL on the django-tenants backend, with a bounded
+    pool of connections per process (psycopg_pool): at most `pool_size` connections whatever the number
+    of threads, a request waiting up to `pool_timeout` seconds for one."""
     url = parse_url("DATABASE_URL", raw, {"postgres", "postgresql", "pgsql"})
     if not url.path:
         raise ImproperlyConfigured("DATABASE_URL names no database (postgres://user@host:5432/NAME)")
+    pool = {"min_size": 1, "max_size": pool_size, "timeout": pool_timeout, "max_idle": 300}
     return {
-        "ENGINE": "django_tenants.postgresql_backend",
+        "ENGINE": "reelremix.db",  # django-tenants' backend, its pool's check made faster
         "NAME": url.path,
         "USER": url.user,
         "PASSWORD": url.password,
         "HOST": url.host,
         "PORT": str(url.port or 5432),
-        "OPTIONS": url.options,
-        "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {**url.options, "pool": pool},
+        "CONN_MAX_AGE": 0,  # pooled: a closed connection goes back to the pool
+        "CONN_HEALTH_CHECKS": True,  # the pool checks a connection before lending it (reelremix.db)
     }
 
 

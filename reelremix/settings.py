@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -56,7 +56,14 @@ REDIS_URL = env_str("REDIS_URL") or embedded.redis_url(EMBEDDED_REDIS_PORT)
 # test run beside a dev server) can share one Redis.
 REDIS_NAMESPACE = env_str("REDIS_NAMESPACE", "reelremix")
 
-DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Connections per process (web server process, worker process), whatever its number of threads.
+DB_POOL_SIZE = env_int("DB_POOL_SIZE", 10, minimum=1, maximum=500)
+DB_POOL_TIMEOUT = float(env_int("DB_POOL_TIMEOUT", 30, minimum=1))  # seconds a request waits for one
+DATABASES = {"default": database_from_url(DATABASE_URL, DB_POOL_SIZE, DB_POOL_TIMEOUT)}
+# Threads per web process (reelremix.http_routing): reads (GET, HEAD) run on HTTP_CONCURRENCY of them, the
+# others wait their turn; media downloads have HTTP_DOWNLOAD_THREADS of their own.
+HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 4, minimum=1, maximum=1000)
+HTTP_DOWNLOAD_THREADS = env_int("HTTP_DOWNLOAD_THREADS", 16, minimum=1, maximum=1000)
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -65,6 +72,9 @@ BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost").lower()
 TENANT_MODEL = "tenants.Tenant"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
+# SET search_path once per connection checkout and schema change, not before every query.
+TENANT_LIMIT_SET_CALLS = True
+TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 10, minimum=0)  # host -> tenant, per process
 PUBLIC_SCHEMA_URLCONF = "reelremix.urls_public"
 ROOT_URLCONF = "reelremix.urls_tenant"
 
@@ -95,7 +105,7 @@ TENANT_APPS = [*_BOTH, "rest_framework.authtoken", "media_jobs", "moderation", "
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",  # first: everything below is per tenant
+    "tenants.middleware.TenantMiddleware",  # first: everything below is per tenant
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,6 +193,7 @@ def redis_consumers(namespace: str) -> tuple[dict[str, Any], dict[str, Any]]:
             "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": namespace,
             "KEY_FUNCTION": "django_tenants.cache.make_key",  # cache keys are per tenant
+            "OPTIONS": {"pool_class": "reelremix.redis_pools.SharedConnectionPool"},  # not one per request
         }
     }
     return channel_layers, caches
@@ -241,6 +252,12 @@ CLIP_MODEL_PATH = env_str("CLIP_MODEL_PATH")  # an open_clip checkpoint (.bin, .
 CLIP_MODEL_CONFIG = env_str("CLIP_MODEL_CONFIG", "ViT-B-32")  # an open_clip config name or a JSON path
 EMBEDDER_THREADS = env_int("EMBEDDER_THREADS", 0, minimum=0, maximum=256)  # 0: torch decides
 SEARCH_EF_SEARCH = env_int("SEARCH_EF_SEARCH", 100, minimum=10, maximum=1000)  # HNSW candidates per query
+PRELOAD_SEARCH_MODEL = env_bool("PRELOAD_SEARCH_MODEL", True)  # web processes load it as they start
+# Every database connection starts with pgvector's search settings (libpq's startup options): a search
+# then needs no transaction and no SET before its query. Filtered searches scan the index iteratively.
+_HNSW = f"-c hnsw.ef_search={SEARCH_EF_SEARCH} -c hnsw.iterative_scan=relaxed_order"
+_DB_OPTIONS = cast(dict[str, str], DATABASES["default"]["OPTIONS"])
+_DB_OPTIONS["options"] = f"{_DB_OPTIONS.get('options', '')} {_HNSW}".strip()
 # Remote alternatives, off unless configured.
 GOOGLE_VISION_CREDENTIALS_FILE = env_str("GOOGLE_VISION_CREDENTIALS_FILE")  # service-account JSON
 GOOGLE_VISION_API_KEY = env_str("GOOGLE_VISION_API_KEY")
@@ -254,6 +271,9 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # default: Stripe's; tests point it at a local fake
 BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7, minimum=0)  # after a failed payment, then read-only
+BILLING_PLAN_CACHE_SECONDS = env_int(
+    "BILLING_PLAN_CACHE_SECONDS", 5, minimum=0
+)  # a tenant's plan, per process
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -262,7 +282,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "reelremix.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

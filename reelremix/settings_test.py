@@ -23,3 +23,8 @@ DRAMATIQ_HEARTBEAT_TIMEOUT_MS = 3_000  # the crash-recovery test kills a worker 
 DRAMATIQ_MAINTENANCE_CHANCE = 1_000_000  # look for dead workers on every fetch
 # In-process test workers sweep nothing; tests run recovery themselves or start worker processes with it on.
 RUN_PERIODIC_TASKS = env_bool("RUN_PERIODIC_TASKS", False)
+# Tests roll tenants and plans back between them: what a process remembers could outlive the rows (the
+# tests of those caches turn them on).
+TENANT_CACHE_SECONDS = 0
+BILLING_PLAN_CACHE_SECONDS = 0
+PRELOAD_SEARCH_MODEL = env_bool("PRELOAD_SEARCH_MODEL", False)  # tests that import the ASGI app need no model

@@ -6,6 +6,7 @@ import contextlib
 import os
 import secrets
 import signal
+import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -19,6 +20,9 @@ from reelremix.errors import StartupError
 from reelremix.supervisor import Supervisor, describe_exit
 
 DEMO_SLUG = "demo"
+# One web process per core and one more: while one waits for PostgreSQL another runs, and connections
+# spread over more listening sockets even out better (bench/RESULTS.md: 2 cores, 3 processes).
+DEFAULT_WEB_PROCESSES = (os.cpu_count() or 1) + 1
 
 
 @contextlib.contextmanager
@@ -37,10 +41,24 @@ def embedded_services() -> Iterator[list[embedded.RunningService]]:
             service.stop()
 
 
+def check_database() -> None:
+    """Connect once, outside the pool (which would retry for DB_POOL_TIMEOUT): an unreachable database
+    is one clear error at once."""
+    import psycopg
+    from django.db import connection
+
+    try:
+        psycopg.connect(**connection.get_connection_params(), connect_timeout=10).close()
+    except psycopg.OperationalError as err:
+        first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise StartupError(f"cannot use the database: {first_line}") from None
+
+
 def migrate() -> None:
     """Migrate the public schema and every tenant schema; gather static files for the web server."""
     from django.core.management import call_command
 
+    check_database()
     call_command("migrate_schemas", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
 
@@ -77,8 +95,27 @@ def ensure_demo_tenant() -> DemoLogin:
     return DemoLogin(username, password)
 
 
-def _web_command(host: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "reelremix.asgi:application"]
+def web_command(fd: int) -> list[str]:
+    """One web server process on the listening socket `fd` (reelremix/web.py)."""
+    return [sys.executable, "-m", "reelremix.web", str(fd)]
+
+
+def start_web(children: Supervisor, host: str, port: int, processes: int) -> list[socket.socket]:
+    """`processes` web server processes on host:port, each with a listening socket of its own
+    (SO_REUSEPORT): the kernel spreads new connections over them evenly, where processes sharing one
+    socket let the quickest take most long-lived connections. Keep the sockets open while they serve."""
+    listeners = []
+    for number in range(1, processes + 1):
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind((host, port))
+        listener.listen(2048)
+        listener.set_inheritable(True)
+        listeners.append(listener)
+        children.start(f"web server {number}", web_command(listener.fileno()), (listener.fileno(),))
+    return listeners
 
 
 WORKER_SHUTDOWN_SECONDS = 20  # after SIGTERM; its stages are handed back at once, the threads then end
@@ -93,13 +130,13 @@ def worker_command(threads: int) -> list[str]:
 
 def start_worker(threads: int) -> Supervisor:
     """One Dramatiq worker process, started again if it dies, until the returned supervisor's stop()."""
-    children = Supervisor(env=_child_env(), cwd=settings.BASE_DIR, log=_say)
+    children = Supervisor(env=child_env(), cwd=settings.BASE_DIR, log=_say)
     children.start("worker", worker_command(threads))
     children.tend_in_background()
     return children
 
 
-def _child_env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "reelremix.settings")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.BASE_DIR), env.get("PYTHONPATH")]))
@@ -131,7 +168,7 @@ def _print_urls(port: int, login: DemoLogin, services: list[embedded.RunningServ
     print("\n".join(lines), flush=True)
 
 
-def up(host: str, port: int, worker_threads: int) -> None:
+def up(host: str, port: int, worker_threads: int, web_processes: int) -> None:
     """Serve everything until Ctrl-C or SIGTERM, starting again any child process that dies meanwhile."""
     if embedded.port_is_open(port, _connect_address(host)):
         raise StartupError(f"port {port} is in use by another program; pass --port to choose another")
@@ -141,9 +178,9 @@ def up(host: str, port: int, worker_threads: int) -> None:
     with embedded_services() as services:
         migrate()
         login = ensure_demo_tenant()
-        children = Supervisor(env=_child_env(), cwd=settings.BASE_DIR, log=_say)
+        children, listeners = Supervisor(env=child_env(), cwd=settings.BASE_DIR, log=_say), []
         try:
-            children.start("web server", _web_command(host, port))
+            listeners = start_web(children, host, port, web_processes)
             children.start("worker", worker_command(worker_threads))
             _wait_until_serving(children, host, port)
             _print_urls(port, login, services)
@@ -154,6 +191,8 @@ def up(host: str, port: int, worker_threads: int) -> None:
             print("\nStopping ReelRemix...", flush=True)
         finally:
             children.stop()
+            for listener in listeners:
+                listener.close()
 
 
 def _say(line: str) -> None:

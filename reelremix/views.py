@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+
+from reelremix.redis_pools import shared_client
 
 
 def _database_ok() -> None:
@@ -18,7 +19,7 @@ def _database_ok() -> None:
 
 def _redis_ok(url: str) -> Callable[[], None]:
     def probe() -> None:
-        redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping()
+        shared_client(url, socket_timeout=2, socket_connect_timeout=2).ping()
 
     return probe
 

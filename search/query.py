@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -87,16 +88,20 @@ def _nearest(segments: QuerySet[Segment], column: str, vector: Sequence[float], 
 
     pgvector 0.8's iterative scan keeps reading the index until enough rows pass the filters, so a
     narrow filter still returns CANDIDATES rows; relaxed order may return them slightly out of order,
-    hence the sort here."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL hnsw.ef_search = %s", [ef_search])
-        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        rows = list(
-            segments.filter(**{f"{column}__isnull": False})
-            .annotate(distance=CosineDistance(column, np.asarray(vector, dtype=np.float32)))
-            .order_by("distance")
-            .values_list("id", "distance")[:CANDIDATES]
-        )
+    hence the sort here. Connections start with ef_search = SEARCH_EF_SEARCH and the iterative scan on
+    (see DATABASES' options); another ef_search costs a transaction and a SET LOCAL."""
+    nearest = (
+        segments.filter(**{f"{column}__isnull": False})
+        .annotate(distance=CosineDistance(column, np.asarray(vector, dtype=np.float32)))
+        .order_by("distance")
+        .values_list("id", "distance")[:CANDIDATES]
+    )
+    if ef_search == settings.SEARCH_EF_SEARCH:
+        rows = list(nearest)
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL hnsw.ef_search = %s", [ef_search])
+            rows = list(nearest)
     return [segment_id for segment_id, _ in sorted(rows, key=lambda row: row[1])]
 
 
@@ -166,8 +171,11 @@ def search_segments(query: str, filters: SearchFilters, limit: int, ef_search: i
 
 def _hydrate(ids: list[int], tsquery: SearchQuery | None) -> dict[int, Segment]:
     """The segments, with their videos, of publishable videos only (the case is read now, not copied)."""
-    rows = Segment.objects.filter(id__in=ids, video__in=publishable(Video.objects.all())).select_related(
-        "video"
+    publishable_videos = publishable(Video.objects.all())
+    rows = (
+        Segment.objects.filter(id__in=ids, video__in=publishable_videos)
+        .select_related("video")
+        .defer("embedding", "image_embedding", "video__media_info")  # not shown; decoding vectors is costly
     )
     if tsquery is not None:
         rows = rows.annotate(

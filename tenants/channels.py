@@ -15,7 +15,9 @@ from django.conf import settings
 from django.contrib.auth import get_user
 from django.contrib.auth.models import AnonymousUser
 from django.utils.module_loading import import_string
-from django_tenants.utils import get_tenant_domain_model, schema_context
+from django_tenants.utils import schema_context
+
+from tenants.resolution import tenant_for_host
 
 Scope = dict[str, Any]
 
@@ -47,11 +49,9 @@ def _session_key(scope: Scope) -> str | None:
 @database_sync_to_async
 def _resolve(hostname: str, session_key: str | None) -> tuple[Any, Any]:
     """(tenant, user) for a host and session key; (None, anonymous) for an unknown host."""
-    with schema_context(settings.PUBLIC_SCHEMA_NAME):
-        domain = get_tenant_domain_model().objects.select_related("tenant").filter(domain=hostname).first()
-    if domain is None:
+    tenant = tenant_for_host(hostname)
+    if tenant is None:
         return None, AnonymousUser()
-    tenant = domain.tenant
     if not session_key or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
         return tenant, AnonymousUser()
     with schema_context(tenant.schema_name):

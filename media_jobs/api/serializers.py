@@ -1,9 +1,15 @@
+"""Videos and jobs in the API. Lists carry summaries (a job's state and progress); a video's or a job's
+own page carries its stages too. Every list is read in a fixed number of queries (see annotated())."""
+
+import functools
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from media_jobs.models import Job, Stage, Video
+from media_jobs.models import Artifact, Job, Stage, Video
 
 
 class StageSerializer(serializers.ModelSerializer[Stage]):
@@ -16,15 +22,14 @@ class StageSerializer(serializers.ModelSerializer[Stage]):
         read_only_fields = fields
 
 
-class JobSerializer(serializers.ModelSerializer[Job]):
+class JobSummarySerializer(serializers.ModelSerializer[Job]):
     percent = serializers.FloatField(read_only=True)
     progress_url = serializers.SerializerMethodField()
-    stages = StageSerializer(many=True, read_only=True)
 
     class Meta:
         model = Job
         fields = [
-            "id", "kind", "video", "state", "percent", "progress_description", "stages",
+            "id", "kind", "video", "state", "percent", "progress_description",
             "result", "error", "created_at", "started_at", "finished_at", "progress_url",
         ]  # fmt: skip
         read_only_fields = fields
@@ -34,10 +39,19 @@ class JobSerializer(serializers.ModelSerializer[Job]):
         return f"/ws/progress/{job.pk}/"
 
 
+class JobSerializer(JobSummarySerializer):
+    stages = StageSerializer(many=True, read_only=True)
+
+    class Meta(JobSummarySerializer.Meta):
+        fields = [*JobSummarySerializer.Meta.fields, "stages"]
+        read_only_fields = fields
+
+
 class VideoSerializer(serializers.ModelSerializer[Video]):
     latest_job = serializers.SerializerMethodField()
     original_url = serializers.SerializerMethodField()
     censored_url = serializers.SerializerMethodField()
+    job_serializer_class: type[JobSummarySerializer] = JobSerializer
 
     class Meta:
         model = Video
@@ -47,16 +61,42 @@ class VideoSerializer(serializers.ModelSerializer[Video]):
         ]  # fmt: skip
         read_only_fields = fields
 
+    @classmethod
+    def annotated(cls, videos: QuerySet[Video]) -> QuerySet[Video]:
+        """What this serializer reads, fetched with the page in a fixed number of queries."""
+        moderation_jobs = Job.objects.filter(kind=Job.Kind.MODERATION)
+        if cls.job_serializer_class is JobSerializer:
+            moderation_jobs = moderation_jobs.prefetch_related("stages")
+        censored = Artifact.objects.filter(video=OuterRef("pk"), kind=Artifact.Kind.CENSORED)
+        return videos.annotate(has_censored=Exists(censored)).prefetch_related(
+            Prefetch("jobs", queryset=moderation_jobs, to_attr="moderation_jobs")
+        )
+
+    @extend_schema_field(JobSerializer(allow_null=True))
     def get_latest_job(self, video: Video) -> dict[str, Any] | None:
-        job = video.jobs.filter(kind=Job.Kind.MODERATION).first()
-        return JobSerializer(job).data if job else None
+        jobs = video.moderation_jobs  # type: ignore[attr-defined]  # from annotated(), newest first
+        return self._job_serializer.to_representation(jobs[0]) if jobs else None
+
+    @functools.cached_property
+    def _job_serializer(self) -> JobSummarySerializer:
+        return self.job_serializer_class()  # one for the whole page: building its fields is the cost
 
     def get_original_url(self, video: Video) -> str:
         return reverse("video_file", args=[video.pk, "original"])
 
     def get_censored_url(self, video: Video) -> str | None:
-        has_output = video.artifacts.filter(kind="censored").exists()
+        has_output = video.has_censored  # type: ignore[attr-defined]  # from annotated()
         return reverse("video_file", args=[video.pk, "censored"]) if has_output else None
+
+
+class VideoSummarySerializer(VideoSerializer):
+    """A video in a list: its latest moderation job without the stages."""
+
+    job_serializer_class = JobSummarySerializer
+
+    @extend_schema_field(JobSummarySerializer(allow_null=True))
+    def get_latest_job(self, video: Video) -> dict[str, Any] | None:
+        return super().get_latest_job(video)
 
 
 class VideoUploadSerializer(serializers.Serializer[Any]):

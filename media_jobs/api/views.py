@@ -11,7 +11,13 @@ from rest_framework.response import Response
 
 from billing.errors import BillingRefusal
 from media_jobs import services, uploads
-from media_jobs.api.serializers import JobSerializer, VideoSerializer, VideoUploadSerializer
+from media_jobs.api.serializers import (
+    JobSerializer,
+    JobSummarySerializer,
+    VideoSerializer,
+    VideoSummarySerializer,
+    VideoUploadSerializer,
+)
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Job, Video
 from moderation.services import publishable
@@ -20,11 +26,13 @@ from moderation.services import publishable
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Job]):
     """Jobs of the caller's tenant (the tenant is the host; the schema holds only its rows)."""
 
-    serializer_class = JobSerializer
+    def get_serializer_class(self) -> type[JobSummarySerializer]:
+        return JobSummarySerializer if self.action == "list" else JobSerializer
 
     def get_queryset(self) -> QuerySet[Job]:
         visible = Q(video__isnull=True) | Q(video__in=publishable(Video.objects.all()))
-        return Job.objects.filter(visible).prefetch_related("stages")
+        jobs = Job.objects.filter(visible)
+        return jobs if self.action == "list" else jobs.prefetch_related("stages")
 
     @extend_schema(request=None, responses={201: JobSerializer})
     @action(detail=False, methods=["post"])
@@ -37,10 +45,11 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Video]):
     """Videos of the caller's tenant. POST a multipart `file` to submit one for moderation."""
 
-    serializer_class = VideoSerializer
+    def get_serializer_class(self) -> type[VideoSerializer]:
+        return VideoSummarySerializer if self.action == "list" else VideoSerializer
 
     def get_queryset(self) -> QuerySet[Video]:
-        return publishable(Video.objects.prefetch_related("jobs__stages", "artifacts"))
+        return publishable(self.get_serializer_class().annotated(Video.objects.all()))
 
     def get_parsers(self):  # type: ignore[no-untyped-def]
         if self.request is not None and self.request.method == "POST":
@@ -70,5 +79,6 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return Response({"file": [str(err)]}, status=status.HTTP_400_BAD_REQUEST)
         except BillingRefusal as err:
             return Response(err.as_dict(), status=status.HTTP_402_PAYMENT_REQUIRED)
-        assert job.video is not None
-        return Response(VideoSerializer(job.video).data, status=status.HTTP_201_CREATED)
+        assert job.video_id is not None
+        video = VideoSerializer.annotated(Video.objects.all()).get(pk=job.video_id)
+        return Response(VideoSerializer(video).data, status=status.HTTP_201_CREATED)

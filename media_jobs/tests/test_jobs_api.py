@@ -1,6 +1,10 @@
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
 
-from media_jobs.tests.factories import make_jobs
+from media_jobs.models import Stage
+from media_jobs.tests.factories import make_jobs, make_moderated_videos
 
 
 def _api(persona, host=None) -> Client:
@@ -36,3 +40,22 @@ def test_it_queues_a_selfcheck(world):
         "queued",
         f"/ws/progress/{body['id']}/",
     )
+
+
+def test_it_lists_a_page_in_the_same_number_of_queries_whatever_its_size(world):
+    client = _api(world.alice)
+    make_moderated_videos(world.acme, 5)
+    with CaptureQueriesContext(connection) as small:
+        assert len(client.get("/api/v1/jobs/?page_size=5").json()["results"]) == 5
+    make_moderated_videos(world.acme, 45)
+    with CaptureQueriesContext(connection) as large:
+        assert len(client.get("/api/v1/jobs/?page_size=50").json()["results"]) == 50
+    assert len(large) == len(small)
+
+
+def test_it_shows_a_jobs_stages_on_its_own_page(world):
+    (video,) = make_moderated_videos(world.acme, 1)
+    with schema_context(world.acme.schema_name):
+        job = video.jobs.get()
+    body = _api(world.alice).get(f"/api/v1/jobs/{job.pk}/").json()
+    assert len(body["stages"]) == len(Stage.Name) and body["stages"][0]["claimed_by"] == ""

@@ -4,10 +4,13 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from media_jobs.models import Job, Stage, Video
+from media_jobs.tests.factories import make_moderated_videos
 from media_jobs.tests.media_factory import make_video
 
 
@@ -96,3 +99,35 @@ def test_it_checks_tenant_for_videos(world, small_mp4):
 def test_it_checks_ownership_anonymous_uploads_are_refused(world, small_mp4):
     client = Client(HTTP_HOST="acme.localhost")
     assert _upload(client, "small.mp4", small_mp4.read_bytes()).status_code == 401
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_it_lists_a_page_in_the_same_number_of_queries_whatever_its_size(world):
+    client = _api(world.alice)
+    make_moderated_videos(world.acme, 5)
+    small = _queries(client, "/api/v1/videos/?page_size=5")
+    make_moderated_videos(world.acme, 45)
+    assert _queries(client, "/api/v1/videos/?page_size=50") == small
+    page = client.get("/api/v1/videos/?page_size=50").json()["results"]
+    with schema_context(world.acme.schema_name):
+        censored = Video.objects.filter(artifacts__kind="censored").count()
+    assert len(page) == 50 and sum(video["censored_url"] is not None for video in page) == censored == 24
+    assert page[0]["latest_job"]["state"] == "succeeded" and "stages" not in page[0]["latest_job"]
+
+
+def test_it_shows_a_videos_job_with_its_stages(world):
+    (video,) = make_moderated_videos(world.acme, 1)
+    body = _api(world.alice).get(f"/api/v1/videos/{video.pk}/").json()
+    assert [stage["name"] for stage in body["latest_job"]["stages"]] == list(Stage.Name)
+
+
+def test_it_pages_at_most_100_rows(world):
+    make_moderated_videos(world.acme, 3)
+    body = _api(world.alice).get("/api/v1/videos/?page_size=1000").json()
+    assert body["count"] == 3 and len(body["results"]) == 3
+    assert len(_api(world.alice).get("/api/v1/videos/?page_size=2").json()["results"]) == 2

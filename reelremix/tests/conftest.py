@@ -9,7 +9,7 @@ from django.conf import settings
 from psycopg import sql
 
 from reelremix.tests.cli import clean_env
-from reelremix.tests.stack import stack  # noqa: F401  (the fixture of a running `reelremix up`)
+from reelremix.tests.stack import stack, stack_env  # noqa: F401  (fixtures of a running `reelremix up`)
 
 E2E_SUFFIX = os.environ.get("REELREMIX_TEST_SUFFIX", "")
 E2E_DB = f"reelremix_e2e{E2E_SUFFIX}"

@@ -35,8 +35,14 @@ class Stack:
 
 
 @pytest.fixture
-def stack(e2e_env: dict[str, str], free_port: int) -> Iterator[Stack]:
-    env = {**e2e_env, "REELREMIX_ADMIN_PASSWORD": ADMIN_PASSWORD, "PYTHONUNBUFFERED": "1"}
+def stack_env() -> dict[str, str]:
+    """More environment for `reelremix up` (a test module overrides this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def stack(e2e_env: dict[str, str], stack_env: dict[str, str], free_port: int) -> Iterator[Stack]:
+    env = {**e2e_env, **stack_env, "REELREMIX_ADMIN_PASSWORD": ADMIN_PASSWORD, "PYTHONUNBUFFERED": "1"}
     command = [REELREMIX, "up", "--port", str(free_port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

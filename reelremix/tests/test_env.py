@@ -5,12 +5,13 @@ from reelremix.env import database_from_url, env_bool, env_int, env_str, redis_u
 
 
 def test_it_parses_a_database_url():
-    db = database_from_url("postgres://app:s%40cret@db.internal:6543/reel?sslmode=require")
+    db = database_from_url("postgres://app:s%40cret@db.internal:6543/reel?sslmode=require", 8, 30.0)
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
         "reel", "app", "s@cret", "db.internal", "6543",
     )  # fmt: skip
-    assert db["OPTIONS"] == {"sslmode": "require"}
-    assert db["ENGINE"] == "django_tenants.postgresql_backend"
+    pool = {"min_size": 1, "max_size": 8, "timeout": 30.0, "max_idle": 300}
+    assert db["OPTIONS"] == {"sslmode": "require", "pool": pool}
+    assert (db["ENGINE"], db["CONN_MAX_AGE"]) == ("reelremix.db", 0)
 
 
 @pytest.mark.parametrize(
@@ -25,7 +26,7 @@ def test_it_parses_a_database_url():
 )
 def test_it_refuses_a_malformed_database_url(url, message):
     with pytest.raises(ImproperlyConfigured, match=message):
-        database_from_url(url)
+        database_from_url(url, 8, 30.0)
 
 
 def test_it_moves_redis_urls_between_databases():

@@ -2,7 +2,9 @@
 
 import numpy as np
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from media_jobs import artifacts
@@ -124,3 +126,19 @@ def test_it_checks_tenant_for_thumbnails(world):
 def test_it_hides_thumbnails_of_rejected_videos(world):
     segment = _with_frames(world.acme, make_indexed_video(world.acme, [PRICING], state=Case.State.REJECTED))
     assert _api(world.alice).get(f"/search/segments/{segment.pk}.jpg").status_code == 404
+
+
+def test_it_answers_in_the_same_number_of_queries_whatever_the_number_of_results(world):
+    for number in range(12):
+        make_indexed_video(world.acme, [f"{LAUNCH} Take {number}.", PRICING], title=f"take {number}")
+    client = _api(world.alice)
+    client.get("/api/v1/search/", {"q": "product launch"})  # the query's embedding, cached
+    counts = []
+    for limit in (2, 20):
+        with CaptureQueriesContext(connection) as queries:
+            assert (
+                len(client.get("/api/v1/search/", {"q": "product launch", "limit": limit}).json()["results"])
+                == limit
+            )
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
