@@ -64,16 +64,11 @@ def claim_stage(job_id: int, name: str) -> Stage | None:
     stage = Stage.objects.select_related("job").get(job_id=job_id, name=name)
     if stage.attempts > MAX_STAGE_ATTEMPTS:
         last = f" The last attempt: {stage.error}" if stage.error else ""
-        name = stage.get_name_display()
+        label = stage.get_name_display()
         raise PermanentJobError(
-            f"The '{name}' step was started {MAX_STAGE_ATTEMPTS} times without finishing.{last}"
+            f"The '{label}' step was started {MAX_STAGE_ATTEMPTS} times without finishing.{last}"
         )
     return stage
-
-
-def owned(stage: Stage) -> bool:
-    """Whether this run still holds the stage's claim."""
-    return Stage.objects.filter(id=stage.pk, state=Stage.State.RUNNING, claim=stage.claim).exists()
 
 
 def release_stage(stage: Stage, error: BaseException, message_id: str) -> None:
@@ -87,17 +82,13 @@ def release_stage(stage: Stage, error: BaseException, message_id: str) -> None:
 
 def _unclaim(claim: Claim, reason: str, *, counts: bool) -> Stage | None:
     """Take the stage from this claim and queue it again with a new message; None if the claim is gone."""
-    stage = (
-        Stage.objects.select_for_update()
-        .select_related("job")
-        .filter(id=claim.stage_id, state=Stage.State.RUNNING, claim=claim.token)
-        .first()
-    )
+    mine = Stage.objects.filter(id=claim.stage_id, state=Stage.State.RUNNING, claim=claim.token)
+    stage = mine.select_for_update().first()
     if stage is None:
         return None
-    if not counts:  # handed back on a clean shutdown: not the stage's fault, not an attempt
-        Stage.objects.filter(id=stage.pk).update(attempts=F("attempts") - 1)
-    Stage.objects.filter(id=stage.pk).update(error=reason[:2000], fraction=0.0)
+    # A hand-back on a clean shutdown is not the stage's fault: that run does not count as an attempt.
+    attempts = F("attempts") if counts else F("attempts") - 1
+    mine.update(error=reason[:2000], fraction=0.0, attempts=attempts)
     send_stage_on_commit(stage.job_id, stage.name)
     _job_waits_if_idle(stage.job_id)
     return stage
