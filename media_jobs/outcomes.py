@@ -18,8 +18,8 @@ from tenants.context import current_schema_name
 def do_finish_job(job: Job, result: Any) -> None:
     """Mark a running job succeeded with its result and push the final state."""
     job.state, job.result, job.finished_at = Job.State.SUCCEEDED, result, timezone.now()
-    job.progress_current = job.progress_total
-    job.save(update_fields=["state", "result", "finished_at", "progress_current"])
+    job.progress_current, job.progress_description = job.progress_total, "Done"
+    job.save(update_fields=["state", "result", "finished_at", "progress_current", "progress_description"])
     quota.do_commit_usage(current_schema_name(), job.pk)  # its reserved minutes are now spent
     push_progress_on_commit(job)
 
