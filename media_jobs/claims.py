@@ -101,6 +101,15 @@ def _job_waits_if_idle(job_id: int) -> None:
 
 
 @transaction.atomic
+def do_settle_job_of(claim: Claim) -> None:
+    """Once the worker that held `claim` has stopped: its job, if none of its stages runs any more (a
+    stage may have finished after its sibling was handed back), waits for a worker."""
+    job_id = Stage.objects.filter(id=claim.stage_id).values_list("job_id", flat=True).first()
+    if job_id is not None:
+        _job_waits_if_idle(job_id)
+
+
+@transaction.atomic
 def do_hand_back_stage(claim: Claim) -> bool:
     """A worker that stops gracefully gives its stage back at once, for another worker; True if it did."""
     reason = f"Handed back by {worker_identity()} as it stopped; run again from the start."

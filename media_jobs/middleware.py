@@ -4,6 +4,7 @@ a worker that is asked to stop hands its stages back before its threads are inte
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import dramatiq
@@ -12,7 +13,7 @@ from django_tenants.utils import schema_context
 from dramatiq.broker import MessageProxy
 from dramatiq.middleware import Middleware
 
-from media_jobs.claims import do_hand_back_stage
+from media_jobs.claims import Claim, do_hand_back_stage, do_settle_job_of
 from media_jobs.heartbeats import keeper
 from media_jobs.outcomes import do_fail_job
 from reelremix.errors import PermanentJobError
@@ -49,18 +50,30 @@ class FailJobWhenMessageFails(Middleware):
 
 class HandBackStagesOnShutdown(Middleware):
     """On SIGTERM, before Dramatiq interrupts the worker threads: every stage this process runs goes back
-    to the queue with a new message, so another worker starts it now rather than after the stall timeout."""
+    to the queue with a new message, so another worker starts it now rather than after the stall timeout.
+    Once the threads have stopped, the jobs of those stages that no stage runs any more show `queued`."""
+
+    def __init__(self) -> None:
+        self.handed_back: list[Claim] = []
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: Any) -> None:
-        for claim in keeper.held():
-            try:
-                with schema_context(claim.schema_name):
-                    handed = do_hand_back_stage(claim)
-            except DatabaseError as error:  # the database is away: recovery will find the stage stalled
-                logger.warning("Could not hand stage %s back: %s", claim.stage_id, error)
-                continue
+        self.handed_back = keeper.held()
+        for claim in self.handed_back:
+            handed = self._in_schema(claim, do_hand_back_stage)
             logger.info("Stage %s (%s) handed back: %s", claim.stage_id, claim.schema_name, handed)
-        connections.close_all()
 
     def after_worker_shutdown(self, broker: dramatiq.Broker, worker: Any) -> None:
         keeper.stop()
+        for claim in self.handed_back:
+            self._in_schema(claim, do_settle_job_of)
+
+    @staticmethod
+    def _in_schema(claim: Claim, service: Callable[[Claim], Any]) -> Any:
+        try:
+            with schema_context(claim.schema_name):
+                return service(claim)
+        except DatabaseError as error:  # the database is away: recovery will find the stage stalled
+            logger.warning("Could not settle stage %s on shutdown: %s", claim.stage_id, error)
+            return None
+        finally:
+            connections.close_all()
