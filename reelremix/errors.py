@@ -1,5 +1,7 @@
 """The two kinds of failure every adapter (ffmpeg, a model, a remote API) raises, and the CLI's own."""
 
+from gpu_worker.errors import PermanentModelError, RetryableModelError
+
 
 class PermanentJobError(Exception):
     """Retrying cannot fix it (corrupt input, quota exceeded): the job fails with this message,
@@ -8,6 +10,12 @@ class PermanentJobError(Exception):
 
 class RetryableJobError(Exception):
     """A passing failure (a remote API timed out, a worker ran out of memory): worth retrying."""
+
+
+# What the engine does not retry, and whose message becomes the job's reason. gpu_worker, which imports
+# nothing of ours, has its own pair.
+PERMANENT_ERRORS: tuple[type[Exception], ...] = (PermanentJobError, PermanentModelError)
+RETRYABLE_ERRORS: tuple[type[Exception], ...] = (RetryableJobError, RetryableModelError)
 
 
 class StartupError(Exception):
