@@ -13,7 +13,7 @@ import pytest
 
 from media_jobs.media.ffmpeg import run_ffmpeg
 from media_jobs.media.render import RenderReport, render_censored
-from media_jobs.media.render_audio import BLEEP_AMPLITUDE, censor_samples
+from media_jobs.media.render.audio import BLEEP_AMPLITUDE, censor_samples
 from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan, MediaInfo, MediaProcessingError
 from media_jobs.tests.media_factory import make_video
 

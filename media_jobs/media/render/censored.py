@@ -1,6 +1,6 @@
 """The censored render: blur the plan's boxes, bleep or mute its words, re-encode only what changes.
 
-Video takes one of three routes (render_video.choose_route): copied packet for packet when nothing is
+Video takes one of three routes (video.choose_route): copied packet for packet when nothing is
 blurred; spliced when the source is 8-bit 4:2:0 H.264 in closed GOPs without rotation, where only the GOPs
 showing a blurred frame are decoded, blurred and re-encoded and every other packet is copied byte for byte;
 or re-encoded in full otherwise. Audio is copied when it is AAC and nothing is censored, else decoded,
@@ -19,9 +19,9 @@ from pathlib import Path
 
 import av
 
-from media_jobs.media.render_audio import AudioOutput, main_audio_index, open_audio_output
-from media_jobs.media.render_blur import BlurSchedule
-from media_jobs.media.render_video import (
+from media_jobs.media.render.audio import AudioOutput, main_audio_index, open_audio_output
+from media_jobs.media.render.blur import BlurSchedule
+from media_jobs.media.render.video import (
     COPY_COST,
     SourceVideo,
     VideoRoute,
@@ -29,7 +29,7 @@ from media_jobs.media.render_video import (
     choose_route,
     index_video,
 )
-from media_jobs.media.render_video_output import VideoOutput, open_video_output
+from media_jobs.media.render.video_output import VideoOutput, open_video_output
 from media_jobs.media.types import CensorPlan, MediaInfo, MediaProcessingError
 
 PROGRESS_INTERVAL = 0.25  # seconds between on_progress calls

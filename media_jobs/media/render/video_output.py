@@ -19,8 +19,8 @@ from av.video.frame import PictureType
 from av.video.stream import VideoStream
 from django.conf import settings
 
-from media_jobs.media.render_blur import Box, blur_frame
-from media_jobs.media.render_h264 import (
+from media_jobs.media.render.blur import Box, blur_frame
+from media_jobs.media.render.h264 import (
     NAL_AUD,
     NAL_PPS,
     NAL_SPS,
@@ -30,7 +30,7 @@ from media_jobs.media.render_h264 import (
     to_length_prefixed,
     with_parameter_sets,
 )
-from media_jobs.media.render_video import COPY_COST, X264_PROFILES, SourceVideo, VideoRoute
+from media_jobs.media.render.video import COPY_COST, X264_PROFILES, SourceVideo, VideoRoute
 from media_jobs.media.types import MediaProcessingError
 
 SPLICE_PRESET = "veryfast"  # spliced GOPs are few and sit between untouched ones: match their quality

@@ -13,8 +13,8 @@ from av.container import InputContainer
 from av.stream import Disposition
 from av.video.stream import VideoStream
 
-from media_jobs.media.render_blur import BlurSchedule, Box
-from media_jobs.media.render_h264 import (
+from media_jobs.media.render.blur import BlurSchedule, Box
+from media_jobs.media.render.h264 import (
     AvcConfig,
     free_parameter_set_id,
     has_idr,
