@@ -3,16 +3,16 @@ moderation.decisions (never by editing rows), the audit trail read-only."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -20,19 +20,11 @@ from django.utils import timezone
 from moderation import decisions, services
 from moderation.decisions import CASE_TRANSITIONS, IllegalTransition
 from moderation.evidence import flag_frame, flag_rows
+from moderation.forms import CASE_BUTTONS, CaseDecisionForm, FlagAdjustForm, FlagVerdictForm, refusal
 from moderation.models import Case, Decision, Flag, Kind, Policy, PolicyChange
 from moderation.timeline import timeline_svg
 
 Act = Decision.Action
-BUTTONS = {
-    Act.CLAIM: "Claim",
-    Act.RELEASE: "Release",
-    Act.APPROVE: "Approve as is",
-    Act.APPROVE_CENSORED: "Approve with censoring",
-    Act.ESCALATE: "Escalate",
-    Act.REJECT: "Reject",
-    Act.REOPEN: "Reopen",
-}
 
 
 def _per_kind(kind: str) -> dict[str, Any]:
@@ -102,52 +94,37 @@ class DecisionInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
-def _decide_all(verb: str, decide: Callable[[Case, User], object]) -> Callable[..., None]:
-    """A bulk action: the service decides each case; refusals are reported, never silently skipped."""
+def _decide(case_id: int, user: User, action: str, reason: str = "") -> object:
+    """The one service a case decision goes through: claim and release move no state, the rest do."""
+    if action == Act.CLAIM:
+        return decisions.do_claim_case(case_id, user, reason)
+    if action == Act.RELEASE:
+        return decisions.do_release_case(case_id, user, reason)
+    return decisions.do_decide_case(case_id, user, action, reason)
 
-    def action(model_admin: CaseAdmin, request: HttpRequest, queryset: QuerySet[Case]) -> None:
+
+def _bulk(action: str, description: str, verb: str) -> Callable[..., None]:
+    """A changelist action: the service decides each case; refusals are reported, never silently skipped."""
+
+    def decide_all(model_admin: CaseAdmin, request: HttpRequest, queryset: QuerySet[Case]) -> None:
         done, refused = 0, []
         for case in queryset:
             try:
-                done += bool(decide(case, request.user))  # type: ignore[arg-type]
+                done += bool(_decide(case.pk, cast(User, request.user), action))
             except IllegalTransition as err:
                 refused.append(f"{case.video.title}: {err}")
         model_admin.message_user(request, f"{verb} {done} case(s).")
         for reason in refused:
             model_admin.message_user(request, reason, level=messages.WARNING)
 
-    return action
-
-
-def _number(form: QueryDict, name: str) -> float:
-    try:
-        value = float(form.get(name, ""))
-    except ValueError:
-        raise ValidationError(f"“{name}” must be a number.") from None
-    if not math.isfinite(value):
-        raise ValidationError(f"“{name}” must be a finite number.")
-    return value
-
-
-def _adjustment(form: QueryDict) -> tuple[float, float, dict[str, float] | None]:
-    """The span in seconds and, when the form has one, the box in fractions of the frame."""
-    start, end = _number(form, "start"), _number(form, "end")
-    if not form.get("box_width"):
-        return start, end, None
-    sides = ("left", "top", "width", "height")
-    left, top, width, height = (_number(form, f"box_{side}") / 100 for side in sides)
-    return start, end, {"x1": left, "y1": top, "x2": left + width, "y2": top + height}
+    return admin.action(description=description, permissions=["moderate"])(decide_all)
 
 
 def _allowed_buttons(case: Case) -> list[tuple[str, str]]:
     """The decisions the case's state allows, as (action, label) for the case page's buttons."""
     allowed: set[str] = {Act.CLAIM, Act.RELEASE} if case.is_open else set()
     allowed |= {act for act, (states, _) in CASE_TRANSITIONS.items() if case.state in states}
-    return [(act, label) for act, label in BUTTONS.items() if act in allowed]
-
-
-def _case_decision(act: str) -> Callable[[Case, User], object]:
-    return lambda case, user: decisions.do_decide_case(case.pk, user, act)
+    return [(act, label) for act, label in CASE_BUTTONS.items() if act in allowed]
 
 
 @admin.register(Case)
@@ -224,20 +201,27 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def _back(self, case_id: int) -> HttpResponse:
         return redirect("admin:moderation_case_change", case_id)
 
-    def decide_view(self, request: HttpRequest, case_id: int) -> HttpResponse:
-        """The case page's buttons: claim, release, approve, approve with censoring, escalate, reject."""
+    def _moderator(self, request: HttpRequest) -> User:
+        """Who is deciding; anyone who may not, or a request that is not a POST, is refused."""
         if request.method != "POST" or not self.has_moderate_permission(request):
             raise PermissionDenied
-        action, reason = request.POST.get("action", ""), request.POST.get("reason", "")
+        return cast(User, request.user)  # the admin site lets only logged-in staff this far
+
+    def _submit(self, request: HttpRequest, form: Form, service: Callable[..., object], *ids: Any) -> None:
+        """Call the service with the form's values when they are valid; report whatever was refused."""
+        if not form.is_valid():
+            self.message_user(request, refusal(form), level=messages.ERROR)
+            return
         try:
-            if action == Act.CLAIM:
-                decisions.do_claim_case(case_id, request.user, reason)  # type: ignore[arg-type]
-            elif action == Act.RELEASE:
-                decisions.do_release_case(case_id, request.user, reason)  # type: ignore[arg-type]
-            elif action in CASE_TRANSITIONS:
-                decisions.do_decide_case(case_id, request.user, action, reason)  # type: ignore[arg-type]
-        except IllegalTransition as err:
-            self.message_user(request, str(err), level=messages.ERROR)
+            service(*ids, **form.cleaned_data)
+        except (IllegalTransition, ValidationError) as err:
+            self.message_user(request, " ".join(getattr(err, "messages", [str(err)])), level=messages.ERROR)
+
+    def decide_view(self, request: HttpRequest, case_id: int) -> HttpResponse:
+        """The case page's buttons: claim, release, approve, approve with censoring, escalate, reject."""
+        user = self._moderator(request)
+        case = get_object_or_404(Case.objects.only("pk"), pk=case_id)
+        self._submit(request, CaseDecisionForm(request.POST), _decide, case.pk, user)
         return self._back(case_id)
 
     def frame_view(self, request: HttpRequest, case_id: int, flag_id: int) -> HttpResponse:
@@ -252,29 +236,17 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def flag_view(self, request: HttpRequest, case_id: int, flag_id: int) -> HttpResponse:
         """Confirm or dismiss one flag from the case page."""
-        if request.method != "POST" or not self.has_moderate_permission(request):
-            raise PermissionDenied
-        flag = get_object_or_404(Flag, id=flag_id, case_id=case_id)
-        try:
-            decisions.do_review_flag(flag.pk, request.user, request.POST.get("verdict", ""))  # type: ignore[arg-type]
-        except (IllegalTransition, ValidationError) as err:
-            self._refused(request, err)
+        user = self._moderator(request)
+        flag = get_object_or_404(Flag.objects.only("pk"), id=flag_id, case_id=case_id)
+        self._submit(request, FlagVerdictForm(request.POST), decisions.do_review_flag, flag.pk, user)
         return self._back(case_id)
 
     def adjust_view(self, request: HttpRequest, case_id: int, flag_id: int) -> HttpResponse:
         """Correct a flag's span, and its box (given in percent of the frame, as the page shows it)."""
-        if request.method != "POST" or not self.has_moderate_permission(request):
-            raise PermissionDenied
-        flag = get_object_or_404(Flag, id=flag_id, case_id=case_id)
-        try:
-            start, end, box = _adjustment(request.POST)
-            decisions.do_adjust_flag(flag.pk, request.user, start, end, box, request.POST.get("reason", ""))  # type: ignore[arg-type]
-        except (IllegalTransition, ValidationError) as err:
-            self._refused(request, err)
+        user = self._moderator(request)
+        flag = get_object_or_404(Flag.objects.only("pk"), id=flag_id, case_id=case_id)
+        self._submit(request, FlagAdjustForm(request.POST), decisions.do_adjust_flag, flag.pk, user)
         return self._back(case_id)
-
-    def _refused(self, request: HttpRequest, err: Exception) -> None:
-        self.message_user(request, " ".join(getattr(err, "messages", [str(err)])), level=messages.ERROR)
 
     @admin.display(description="video", ordering="video__title")
     def video_title(self, case: Case) -> str:
@@ -309,21 +281,11 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         minutes = int((timezone.now() - case.created_at).total_seconds() // 60)
         return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
 
-    claim = admin.action(description="Claim selected cases", permissions=["moderate"])(
-        _decide_all("Claimed", lambda case, user: decisions.do_claim_case(case.pk, user))
-    )
-    approve = admin.action(description="Approve selected cases as they are", permissions=["moderate"])(
-        _decide_all("Approved", _case_decision(Act.APPROVE))
-    )
-    approve_with_censoring = admin.action(description="Approve with censoring", permissions=["moderate"])(
-        _decide_all("Approved with censoring", _case_decision(Act.APPROVE_CENSORED))
-    )
-    escalate = admin.action(description="Escalate selected cases", permissions=["moderate"])(
-        _decide_all("Escalated", _case_decision(Act.ESCALATE))
-    )
-    reject = admin.action(description="Reject selected cases", permissions=["moderate"])(
-        _decide_all("Rejected", _case_decision(Act.REJECT))
-    )
+    claim = _bulk(Act.CLAIM, "Claim selected cases", "Claimed")
+    approve = _bulk(Act.APPROVE, "Approve selected cases as they are", "Approved")
+    approve_with_censoring = _bulk(Act.APPROVE_CENSORED, "Approve with censoring", "Approved with censoring")
+    escalate = _bulk(Act.ESCALATE, "Escalate selected cases", "Escalated")
+    reject = _bulk(Act.REJECT, "Reject selected cases", "Rejected")
 
 
 class AuditAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
