@@ -68,30 +68,34 @@ class AgeFilter(admin.SimpleListFilter):
         return queryset.filter(created_at__lte=timezone.now() - timedelta(hours=hours)) if hours else queryset
 
 
-class FlagInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = Flag
-    fields = ("kind", "label", "text", "start", "end", "score", "certain", "action", "review", "source")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class DecisionInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = Decision
-    fields = ("created_at", "actor", "action", "flag", "reason", "before", "after")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = "history of decisions"
+class _ReadOnly:
+    """Rows kept as they were made: never added, edited or deleted here, by anyone."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _ReadOnlyInline(_ReadOnly, admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+
+
+class FlagInline(_ReadOnlyInline):
+    model = Flag
+    fields = ("kind", "label", "text", "start", "end", "score", "certain", "action", "review", "source")
+    readonly_fields = fields
+
+
+class DecisionInline(_ReadOnlyInline):
+    model = Decision
+    fields = ("created_at", "actor", "action", "flag", "reason", "before", "after")
+    readonly_fields = fields
+    verbose_name_plural = "history of decisions"
 
 
 def _decide(case_id: int, user: User, action: str, reason: str = "") -> object:
@@ -120,6 +124,17 @@ def _bulk(action: str, description: str, verb: str) -> Callable[..., None]:
     return admin.action(description=description, permissions=["moderate"])(decide_all)
 
 
+def _kind_column(kind: str, description: str) -> Callable[[Any, Case], str]:
+    """A queue column: how many flags of `kind` the case has (ignored ones aside), and their top score."""
+
+    @admin.display(description=description, ordering=f"{kind}_top")
+    def column(model_admin: Any, case: Case) -> str:
+        count, top = getattr(case, f"{kind}_count"), getattr(case, f"{kind}_top")
+        return f"{count} (top {top:.2f})" if count else "—"
+
+    return column
+
+
 def _allowed_buttons(case: Case) -> list[tuple[str, str]]:
     """The decisions the case's state allows, as (action, label) for the case page's buttons."""
     allowed: set[str] = {Act.CLAIM, Act.RELEASE} if case.is_open else set()
@@ -134,23 +149,13 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "waiting", "assignee",
     )  # fmt: skip
     list_filter = (
-        "state",
-        FlagKindFilter,
-        ScoreBandFilter,
-        ("assignee", admin.RelatedOnlyFieldListFilter),
-        AgeFilter,
-    )
+        "state", FlagKindFilter, ScoreBandFilter, ("assignee", admin.RelatedOnlyFieldListFilter), AgeFilter,
+    )  # fmt: skip
     search_fields = ("video__title", "flags__text", "flags__label")
     list_select_related = ("video", "assignee")
     readonly_fields = (
-        "video",
-        "state",
-        "severity",
-        "assignee",
-        "claimed_at",
-        "policy_snapshot",
-        "created_at",
-    )
+        "video", "state", "severity", "assignee", "claimed_at", "policy_snapshot", "created_at",
+    )  # fmt: skip
     fields = readonly_fields
     inlines = [FlagInline, DecisionInline]
     actions = ["claim", "approve", "approve_with_censoring", "escalate", "reject"]
@@ -256,21 +261,9 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def severity_shown(self, case: Case) -> str:
         return f"{case.severity:.2f}"
 
-    def _kind_column(self, case: Case, kind: str) -> str:
-        count, top = getattr(case, f"{kind}_count"), getattr(case, f"{kind}_top")
-        return f"{count} (top {top:.2f})" if count else "—"
-
-    @admin.display(description="nudity", ordering="nudity_top")
-    def nudity(self, case: Case) -> str:
-        return self._kind_column(case, Kind.NUDITY)
-
-    @admin.display(description="faces", ordering="face_top")
-    def faces(self, case: Case) -> str:
-        return self._kind_column(case, Kind.FACE)
-
-    @admin.display(description="profanity", ordering="profanity_top")
-    def profanity(self, case: Case) -> str:
-        return self._kind_column(case, Kind.PROFANITY)
+    nudity = _kind_column(Kind.NUDITY, "nudity")
+    faces = _kind_column(Kind.FACE, "faces")
+    profanity = _kind_column(Kind.PROFANITY, "profanity")
 
     @admin.display(description="length", ordering="video__duration")
     def duration(self, case: Case) -> str:
@@ -288,17 +281,8 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     reject = _bulk(Act.REJECT, "Reject selected cases", "Rejected")
 
 
-class AuditAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """An audit trail: searchable, never added to, edited or deleted here, by anyone."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class AuditAdmin(_ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
+    """An audit trail: searchable, and read-only to everyone."""
 
 
 @admin.register(Decision)
