@@ -17,8 +17,8 @@ from typing import Any
 import psutil
 from django.conf import settings
 
+from bench.sample_video import DEMO_SPEECH, make_face_video
 from media_jobs.media.ffmpeg import run_ffmpeg
-from media_jobs.media.sample import DEMO_SPEECH, SAMPLES_DIR, make_face_video
 from reelremix import stack
 
 DURATION = 300.0
@@ -31,8 +31,9 @@ def bench_video(name: str, face_between: tuple[float, float] | None) -> Path:
     out = Path(settings.VAR_DIR) / "bench" / f"{name}-5min-720p30.mp4"
     if not out.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
-        speech = SAMPLES_DIR / DEMO_SPEECH
-        make_face_video(out, speech, DURATION, size=(1280, 720), fps=30, gop=60, face_between=face_between)
+        make_face_video(
+            out, DEMO_SPEECH, DURATION, size=(1280, 720), fps=30, gop=60, face_between=face_between
+        )
     return out
 
 

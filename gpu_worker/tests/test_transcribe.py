@@ -11,7 +11,6 @@ from typing import Any
 
 import openai
 import pytest
-from django.conf import settings as django_settings
 from faster_whisper import decode_audio
 from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
@@ -30,8 +29,9 @@ from gpu_worker.transcribe import (
 from gpu_worker.types import ModelUnavailable, RemoteServiceError, Transcript
 from moderation.profanity import ProfanityHit, find_profanity
 from reelremix.errors import PermanentJobError
+from tests.media import SPEECH_DIR
 
-SAMPLES = Path(django_settings.BASE_DIR) / "media_jobs" / "samples"
+SAMPLES = SPEECH_DIR  # espeak-ng clips, and where their profane words are
 CLIPS = sorted(SAMPLES.glob("*.flac"))
 COVER_SLACK = 0.05  # seconds of a profane word that a hit may leave out at either edge
 

@@ -14,11 +14,11 @@ import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from bench.sample_video import DEMO_SECONDS, DEMO_SPEECH, FacePath, make_face_video
 from media_jobs import services
 from media_jobs.dispatch import stage_actor_name
 from media_jobs.graph import GRAPH
 from media_jobs.media.ffmpeg import run_ffmpeg
-from media_jobs.media.sample import DEMO_SECONDS, DEMO_SPEECH, SAMPLES_DIR, FacePath, make_face_video
 from media_jobs.models import Artifact, Job, Stage
 from moderation import decisions
 from moderation.models import Action, Case, Kind, Policy, Review
@@ -27,7 +27,7 @@ from moderation.models import Action, Case, Kind, Policy, Review
 @pytest.fixture(scope="module")
 def face_clip(tmp_path_factory) -> tuple[Path, FacePath]:
     path = tmp_path_factory.mktemp("pipeline") / "face.mp4"
-    face = make_face_video(path, SAMPLES_DIR / DEMO_SPEECH, DEMO_SECONDS, size=(640, 360), fps=25, gop=50)
+    face = make_face_video(path, DEMO_SPEECH, DEMO_SECONDS, size=(640, 360), fps=25, gop=50)
     return path, face
 
 
@@ -83,7 +83,7 @@ def test_it_moderates_a_video_end_to_end(work_queued_jobs, committed_db, face_cl
     assert len(faces) == 1 and faces[0].action == Action.CENSOR
     assert faces[0].start == 0.0 and faces[0].end >= DEMO_SECONDS - 0.1
     coverage = face_coverage(path, censored, face)
-    truth = json.loads((SAMPLES_DIR / DEMO_SPEECH).with_suffix(".json").read_text())["profanity"]
+    truth = json.loads(DEMO_SPEECH.with_suffix(".json").read_text())["profanity"]
     auto, with_review = profanity_recall([f for f in flags if f.kind == Kind.PROFANITY], truth)
     print(
         f"face coverage {coverage:.3f}; profanity recall: bleeped {auto:.2f}, "
@@ -137,9 +137,7 @@ def test_it_ignores_redelivered_messages_for_finished_stages(work_queued_jobs, c
 def test_it_renders_again_when_a_moderator_approves_with_censoring(work_queued_jobs, committed_db, tmp_path):
     world, schema = committed_db, committed_db.acme.schema_name
     path = tmp_path / "review.mp4"
-    make_face_video(
-        path, SAMPLES_DIR / DEMO_SPEECH, 8.0, size=(320, 180), fps=25, gop=25, face_between=(2.0, 4.0)
-    )
+    make_face_video(path, DEMO_SPEECH, 8.0, size=(320, 180), fps=25, gop=25, face_between=(2.0, 4.0))
     with schema_context(schema):
         Policy.objects.create(face_censor_above=1.01)  # faces wait for a moderator instead
         job = services.do_submit_video(world.alice.user, path, "review.mp4")
@@ -167,7 +165,7 @@ def test_it_renders_again_when_a_moderator_approves_with_censoring(work_queued_j
 def test_it_shows_each_flags_evidence_on_the_case_page(work_queued_jobs, committed_db, tmp_path):
     world, schema = committed_db, committed_db.acme.schema_name
     path = tmp_path / "evidence.mp4"
-    make_face_video(path, SAMPLES_DIR / DEMO_SPEECH, 13.0, size=(320, 180), fps=25, gop=25)
+    make_face_video(path, DEMO_SPEECH, 13.0, size=(320, 180), fps=25, gop=25)
     with schema_context(schema):
         job = services.do_submit_video(world.alice.user, path, "evidence.mp4")
     work_queued_jobs()

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from media_jobs.media.sample import DEMO_SPEECH, SAMPLES_DIR, make_face_video
+from bench.sample_video import DEMO_SPEECH, make_face_video
 from reelremix import stack
 
 # Heartbeat every second, a stage silent for 5 s is stalled, every worker sweeps every second.
@@ -75,7 +75,5 @@ def wait_for(predicate: Callable[[], object], timeout: float, what: str) -> floa
 
 def make_fault_clip(path: Path, seconds: float = 20.0) -> Path:
     """A small clip with speech: transcribing it takes seconds, so a fault lands while the stage runs."""
-    make_face_video(
-        path, SAMPLES_DIR / DEMO_SPEECH, seconds, size=(320, 180), fps=10, gop=20, preset="ultrafast"
-    )
+    make_face_video(path, DEMO_SPEECH, seconds, size=(320, 180), fps=10, gop=20, preset="ultrafast")
     return path

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from media_jobs.media.sample import DEMO_SPEECH, SAMPLES_DIR, make_face_video
+from bench.sample_video import DEMO_SPEECH, make_face_video
 from reelremix.tests.stack import ADMIN_PASSWORD, Stack
 
 CHROMIUM = "/usr/bin/chromium"
@@ -46,9 +46,7 @@ def _log_in(page: Page, site: str) -> None:
 def test_it_shows_live_progress_and_the_censored_video(stack: Stack, browser: Browser, tmp_path: Path):
     clip = tmp_path / "launch.mp4"
     # The face shows from 4 to 7 s only, so the censored output is spliced: re-encoded GOPs among copied ones.
-    make_face_video(
-        clip, SAMPLES_DIR / DEMO_SPEECH, 13.0, size=(480, 270), fps=25, gop=50, face_between=(4.0, 7.0)
-    )
+    make_face_video(clip, DEMO_SPEECH, 13.0, size=(480, 270), fps=25, gop=50, face_between=(4.0, 7.0))
     stack.wait_for("Press Ctrl-C to stop.")
     site = f"http://demo.localhost:{stack.port}"  # Chromium sends *.localhost to this machine
     page = browser.new_page()

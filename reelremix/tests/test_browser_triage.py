@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page
 
-from media_jobs.media.sample import DEMO_SPEECH, SAMPLES_DIR, make_face_video
+from bench.sample_video import DEMO_SPEECH, make_face_video
 from reelremix.tests.stack import Stack
 from reelremix.tests.test_browser import _log_in, browser  # noqa: F401  (the browser fixture)
 
@@ -31,8 +31,7 @@ def _upload_and_wait(page: Page, site: str, clip: Path) -> None:
 
 def test_a_moderator_triages_a_case_end_to_end(stack: Stack, browser: Browser, tmp_path: Path):  # noqa: F811
     clip = tmp_path / "interview.mp4"
-    speech = SAMPLES_DIR / DEMO_SPEECH
-    make_face_video(clip, speech, 8.0, size=(480, 270), fps=25, gop=25, face_between=(2.0, 5.0))
+    make_face_video(clip, DEMO_SPEECH, 8.0, size=(480, 270), fps=25, gop=25, face_between=(2.0, 5.0))
     stack.wait_for("Press Ctrl-C to stop.")
     site = f"http://demo.localhost:{stack.port}"
     page = browser.new_page()

@@ -3,7 +3,7 @@
 import subprocess
 from pathlib import Path
 
-from media_jobs.media.sample import DEMO_SPEECH, SAMPLES_DIR, make_face_video
+from bench.sample_video import DEMO_SPEECH, make_face_video
 from reelremix.tests.cli import REELREMIX
 
 
@@ -13,7 +13,7 @@ def _process(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
 
 def test_it_moderates_a_file_and_prints_flags_and_output(e2e_env, tmp_path):
     clip = tmp_path / "clip.mp4"
-    make_face_video(clip, SAMPLES_DIR / DEMO_SPEECH, 13.0, size=(480, 270), fps=25, gop=50)
+    make_face_video(clip, DEMO_SPEECH, 13.0, size=(480, 270), fps=25, gop=50)
     result = _process(e2e_env, str(clip))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()

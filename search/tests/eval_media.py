@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from media_jobs.media.ffmpeg import run_ffmpeg
+from tests.media import SEARCH_EVAL_DIR
 
-SAMPLES = Path(__file__).resolve().parent / "samples"
 EVAL_CLIPS = ("townhall", "cooking", "travel")
 COLOURS = ("red", "green", "blue", "yellow", "purple", "white")
 
 
 def truth(name: str) -> dict[str, Any]:
-    return json.loads((SAMPLES / f"{name}.json").read_text())
+    return json.loads((SEARCH_EVAL_DIR / f"{name}.json").read_text())
 
 
 def scene_cuts(clip: dict[str, Any]) -> list[float]:
@@ -34,7 +34,7 @@ def make_eval_video(name: str, out: Path) -> Path:
         colour = COLOURS[index % len(COLOURS)]
         args += ["-f", "lavfi", "-i", f"color=c={colour}:size=160x120:rate=10:duration={end - start:.3f}"]
     scenes = len(bounds) - 1
-    args += ["-i", str(SAMPLES / f"{name}.flac")]
+    args += ["-i", str(SEARCH_EVAL_DIR / f"{name}.flac")]
     concat = "".join(f"[{i}:v]" for i in range(scenes)) + f"concat=n={scenes}:v=1:a=0[v]"
     args += ["-filter_complex", concat, "-map", "[v]", "-map", f"{scenes}:a"]
     args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(out)]

@@ -2,7 +2,7 @@
 
 Run from the repository root on a machine with espeak-ng 1.51 (its shared library) and sox:
 
-    python media_jobs/samples/make_speech.py
+    python tests/media/speech/make_speech.py
 
 Every sentence is spoken whole by libespeak-ng, so words keep their natural prosody; the synthesiser's
 word events give the exact sample where each word starts. A word ends where the next word (or the
@@ -23,7 +23,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-SAMPLES_DIR = Path(__file__).resolve().parent
+SPEECH_DIR = Path(__file__).resolve().parent
 PAUSE_SECONDS = 0.4  # silence added between sentences, on top of espeak's own end-of-sentence pause
 SILENCE_LEVEL = 64  # int16 amplitude under which espeak's output is silence (it writes exact zeros)
 WORD = r"[\w']+"
@@ -207,7 +207,7 @@ def _trim_silence(samples: array.array[int], start: int, end: int) -> int:
 
 
 def make_clip(name: str, lines: list[Line], synthesizer: Synthesizer) -> None:
-    """Write `<name>.flac` and `<name>.json` into the samples directory."""
+    """Write `<name>.flac` and `<name>.json` into this directory."""
     rate = synthesizer.sample_rate
     pause = array.array("h", bytes(2 * round(PAUSE_SECONDS * rate)))
     audio, profanity = array.array("h"), []
@@ -222,14 +222,14 @@ def make_clip(name: str, lines: list[Line], synthesizer: Synthesizer) -> None:
             for word, start, end in spans
         ]
         audio += samples + pause
-    _write_flac(SAMPLES_DIR / f"{name}.flac", audio, rate)
+    _write_flac(SPEECH_DIR / f"{name}.flac", audio, rate)
     sidecar = {
         "text": " ".join(_unmark(line.text)[0] for line in lines),
         "voices": sorted({f"{line.voice} at {line.rate} wpm" for line in lines}),
         "duration": round(len(audio) / rate, 3),
         "profanity": profanity,
     }
-    (SAMPLES_DIR / f"{name}.json").write_text(json.dumps(sidecar, indent=1) + "\n")
+    (SPEECH_DIR / f"{name}.json").write_text(json.dumps(sidecar, indent=1) + "\n")
 
 
 def _write_flac(path: Path, audio: array.array[int], rate: int) -> None:

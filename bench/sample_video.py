@@ -1,4 +1,8 @@
-"""The demo and benchmark sample: a real face photograph moving across the frame, with speech."""
+"""The demo and benchmark sample: a real face photograph moving across the frame, with speech.
+
+Used by `reelremix demo` (reelremix/console.py), `python -m bench pipeline` and the end-to-end tests. It
+lives in bench/, not in an app: it makes test and demo media, and nothing in production needs it. The
+speech is a committed clip of tests/media/speech/."""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from media_jobs.media.ffmpeg import run_ffmpeg
+from tests.media import SPEECH_DIR
 
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 FACE_CROP = (slice(20, 220), slice(140, 320))  # rows, columns of skimage's astronaut: her face and hair
 
 
@@ -98,8 +102,9 @@ def _overlay(path: FacePath, between: tuple[float, float] | None) -> str:
 
 def make_demo_video(out: Path) -> FacePath:
     """The `make demo` sample: 1280x720, the face crossing the frame, a profane sentence spoken."""
-    return make_face_video(out, SAMPLES_DIR / DEMO_SPEECH, duration=DEMO_SECONDS)
+    return make_face_video(out, DEMO_SPEECH, duration=DEMO_SECONDS)
 
 
-DEMO_SPEECH = "kitchen.flac"  # committed, made with espeak-ng (see samples/make_speech.py): damn, shit, fuck
+# committed, made with espeak-ng (tests/media/speech/make_speech.py): damn, shit, fuck
+DEMO_SPEECH = SPEECH_DIR / "kitchen.flac"
 DEMO_SECONDS = 13.0

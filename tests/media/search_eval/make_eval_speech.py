@@ -3,10 +3,10 @@
 
 Run from the repository root on a machine with espeak-ng 1.51 (its shared library) and sox:
 
-    python search/tests/samples/make_eval_speech.py
+    python tests/media/search_eval/make_eval_speech.py
 
 Each clip is a few topics of one or two sentences, spoken by libespeak-ng through the synthesiser of
-media_jobs/samples/make_speech.py. `<clip>.json` holds every topic's start and end (exact: sample counts),
+tests/media/speech/make_speech.py. `<clip>.json` holds every topic's start and end (exact: sample counts),
 its sentences, and a query that says the same thing in other words. The evaluation test shows each
 topic on its own colour, so the video has a scene cut wherever the topic changes.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from media_jobs.samples.make_speech import Line, Synthesizer, _write_flac  # noqa: E402
+from tests.media.speech.make_speech import Line, Synthesizer, _write_flac  # noqa: E402
 
 SENTENCE_PAUSE = 0.4  # seconds between sentences of a topic
 TOPIC_PAUSE = 1.0  # seconds between topics
