@@ -21,8 +21,8 @@ from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
 from openai.types.audio import TranscriptionVerbose
 
+from gpu_worker.errors import PermanentModelError, RetryableModelError
 from gpu_worker.types import Alternative, ModelUnavailable, RemoteServiceError, Transcript, Word
-from reelremix.errors import PermanentJobError, RetryableJobError
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class LocalTranscriber:
             words, language = self._words(audio)
             return Transcript(words, self._alternatives(audio, words, language))
         except RuntimeError as error:  # CTranslate2: out of memory, CUDA errors
-            raise RetryableJobError(f"Speech recognition failed: {error}") from error
+            raise RetryableModelError(f"Speech recognition failed: {error}") from error
 
     def _words(self, audio: np.ndarray) -> tuple[list[Word], str]:
         # No sampling fallbacks (temperature > 0): they would make transcripts differ from run to run.
@@ -203,7 +203,7 @@ def _decode(audio_path: Path) -> np.ndarray:
     try:
         return decode_audio(str(audio_path), sampling_rate=SAMPLE_RATE)
     except (OSError, ValueError) as error:  # PyAV: a missing file, or data that is not audio
-        raise PermanentJobError(f"The audio track {audio_path.name} cannot be decoded: {error}") from error
+        raise PermanentModelError(f"The audio track {audio_path.name} cannot be decoded: {error}") from error
 
 
 class OpenAITranscriber:

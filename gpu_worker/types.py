@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reelremix.errors import PermanentJobError, RetryableJobError
+from gpu_worker.errors import PermanentModelError, RetryableModelError
 
 FACE = "FACE"  # the label of every face box, whichever detector found it
 
@@ -49,9 +49,9 @@ class Transcript:
     alternatives: list[Alternative]
 
 
-class ModelUnavailable(PermanentJobError):
+class ModelUnavailable(PermanentModelError):
     """A model's weights or credentials are not configured or cannot be loaded."""
 
 
-class RemoteServiceError(RetryableJobError):
+class RemoteServiceError(RetryableModelError):
     """A remote model API (Google Vision, OpenAI) failed or timed out."""

@@ -15,6 +15,7 @@ from faster_whisper import decode_audio
 from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
 
+from gpu_worker.errors import PermanentModelError
 from gpu_worker.tests.fake_openai import fake_openai_server, verbose_json
 from gpu_worker.transcribe import (
     DOUBTED_BELOW,
@@ -28,7 +29,6 @@ from gpu_worker.transcribe import (
 )
 from gpu_worker.types import ModelUnavailable, RemoteServiceError, Transcript
 from moderation.profanity import ProfanityHit, find_profanity
-from reelremix.errors import PermanentJobError
 from tests.media import SPEECH_DIR
 
 SAMPLES = SPEECH_DIR  # espeak-ng clips, and where their profane words are
@@ -153,9 +153,9 @@ def test_it_reads_ahead_as_many_tokens_as_asked(local):
 def test_it_refuses_audio_it_cannot_decode(local, tmp_path):
     not_audio = tmp_path / "audio.wav"
     not_audio.write_bytes(b"this is not a WAV file" * 100)
-    with pytest.raises(PermanentJobError, match=r"audio\.wav cannot be decoded"):
+    with pytest.raises(PermanentModelError, match=r"audio\.wav cannot be decoded"):
         local.transcribe(not_audio)
-    with pytest.raises(PermanentJobError, match=r"missing\.wav cannot be decoded"):
+    with pytest.raises(PermanentModelError, match=r"missing\.wav cannot be decoded"):
         local.transcribe(tmp_path / "missing.wav")
 
 
