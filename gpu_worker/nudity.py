@@ -8,8 +8,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import onnxruntime as ort
-from django.conf import settings
 
+from gpu_worker.config import GpuConfig
 from gpu_worker.onnx import create_session, input_batch_is_dynamic, wheel_model_path
 from gpu_worker.types import Box
 
@@ -49,10 +49,10 @@ class NudityDetector:
         self._batch_size = batch_size if input_batch_is_dynamic(session) else 1
 
     @classmethod
-    def from_settings(cls) -> NudityDetector:
-        """The detector for NUDENET_MODEL_PATH, or the nudenet wheel's 320n model."""
-        path = settings.NUDENET_MODEL_PATH or wheel_model_path("nudenet", "320n.onnx")
-        return cls(create_session(Path(path)), settings.DETECTOR_BATCH_SIZE)
+    def from_config(cls, config: GpuConfig) -> NudityDetector:
+        """The detector for nudenet_model_path, or the nudenet wheel's 320n model."""
+        path = config.nudenet_model_path or wheel_model_path("nudenet", "320n.onnx")
+        return cls(create_session(Path(path), config), config.detector_batch_size)
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Box]]:
         """Boxes for each RGB frame, in fractions of the frame's size."""

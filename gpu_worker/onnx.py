@@ -1,4 +1,4 @@
-"""ONNX Runtime sessions for the frame detectors, with the providers and threads from settings."""
+"""ONNX Runtime sessions for the frame detectors, with the configured providers and threads."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import onnxruntime as ort
-from django.conf import settings
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.protobuf.message import DecodeError
 from onnxruntime.capi import onnxruntime_pybind11_state as ort_state
 
+from gpu_worker.config import GpuConfig
 from gpu_worker.types import ModelUnavailable
 
 logger = logging.getLogger(__name__)
@@ -43,11 +43,14 @@ ONNX_SUBSET: dict[str, list[tuple[str, int, str]]] = {
 }
 
 
-def create_session(model_path: Path, *, shapes: Mapping[str, Shape] | None = None) -> ort.InferenceSession:
+def create_session(
+    model_path: Path, config: GpuConfig, *, shapes: Mapping[str, Shape] | None = None
+) -> ort.InferenceSession:
     """Load an ONNX model for inference; `shapes` replaces the declared shapes of named inputs/outputs."""
     model = _prepare_model(_read_model(model_path), shapes or {})
     try:
-        return ort.InferenceSession(model, _session_options(), providers=_providers())
+        options = _session_options(config.onnx_threads)
+        return ort.InferenceSession(model, options, providers=_providers(config.onnx_providers))
     except ORT_LOAD_ERRORS as error:
         raise ModelUnavailable(f"ONNX Runtime cannot load the model {model_path}: {error}") from error
 
@@ -72,17 +75,17 @@ def _read_model(model_path: Path) -> bytes:
         raise ModelUnavailable(f"Cannot read the model file {model_path}: {error.strerror}") from error
 
 
-def _session_options() -> ort.SessionOptions:
+def _session_options(threads: int) -> ort.SessionOptions:
     options = ort.SessionOptions()
-    options.intra_op_num_threads = settings.ONNX_THREADS
+    options.intra_op_num_threads = threads
     options.log_severity_level = 3  # errors only: old exports warn once per initializer
     return options
 
 
-def _providers() -> list[str]:
+def _providers(wanted: Sequence[str]) -> list[str]:
     available = ort.get_available_providers()
-    chosen = [provider for provider in settings.ONNX_PROVIDERS if provider in available]
-    if skipped := [provider for provider in settings.ONNX_PROVIDERS if provider not in available]:
+    chosen = [provider for provider in wanted if provider in available]
+    if skipped := [provider for provider in wanted if provider not in available]:
         logger.warning("ONNX Runtime providers not available here, skipped: %s", ", ".join(skipped))
     if not chosen:
         raise ModelUnavailable(f"None of ONNX_PROVIDERS is available; this ONNX Runtime offers {available}.")

@@ -15,12 +15,12 @@ from typing import Protocol
 import ctranslate2
 import numpy as np
 import openai
-from django.conf import settings
 from faster_whisper import WhisperModel, decode_audio
 from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
 from openai.types.audio import TranscriptionVerbose
 
+from gpu_worker.config import GpuConfig, current
 from gpu_worker.errors import PermanentModelError, RetryableModelError
 from gpu_worker.types import Alternative, ModelUnavailable, RemoteServiceError, Transcript, Word
 
@@ -77,10 +77,10 @@ class LocalTranscriber:
         self._beam_size = beam_size
 
     @classmethod
-    def from_settings(cls) -> LocalTranscriber:
-        """WHISPER_MODEL_PATH (default: the bundled tiny.en) on WHISPER_DEVICE, loaded once per process."""
-        path = settings.WHISPER_MODEL_PATH or bundled_model_path()
-        return cls(load_whisper(str(path), settings.WHISPER_DEVICE, settings.WHISPER_COMPUTE_TYPE))
+    def from_config(cls, config: GpuConfig) -> LocalTranscriber:
+        """whisper_model_path (default: the bundled tiny.en) on whisper_device, loaded once per process."""
+        path = config.whisper_model_path or bundled_model_path()
+        return cls(load_whisper(str(path), config.whisper_device, config.whisper_compute_type))
 
     def transcribe(self, audio_wav: Path) -> Transcript:
         """The words spoken, timed from the start of the file, and other readings of the doubted ones."""
@@ -216,12 +216,12 @@ class OpenAITranscriber:
         self.name = f"openai {model}"
 
     @classmethod
-    def from_settings(cls) -> OpenAITranscriber:
-        """A client for OPENAI_API_KEY at OPENAI_BASE_URL (default: OpenAI's)."""
+    def from_config(cls, config: GpuConfig) -> OpenAITranscriber:
+        """A client for the configured OpenAI key at its base URL (default: OpenAI's)."""
         client = openai.OpenAI(
-            api_key=settings.OPENAI_API_KEY, base_url=settings.OPENAI_BASE_URL or None, timeout=OPENAI_TIMEOUT
+            api_key=config.openai_api_key, base_url=config.openai_base_url or None, timeout=OPENAI_TIMEOUT
         )
-        return cls(client, settings.OPENAI_TRANSCRIBE_MODEL)
+        return cls(client, config.openai_transcribe_model)
 
     def transcribe(self, audio_wav: Path) -> Transcript:
         """The words spoken (the API offers no alternatives); audio over the upload limit goes in parts."""
@@ -306,7 +306,9 @@ class FallbackTranscriber:
 
 
 def get_transcriber() -> Transcriber:
-    """OpenAI's API (local fallback) when OPENAI_API_KEY is set, else the local model."""
-    if settings.OPENAI_API_KEY:
-        return FallbackTranscriber(OpenAITranscriber.from_settings(), LocalTranscriber.from_settings)
-    return LocalTranscriber.from_settings()
+    """OpenAI's API (local fallback) when an OpenAI key is configured, else the local model."""
+    config = current()
+    if config.openai_api_key:
+        local = functools.partial(LocalTranscriber.from_config, config)
+        return FallbackTranscriber(OpenAITranscriber.from_config(config), local)
+    return LocalTranscriber.from_config(config)

@@ -3,12 +3,15 @@ from importlib.util import find_spec
 
 from django.apps import AppConfig, apps
 
+from reelremix.gpu import configure_gpu_worker
+
 
 class ReelRemixConfig(AppConfig):
     name = "reelremix"
     verbose_name = "ReelRemix"
 
     def ready(self) -> None:
+        configure_gpu_worker()
         from reelremix import broker, checks  # noqa: F401  (checks register themselves)
 
         broker.setup_broker()

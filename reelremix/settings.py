@@ -93,7 +93,6 @@ SHARED_APPS = [
     "reelremix",
     "tenants",
     "billing",
-    "gpu_worker",
     *_BOTH,
     "django.contrib.staticfiles",
     "rest_framework",

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from gpu_worker.circuit import CircuitBreaker, CircuitState
+from gpu_worker.config import current
 from gpu_worker.detection import FallbackDetector, LocalDetector, get_frame_detector
 from gpu_worker.google_vision import GoogleVisionDetector
 from gpu_worker.tests.fake_google_vision import FakeGoogleVision, ImageAnnotation
@@ -24,7 +25,7 @@ def likely_adult(image: np.ndarray) -> ImageAnnotation:
 
 @pytest.fixture(scope="module")
 def local() -> LocalDetector:
-    return LocalDetector.from_settings()
+    return LocalDetector.from_config(current())
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_it_falls_back_to_local_models_while_vision_is_down(
     vision_settings, fake: FakeGoogleVision, local: LocalDetector, outage: str
 ) -> None:
     breaker = CircuitBreaker(failure_threshold=3, cooldown=COOLDOWN)
-    detector = FallbackDetector(GoogleVisionDetector.from_settings(timeout=0.3), local, breaker)
+    detector = FallbackDetector(GoogleVisionDetector.from_config(current(), timeout=0.3), local, breaker)
     frames = face_frames()
     local_answer = local.detect(frames)
     fake.status, fake.delay = (500, 0.0) if outage == "server_error" else (200, 2.0)
@@ -107,7 +108,7 @@ def test_it_reopens_when_the_trial_request_fails(
     vision_settings, fake: FakeGoogleVision, local: LocalDetector
 ) -> None:
     breaker = CircuitBreaker(failure_threshold=2, cooldown=0.2)
-    detector = FallbackDetector(GoogleVisionDetector.from_settings(), local, breaker)
+    detector = FallbackDetector(GoogleVisionDetector.from_config(current()), local, breaker)
     fake.status = 503
     detector.detect(face_frames())
     detector.detect(face_frames())
@@ -118,7 +119,7 @@ def test_it_reopens_when_the_trial_request_fails(
 
 def test_it_records_the_source_per_thread(vision_settings, local: LocalDetector) -> None:
     breaker = CircuitBreaker(failure_threshold=3, cooldown=COOLDOWN)
-    detector = FallbackDetector(GoogleVisionDetector.from_settings(), local, breaker)
+    detector = FallbackDetector(GoogleVisionDetector.from_config(current()), local, breaker)
     detector.detect(face_frames())
     seen_elsewhere: list[str] = []
     thread = threading.Thread(target=lambda: seen_elsewhere.append(detector.last_source))

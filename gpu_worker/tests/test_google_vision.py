@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from gpu_worker.config import current
 from gpu_worker.google_vision import GoogleVisionDetector
 from gpu_worker.tests.fake_google_vision import Face, FakeGoogleVision, ImageAnnotation
 from gpu_worker.types import FACE, Box, ModelUnavailable, RemoteServiceError
@@ -44,7 +45,7 @@ def fake() -> Iterator[FakeGoogleVision]:
 def vision(settings, fake: FakeGoogleVision) -> GoogleVisionDetector:
     settings.GOOGLE_VISION_API_KEY = API_KEY
     settings.GOOGLE_VISION_ENDPOINT = fake.url
-    return GoogleVisionDetector.from_settings(timeout=1.0)
+    return GoogleVisionDetector.from_config(current(), timeout=1.0)
 
 
 def test_it_maps_safe_search_likelihoods_to_whole_frame_boxes(fake, vision) -> None:
@@ -106,7 +107,7 @@ def test_it_signs_requests_with_a_service_account(settings, fake, tmp_path: Path
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     settings.GOOGLE_VISION_CREDENTIALS_FILE = str(write_service_account(tmp_path, key))
     settings.GOOGLE_VISION_ENDPOINT = fake.url
-    GoogleVisionDetector.from_settings().detect(grey_frames(1))
+    GoogleVisionDetector.from_config(current()).detect(grey_frames(1))
     token = fake.received[0].headers["authorization"].removeprefix("Bearer ")
     header, payload, signature = token.split(".")
     key.public_key().verify(
@@ -126,7 +127,7 @@ def test_it_raises_a_retryable_error_when_vision_times_out(settings, fake) -> No
     settings.GOOGLE_VISION_ENDPOINT = fake.url
     fake.delay = 1.0
     with pytest.raises(RemoteServiceError, match="could not be reached"):
-        GoogleVisionDetector.from_settings(timeout=0.2).detect(grey_frames(1))
+        GoogleVisionDetector.from_config(current(), timeout=0.2).detect(grey_frames(1))
 
 
 def test_it_fails_the_request_when_vision_fails_one_image(fake, vision) -> None:
@@ -145,13 +146,13 @@ def test_it_refuses_to_start_without_credentials(settings) -> None:
     settings.GOOGLE_VISION_API_KEY = ""
     settings.GOOGLE_VISION_CREDENTIALS_FILE = ""
     with pytest.raises(ModelUnavailable, match="GOOGLE_VISION_API_KEY or GOOGLE_VISION_CREDENTIALS_FILE"):
-        GoogleVisionDetector.from_settings()
+        GoogleVisionDetector.from_config(current())
 
 
 def test_it_reports_a_missing_service_account_file(settings, tmp_path: Path) -> None:
     settings.GOOGLE_VISION_CREDENTIALS_FILE = str(tmp_path / "vision.json")
     with pytest.raises(ModelUnavailable, match=re.escape(settings.GOOGLE_VISION_CREDENTIALS_FILE)):
-        GoogleVisionDetector.from_settings()
+        GoogleVisionDetector.from_config(current())
 
 
 def write_service_account(directory: Path, key: rsa.RSAPrivateKey) -> Path:

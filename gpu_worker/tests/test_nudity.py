@@ -9,6 +9,7 @@ import pytest
 from nudenet import NudeDetector
 from skimage import data
 
+from gpu_worker.config import current
 from gpu_worker.nudity import NUDENET_CLASSES, NudityDetector
 from gpu_worker.onnx import create_session, wheel_model_path
 from gpu_worker.tests.test_faces import backgrounds, moving_face_frames
@@ -22,7 +23,7 @@ def real_frames() -> list[np.ndarray]:
 
 @pytest.fixture(scope="module")
 def detector() -> NudityDetector:
-    return NudityDetector.from_settings()
+    return NudityDetector.from_config(current())
 
 
 def pixels(box: Box, frame: np.ndarray) -> list[float]:
@@ -69,19 +70,19 @@ def test_it_gives_the_same_boxes_batched_as_one_by_one(detector: NudityDetector)
 
 def test_it_loops_over_frames_when_the_model_takes_one_image_at_a_time() -> None:
     model = wheel_model_path("nudenet", "320n.onnx")
-    single = create_session(model, shapes={"images": (1, 3, 320, 320), "output0": (1, 22, 2100)})
+    single = create_session(model, current(), shapes={"images": (1, 3, 320, 320), "output0": (1, 22, 2100)})
     frames = real_frames()
     looped = NudityDetector(single, batch_size=8).detect(frames)
-    assert_same_boxes(looped, NudityDetector(create_session(model), batch_size=8).detect(frames))
+    assert_same_boxes(looped, NudityDetector(create_session(model, current()), batch_size=8).detect(frames))
 
 
 def test_it_reports_a_missing_model_clearly(settings, tmp_path: Path) -> None:
     settings.NUDENET_MODEL_PATH = str(tmp_path / "320n.onnx")
     with pytest.raises(ModelUnavailable, match=re.escape(settings.NUDENET_MODEL_PATH)):
-        NudityDetector.from_settings()
+        NudityDetector.from_config(current())
 
 
 def test_it_refuses_when_no_configured_provider_is_available(settings) -> None:
     settings.ONNX_PROVIDERS = ["NoSuchExecutionProvider"]
     with pytest.raises(ModelUnavailable, match="ONNX_PROVIDERS"):
-        NudityDetector.from_settings()
+        NudityDetector.from_config(current())

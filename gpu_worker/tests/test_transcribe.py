@@ -15,6 +15,7 @@ from faster_whisper import decode_audio
 from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
 
+from gpu_worker.config import current
 from gpu_worker.errors import PermanentModelError
 from gpu_worker.tests.fake_openai import fake_openai_server, verbose_json
 from gpu_worker.transcribe import (
@@ -42,7 +43,7 @@ def truth(clip: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def local() -> LocalTranscriber:
-    return LocalTranscriber.from_settings()
+    return LocalTranscriber.from_config(current())
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +220,7 @@ def test_it_maps_openais_words_with_their_segments_confidence(fake_openai):
 
 def test_it_raises_a_remote_service_error_when_openai_fails(fake_openai):
     fake_openai.status = 500
-    transcriber = OpenAITranscriber.from_settings()
+    transcriber = OpenAITranscriber.from_config(current())
     with pytest.raises(RemoteServiceError, match="500"):
         transcriber.transcribe(SAMPLES / "kitchen.flac")
     assert len(fake_openai.uploads) == 3  # the client retried twice before giving up

