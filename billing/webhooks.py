@@ -1,10 +1,16 @@
 """Stripe's webhooks: verified with the real library, stored once per event id, applied in the order the
-objects' own timestamps say (not the order they arrive in), failures recorded for a retry."""
+objects' own timestamps say (not the order they arrive in), failures recorded for a retry.
+
+Stripe is never called while a row is locked: what an event needs from Stripe (the subscription a
+Checkout made; cancelling the subscription a new one replaces) is done first, judged on an unlocked
+read; then the rows are locked, the judgement re-checked, and the event applied or failed for a retry."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import stripe
@@ -18,7 +24,23 @@ from billing.services import FREE_PLAN, PAID_UP_STATES, get_plan
 
 PROCESSED, IGNORED = StripeEvent.State.PROCESSED, StripeEvent.State.IGNORED
 Outcome = tuple[str, str]  # (StripeEvent state, note for the operator)
-Handler = Callable[[dict[str, Any], datetime], Outcome]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What Stripe said before any lock was taken: the subscription snapshot to apply, and the
+    subscription it replaces that was cancelled at Stripe ('' when none)."""
+
+    subscription: dict[str, Any] | None = None
+    cancelled: str = ""
+
+
+Fetcher = Callable[[dict[str, Any], datetime], Fetched]
+Handler = Callable[[dict[str, Any], datetime, Fetched], Outcome]
+
+
+class ChangedMeanwhile(Exception):
+    """The tenant's subscription changed between the call to Stripe and the lock: retried later."""
 
 
 class WebhookRefused(Exception):
@@ -62,18 +84,31 @@ def do_receive_event(event: dict[str, Any]) -> StripeEvent:
     return do_process_event(row.pk)
 
 
-@transaction.atomic
 def do_process_event(event_pk: int) -> StripeEvent:
-    """Apply a stored event. Processed or ignored ones are left alone (a replay changes nothing); a
-    failure rolls its changes back and is recorded, to be retried by Stripe's redelivery or the admin."""
+    """Apply a stored event, calling Stripe first with no lock held. Processed or ignored ones are left
+    alone (a replay changes nothing); a failure rolls its changes back and is recorded, to be retried by
+    Stripe's redelivery or the admin."""
+    row = StripeEvent.objects.get(pk=event_pk)
+    if row.state in (PROCESSED, IGNORED):
+        return row
+    obj = row.payload.get("data", {}).get("object", {})
+    try:
+        fetched = FETCHERS.get(row.type, _nothing_to_fetch)(obj, row.created)  # no lock held: network
+    except Exception as err:  # recorded on the row like a failure to apply
+        return _settle(event_pk, partial(_reraise, err))
+    return _settle(event_pk, partial(HANDLERS.get(row.type, _unhandled), obj, row.created, fetched))
+
+
+@transaction.atomic
+def _settle(event_pk: int, apply: Callable[[], Outcome]) -> StripeEvent:
+    """Under the event's lock: apply it, unless another delivery did meanwhile, and record the outcome."""
     row = StripeEvent.objects.select_for_update().get(pk=event_pk)
     if row.state in (PROCESSED, IGNORED):
         return row
     row.attempts += 1
     try:
         with transaction.atomic():
-            obj = row.payload.get("data", {}).get("object", {})
-            row.state, row.note = HANDLERS.get(row.type, _unhandled)(obj, row.created)
+            row.state, row.note = apply()
         row.error, row.processed_at = "", timezone.now()
     except Exception as err:  # any failure is recorded on the row, whatever its type
         row.state, row.error = StripeEvent.State.FAILED, f"{type(err).__name__}: {err}"[:2000]
@@ -81,14 +116,23 @@ def do_process_event(event_pk: int) -> StripeEvent:
     return row
 
 
-def _unhandled(obj: dict[str, Any], at: datetime) -> Outcome:
+def _reraise(err: Exception) -> Outcome:
+    raise err
+
+
+def _nothing_to_fetch(obj: dict[str, Any], at: datetime) -> Fetched:
+    return Fetched()
+
+
+def _unhandled(obj: dict[str, Any], at: datetime, fetched: Fetched) -> Outcome:
     return IGNORED, "not an event type we act on"
 
 
-def _find_subscription(obj: dict[str, Any]) -> Subscription | None:
+def _find_subscription(obj: dict[str, Any], *, lock: bool = True) -> Subscription | None:
     """The tenant's row, by the metadata we gave Stripe, else by the customer id we stored."""
     tenant_schema = (obj.get("metadata") or {}).get("tenant") or obj.get("client_reference_id")
-    rows = Subscription.objects.select_for_update(of=("self",)).select_related("plan")
+    rows = Subscription.objects.select_related("plan")
+    rows = rows.select_for_update(of=("self",)) if lock else rows
     if tenant_schema:
         found = rows.filter(tenant__schema_name=tenant_schema).first()
         if found:
@@ -134,11 +178,30 @@ SNAPSHOT_FIELDS = [
 ]  # fmt: skip
 
 
-def _apply_subscription(row: Subscription, obj: dict[str, Any], at: datetime) -> Outcome:
+def _replaced(row: Subscription, obj: dict[str, Any]) -> str:
+    """The subscription that applying the fresh snapshot `obj` replaces, to be cancelled at Stripe (an
+    upgrade through Checkout: one subscription, not two), or ''."""
+    if row.stripe_subscription_id in ("", obj["id"]) or obj.get("status") not in PAID_UP_STATES:
+        return ""
+    return row.stripe_subscription_id
+
+
+def _cancel_replaced(row: Subscription, subscription: dict[str, Any], at: datetime) -> Fetched:
+    """Cancel what the snapshot replaces, judged on an unlocked read of `row` (the locked step re-checks)."""
+    replaced = "" if _stale(row, subscription, at) else _replaced(row, subscription)
+    if replaced:
+        _plan_for(subscription)  # an event that will fail to apply cancels nothing
+        stripe_api.cancel_subscription(replaced)
+    return Fetched(subscription, cancelled=replaced)
+
+
+def _apply_subscription(row: Subscription, obj: dict[str, Any], at: datetime, cancelled: str) -> Outcome:
     reason = _stale(row, obj, at)
     if reason:
         return IGNORED, f"{obj['id']}: {reason}"
-    replaced = row.stripe_subscription_id if row.stripe_subscription_id != obj["id"] else ""
+    replaced = _replaced(row, obj)
+    if replaced and replaced != cancelled:
+        raise ChangedMeanwhile(f"{obj['id']} now replaces {replaced}, not {cancelled or 'nothing'}")
     row.plan, row.status = _plan_for(obj), obj["status"]
     row.stripe_subscription_id, row.stripe_subscription_created = obj["id"], _at(obj.get("created"))
     row.stripe_customer_id = row.stripe_customer_id or str(obj.get("customer") or "")
@@ -147,24 +210,35 @@ def _apply_subscription(row: Subscription, obj: dict[str, Any], at: datetime) ->
     if row.status == Subscription.Status.CANCELED:
         row.payment_failed_at = None  # back on Free, which owes nothing
     row.save(update_fields=SNAPSHOT_FIELDS)
-    if replaced and row.status in PAID_UP_STATES:
-        stripe_api.cancel_subscription(replaced)  # an upgrade through Checkout: one subscription, not two
     return PROCESSED, f"{row.tenant.slug}: {row.plan.code} ({row.status})"
 
 
-def on_checkout_completed(session: dict[str, Any], at: datetime) -> Outcome:
-    row = _find_subscription(session)
+def fetch_checkout(session: dict[str, Any], at: datetime) -> Fetched:
+    """The subscription a Checkout of one of our tenants made (the event carries only its id)."""
+    row = _find_subscription(session, lock=False)
     if row is None or session.get("mode") != "subscription" or not session.get("subscription"):
-        return IGNORED, "not a subscription checkout of a tenant of ours"
+        return Fetched()
     subscription = stripe_api.retrieve_subscription(str(session["subscription"]))
-    return _apply_subscription(row, subscription, at)
+    return _cancel_replaced(row, subscription, at)
 
 
-def on_subscription_event(subscription: dict[str, Any], at: datetime) -> Outcome:
+def fetch_for_subscription_event(subscription: dict[str, Any], at: datetime) -> Fetched:
+    row = _find_subscription(subscription, lock=False)
+    return _cancel_replaced(row, subscription, at) if row else Fetched()
+
+
+def on_checkout_completed(session: dict[str, Any], at: datetime, fetched: Fetched) -> Outcome:
+    row = _find_subscription(session)
+    if row is None or fetched.subscription is None:
+        return IGNORED, "not a subscription checkout of a tenant of ours"
+    return _apply_subscription(row, fetched.subscription, at, fetched.cancelled)
+
+
+def on_subscription_event(subscription: dict[str, Any], at: datetime, fetched: Fetched) -> Outcome:
     row = _find_subscription(subscription)
     if row is None:
         return IGNORED, f"no tenant has the customer {subscription.get('customer')}"
-    return _apply_subscription(row, subscription, at)
+    return _apply_subscription(row, subscription, at, fetched.cancelled)
 
 
 def _invoice_row(invoice: dict[str, Any], at: datetime) -> tuple[Subscription | None, str]:
@@ -176,7 +250,7 @@ def _invoice_row(invoice: dict[str, Any], at: datetime) -> tuple[Subscription | 
     return row, ""
 
 
-def on_invoice_paid(invoice: dict[str, Any], at: datetime) -> Outcome:
+def on_invoice_paid(invoice: dict[str, Any], at: datetime, fetched: Fetched) -> Outcome:
     row, reason = _invoice_row(invoice, at)
     if row is None:
         return IGNORED, reason
@@ -186,7 +260,7 @@ def on_invoice_paid(invoice: dict[str, Any], at: datetime) -> Outcome:
     return PROCESSED, f"{row.tenant.slug}: paid"
 
 
-def on_payment_failed(invoice: dict[str, Any], at: datetime) -> Outcome:
+def on_payment_failed(invoice: dict[str, Any], at: datetime, fetched: Fetched) -> Outcome:
     """The grace period runs from the first failure until an invoice is paid."""
     row, reason = _invoice_row(invoice, at)
     if row is None:
@@ -197,6 +271,12 @@ def on_payment_failed(invoice: dict[str, Any], at: datetime) -> Outcome:
     return PROCESSED, f"{row.tenant.slug}: payment failed at {row.payment_failed_at:%Y-%m-%d %H:%M}"
 
 
+FETCHERS: dict[str, Fetcher] = {
+    "checkout.session.completed": fetch_checkout,
+    "customer.subscription.created": fetch_for_subscription_event,
+    "customer.subscription.updated": fetch_for_subscription_event,
+    "customer.subscription.deleted": fetch_for_subscription_event,
+}
 HANDLERS: dict[str, Handler] = {
     "checkout.session.completed": on_checkout_completed,
     "customer.subscription.created": on_subscription_event,

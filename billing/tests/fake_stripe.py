@@ -59,6 +59,9 @@ class FakeStripe:
         self.sessions: dict[str, dict[str, Any]] = {}
         self.subscriptions: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str, dict[str, Any]]] = []
+        # Called first thing for every request, on the server's thread: a test's look at the world
+        # while Stripe is being called.
+        self.on_request: Callable[[str, str], None] | None = None
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -77,6 +80,8 @@ class FakeStripe:
     # --- the API ---------------------------------------------------------------------------
     def handle(self, method: str, path: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         self.requests.append((method, path, params))
+        if self.on_request:
+            self.on_request(method, path)
         routes: list[tuple[str, str, Callable[..., tuple[int, dict[str, Any]]]]] = [
             ("POST", r"/v1/customers", self._create_customer),
             ("POST", r"/v1/checkout/sessions", self._create_session),
