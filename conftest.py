@@ -95,8 +95,10 @@ def django_db_setup(request: pytest.FixtureRequest, django_db_blocker: Any) -> I
         assert str(connection.settings_dict["NAME"]).startswith("test_"), "not connected to the test database"
         tenant_services.ensure_public_tenant()
         # On the Agency plan: API access and room for every test; billing tests switch plans themselves.
-        acme = tenant_services.do_create_tenant("Acme", "acme", "owner@acme.example", "agency").tenant
-        globex = tenant_services.do_create_tenant("Globex", "globex", "owner@globex.example", "agency").tenant
+        acme = tenant_services.do_create_tenant("Acme", "acme", "owner@acme.example", plan="agency").tenant
+        globex = tenant_services.do_create_tenant(
+            "Globex", "globex", "owner@globex.example", plan="agency"
+        ).tenant
         world = World(
             acme=acme,
             globex=globex,

@@ -33,8 +33,11 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         from billing.models import Plan, Subscription
+        from billing.provisioning import PlanProvisioner
         from billing.quota import forget_plans
+        from tenants.hooks import add_provisioner
 
+        add_provisioner(PlanProvisioner())
         register(check_stripe)
         for model in (Plan, Subscription):
             post_save.connect(forget_plans, sender=model, dispatch_uid=f"forget-plans-{model.__name__}-saved")

@@ -51,7 +51,7 @@ def do_signup(name: str, slug: str, email: str, password: str, plan_code: str, s
     plan = services.get_plan(plan_code)
     if plan.is_paid:
         services.check_plan_purchasable(plan)  # before anything is created
-    tenant = tenants.do_create_tenant(name, slug, email, services.FREE_PLAN).tenant
+    tenant = tenants.do_create_tenant(name, slug, email, plan=services.FREE_PLAN).tenant
     tenants.do_create_tenant_user(tenant, email, email, password, staff=True)
     welcome = f"{site_url}/welcome/{do_issue_login_link(tenant, email)}/"
     if not plan.is_paid:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_tenants.utils import schema_context
 
-from billing import services as billing
+from tenants.hooks import provisioners
 from tenants.models import Domain, Tenant
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
@@ -45,16 +45,18 @@ def schema_name_for(slug: str) -> str:
     return "t_" + slug.replace("-", "_")
 
 
-def do_create_tenant(name: str, slug: str, owner_email: str, plan: str = "free") -> ProvisionedTenant:
-    """Create a tenant, its migrated schema, its primary domain and its subscription to `plan`
-    (a plan code; paid plans bought through signup start on Free until Stripe confirms payment)."""
+def do_create_tenant(name: str, slug: str, owner_email: str, **options: str) -> ProvisionedTenant:
+    """Create a tenant, its migrated schema, its primary domain, and what the registered provisioners
+    set up from `options` (billing: the subscription to `plan`, Free unless given)."""
     check_tenant_slug(slug)
-    billing.get_plan(plan)  # an unknown plan is refused before a schema is made
+    for provisioner in provisioners():
+        provisioner.check(options)  # refused before a schema is made
     with transaction.atomic():
         tenant = Tenant(schema_name=schema_name_for(slug), name=name, slug=slug, owner_email=owner_email)
         tenant.save(verbosity=0)  # auto_create_schema: creates and migrates the schema
         Domain.objects.create(domain=tenant_host(slug), tenant=tenant, is_primary=True)
-        billing.do_start_subscription(tenant, plan)
+        for provisioner in provisioners():
+            provisioner.provision(tenant, options)
     return ProvisionedTenant(tenant=tenant, domain=tenant_host(slug))
 
 

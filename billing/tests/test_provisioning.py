@@ -22,7 +22,7 @@ def test_it_starts_a_new_tenant_on_free_by_default(db):
 
 def test_it_refuses_an_unknown_plan_and_creates_nothing(db):
     with pytest.raises(ValidationError, match="There is no plan 'platinum'"):
-        services.do_create_tenant("Initech", "initech", "boss@initech.example", "platinum")
+        services.do_create_tenant("Initech", "initech", "boss@initech.example", plan="platinum")
     assert not Tenant.objects.filter(slug="initech").exists() and not schema_exists("t_initech")
 
 

@@ -9,7 +9,7 @@ from tenants.models import Domain, Tenant
 
 
 def test_it_creates_schema_domain_and_tables(db):
-    provisioned = services.do_create_tenant("Initech", "initech", "boss@initech.example", "free")
+    provisioned = services.do_create_tenant("Initech", "initech", "boss@initech.example", plan="free")
     assert provisioned.domain == "initech.localhost"
     assert schema_exists("t_initech")
     assert Domain.objects.get(domain="initech.localhost").tenant == provisioned.tenant

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             raise CommandError("--admin-password is required with --admin-username")
         try:
             provisioned = services.do_create_tenant(
-                options["name"], options["slug"], options["owner_email"], options["plan"]
+                options["name"], options["slug"], options["owner_email"], plan=options["plan"]
             )
         except ValidationError as err:
             raise CommandError(" ".join(err.messages)) from None
