@@ -69,8 +69,10 @@ def _seed_video(number: int) -> None:
     from django.utils import timezone
 
     from gpu_worker.embeddings import get_text_embedder
+    from media_jobs import registry
     from media_jobs.models import Job, Stage, Video
     from moderation.models import Action, Case, Flag, Kind
+    from moderation.stages import MODERATION
     from search.models import Segment
 
     video = Video.objects.create(
@@ -78,12 +80,12 @@ def _seed_video(number: int) -> None:
     )
     now = timezone.now()
     job = Job.objects.create(
-        kind=Job.Kind.MODERATION, video=video, state=Job.State.SUCCEEDED, progress_current=1000,
+        kind=MODERATION, video=video, state=Job.State.SUCCEEDED, progress_current=1000,
         progress_total=1000, result={"case": "clean"}, started_at=now, finished_at=now,
     )  # fmt: skip
     Stage.objects.bulk_create(
         Stage(job=job, name=name, state=Stage.State.SUCCEEDED, attempts=1, fraction=1.0)
-        for name in Stage.Name
+        for name in registry.stages_of(MODERATION)
     )
     case = Case.objects.create(video=video, state=Case.State.APPROVED if number % 3 else Case.State.CLEAN)
     Flag.objects.bulk_create(

@@ -160,6 +160,7 @@ def _fill(texts: list[str], vectors: np.ndarray) -> float:
     """Replace the tenant's segments with the corpus, HNSW index dropped; returns the insert seconds."""
     from gpu_worker.embeddings import get_text_embedder
     from media_jobs.models import Job, Video
+    from moderation.stages import MODERATION
     from search.models import Segment
 
     started = time.monotonic()
@@ -172,7 +173,7 @@ def _fill(texts: list[str], vectors: np.ndarray) -> float:
         video = Video.objects.create(
             title=f"bench {first}", original="none.mp4", size_bytes=1, duration=duration
         )
-        job = Job.objects.create(kind=Job.Kind.MODERATION, video=video)
+        job = Job.objects.create(kind=MODERATION, video=video)
         state = rng.choice(["clean", "clean", "approved", "auto_censored", "queued", "rejected"])
         labels = ["FACE"] if rng.random() < 0.3 else []
         Segment.objects.bulk_create(

@@ -6,9 +6,10 @@ import dramatiq
 from django_tenants.utils import schema_context
 
 from media_jobs import services
-from media_jobs.dispatch import PRIORITY_SUFFIX, STAGE_QUEUES, stage_actor_name
+from media_jobs.dispatch import PRIORITY_SUFFIX, stage_actor_name
 from media_jobs.pipeline import run_stage
-from reelremix.errors import PermanentJobError
+from media_jobs.registry import QUEUES
+from reelremix.errors import PERMANENT_ERRORS
 
 # Media work: a few retries with backoff for passing failures, an hour at most per stage. A worker asked
 # to stop interrupts its stages (notify_shutdown), which hand themselves back for another worker.
@@ -17,14 +18,14 @@ _STAGE_OPTIONS = {
     "min_backoff": 5_000,
     "max_backoff": 60_000,
     "time_limit": 3_600_000,
-    "throws": (PermanentJobError,),
+    "throws": PERMANENT_ERRORS,
     "fails_job": True,
     "notify_shutdown": True,
 }
 
 
 @dramatiq.actor(
-    queue_name="default", max_retries=2, time_limit=60_000, throws=(PermanentJobError,), fails_job=True
+    queue_name="default", max_retries=2, time_limit=60_000, throws=PERMANENT_ERRORS, fails_job=True
 )
 def run_selfcheck(schema_name: str, job_id: int) -> None:
     """Walk a self-check job through its progress steps."""
@@ -37,7 +38,7 @@ FIRST, STANDARD = 0, 10  # Dramatiq actor priority: a worker runs lower numbers 
 
 def _run_stage(schema_name: str, job_id: int, stage: str) -> None:
     with schema_context(schema_name):
-        run_stage(job_id, stage, _stage_functions())
+        run_stage(job_id, stage)
 
 
 def _declare_stage_actors(queue: str) -> None:
@@ -49,12 +50,6 @@ def _declare_stage_actors(queue: str) -> None:
         )  # fmt: skip
 
 
-# CPU stages (extract, analyze, render, finalize) and model stages (detect, transcribe, index).
-for _queue in STAGE_QUEUES:
+# One actor per queue runs every registered stage of that queue: the stage's name is in the message.
+for _queue in QUEUES:
     _declare_stage_actors(_queue)
-
-
-def _stage_functions():  # type: ignore[no-untyped-def]
-    from media_jobs.stages import STAGE_FUNCTIONS
-
-    return STAGE_FUNCTIONS

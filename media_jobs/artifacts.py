@@ -18,9 +18,15 @@ from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 
 from media_jobs.media.types import MediaProcessingError
-from media_jobs.models import Artifact, Job
+from media_jobs.models import Artifact, Job, Video
 
 FRAME_JPEG_QUALITY = 92
+
+
+def video_of(job: Job) -> Video:
+    """The video a job works on (every job with stages has one)."""
+    assert job.video is not None, "pipeline jobs always have a video"
+    return job.video
 
 
 def save_artifact(

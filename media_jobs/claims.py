@@ -1,4 +1,5 @@
-"""Who runs a stage. A worker claims a queued stage with a token; every later write of that run (progress,
+"""The one writer of Stage rows, and who runs a stage. A queued stage records the message meant to
+deliver it. A worker claims a queued stage with a token; every later write of that run (progress,
 heartbeat, outcome, release) is conditional on the token, so a run whose stage was taken from it (its
 worker stopped answering, or handed it back on shutdown) changes nothing when it wakes up."""
 
@@ -9,15 +10,18 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.db.models.functions import Coalesce, Now
+from django.db.models.functions import Now
 from django.utils import timezone
 
-from media_jobs.dispatch import send_stage_on_commit
+from media_jobs import jobs, registry
+from media_jobs.dispatch import enqueue_on_commit, stage_message
 from media_jobs.models import Job, Stage
 from reelremix.errors import PermanentJobError
+from tenants.context import current_schema_name
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +44,40 @@ class Claim:
     token: uuid.UUID
 
 
+def create_stages(job: Job) -> None:
+    """The job's stages: those without inputs queued (sent on commit), the rest waiting."""
+    names = registry.stages_of(job.kind)
+    Stage.objects.bulk_create(Stage(job=job, name=name) for name in names)
+    for name in names:
+        if not registry.inputs(name, names):
+            send_stage_on_commit(job.pk, name)
+
+
+def send_stage_on_commit(job_id: int, name: str) -> None:
+    """Mark the job's stage `name` queued with a fresh message, and send that message on commit."""
+    message = stage_message(current_schema_name(), job_id, name)
+    Stage.objects.filter(job_id=job_id, name=name).update(
+        state=Stage.State.QUEUED, message_id=message.message_id, queued_at=Now(), claim=None
+    )
+    enqueue_on_commit(message)
+
+
+def do_resend_if_lost(stage_id: int, message_id: str, pending: set[str]) -> bool:
+    """Send a queued stage again when the broker no longer holds its message (`pending`: what it holds)."""
+    if message_id in pending:
+        return False
+    with transaction.atomic():
+        lost = (
+            Stage.objects.select_for_update(skip_locked=True)
+            .filter(id=stage_id, state=Stage.State.QUEUED, message_id=message_id)
+            .first()
+        )
+        if lost is None:
+            return False  # claimed or sent again meanwhile
+        send_stage_on_commit(lost.job_id, lost.name)
+    return True
+
+
 def worker_identity() -> str:
     """host:pid, for the stage row (an operator can find the process that runs it)."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -58,13 +96,11 @@ def claim_stage(job_id: int, name: str) -> Stage | None:
     )  # fmt: skip
     if claimed != 1:
         return None
-    Job.objects.filter(id=job_id, state=Job.State.QUEUED).update(
-        state=Job.State.RUNNING, started_at=Coalesce(F("started_at"), now)
-    )
+    jobs.mark_job_running(job_id)
     stage = Stage.objects.select_related("job").get(job_id=job_id, name=name)
     if stage.attempts > MAX_STAGE_ATTEMPTS:
         last = f" The last attempt: {stage.error}" if stage.error else ""
-        label = stage.get_name_display()
+        label = registry.stage_label(name)
         raise PermanentJobError(
             f"The '{label}' step was started {MAX_STAGE_ATTEMPTS} times without finishing.{last}"
         )
@@ -90,14 +126,8 @@ def _unclaim(claim: Claim, reason: str, *, counts: bool) -> Stage | None:
     attempts = F("attempts") if counts else F("attempts") - 1
     mine.update(error=reason[:2000], fraction=0.0, attempts=attempts)
     send_stage_on_commit(stage.job_id, stage.name)
-    _job_waits_if_idle(stage.job_id)
+    jobs.job_waits_if_idle(stage.job_id)
     return stage
-
-
-def _job_waits_if_idle(job_id: int) -> None:
-    """A job with no stage running is queued: it waits for a worker, nobody is working on it."""
-    if not Stage.objects.filter(job_id=job_id, state=Stage.State.RUNNING).exists():
-        Job.objects.filter(id=job_id, state=Job.State.RUNNING).update(state=Job.State.QUEUED)
 
 
 @transaction.atomic
@@ -106,7 +136,7 @@ def do_settle_job_of(claim: Claim) -> None:
     stage may have finished after its sibling was handed back), waits for a worker."""
     job_id = Stage.objects.filter(id=claim.stage_id).values_list("job_id", flat=True).first()
     if job_id is not None:
-        _job_waits_if_idle(job_id)
+        jobs.job_waits_if_idle(job_id)
 
 
 @transaction.atomic
@@ -129,3 +159,34 @@ def do_requeue_stalled_stage(claim: Claim, silent_since: str) -> str:
     _unclaim(claim, f"{who} stopped responding (last sign of life {silent_since}); run again.", counts=True)
     logger.warning("Stage %s of job %s: %s stopped responding; queued again", stage.name, stage.job_id, who)
     return "requeued"
+
+
+def record_outcome(stage: Stage, metrics: dict[str, Any], *, skipped: bool) -> bool:
+    """The stage finished under its claim; False when the claim was lost meanwhile (nothing written)."""
+    mine = Stage.objects.filter(id=stage.pk, state=Stage.State.RUNNING, claim=stage.claim)
+    return bool(
+        mine.update(
+            state=Stage.State.SKIPPED if skipped else Stage.State.SUCCEEDED,
+            fraction=1.0, finished_at=timezone.now(), claim=None, error="", metrics=metrics,
+        )
+    )  # fmt: skip
+
+
+def record_fraction(stage: Stage, fraction: float) -> None:
+    """Progress within the stage, which is also a sign of life; StageTakenOver if the claim is gone."""
+    mine = Stage.objects.filter(id=stage.pk, state=Stage.State.RUNNING, claim=stage.claim)
+    if not mine.update(fraction=fraction, heartbeat_at=Now()):
+        raise StageTakenOver(f"stage {stage.pk} is no longer claimed by this run")
+
+
+def stamp_heartbeats(claims: list[Claim]) -> int:
+    """Stamp the stages still held under these claims (one schema); returns how many."""
+    return Stage.objects.filter(
+        id__in=[c.stage_id for c in claims], claim__in=[c.token for c in claims], state=Stage.State.RUNNING
+    ).update(heartbeat_at=Now())  # the database's clock: recovery compares with it
+
+
+def fail_unfinished_stages(job_id: int, reason: str) -> None:
+    """The job failed: every stage it had not done fails with the job's reason."""
+    unfinished = Stage.objects.filter(job_id=job_id).exclude(state__in=Stage.DONE_STATES)
+    unfinished.update(state=Stage.State.FAILED, error=reason[:2000])

@@ -1,6 +1,6 @@
-"""Sending stages to the broker. A queued stage records the id of the one message meant to deliver it,
-so that a message lost with the broker (Redis killed before it wrote the message to disk) is noticed
-and sent again. Messages are built by actor name: this module imports no actor."""
+"""Messages to the broker. A queued stage records the id of the one message meant to deliver it (see
+claims), so that a message lost with the broker (Redis killed before it wrote the message to disk) is
+noticed and sent again. Messages are built by actor name: this module imports no actor."""
 
 from __future__ import annotations
 
@@ -8,36 +8,28 @@ import json
 
 import dramatiq
 from django.db import transaction
-from django.db.models.functions import Now
 
 from billing import quota
-from media_jobs.graph import GRAPH
-from media_jobs.models import Stage
-from tenants.context import current_schema_name
+from media_jobs import registry
 
 PRIORITY_SUFFIX = ".priority"  # the queue of a plan with priority: its own consumer, ahead in the worker
-STAGE_QUEUES = {"default": "cpu", "gpu": "gpu"}  # queue -> the word in its actors' names
 
 
 def stage_actor_name(queue: str, *, first: bool = False) -> str:
     """The actor that runs stages of `queue`; `first`: its twin on the priority queue."""
-    return f"run_{STAGE_QUEUES[queue]}_stage" + ("_first" if first else "")
+    return f"run_{registry.QUEUES[queue]}_stage" + ("_first" if first else "")
 
 
-def _stage_message(schema_name: str, job_id: int, name: str) -> dramatiq.Message:  # type: ignore[type-arg]
+def stage_message(schema_name: str, job_id: int, name: str) -> dramatiq.Message:  # type: ignore[type-arg]
+    """The message that runs stage `name` of the job, on the stage's queue."""
     # A plan with priority sends to the priority queue: consumed on its own, run first by the worker.
     first = quota.has_priority(schema_name)
-    actor = dramatiq.get_broker().get_actor(stage_actor_name(GRAPH[name].queue, first=first))
+    actor = dramatiq.get_broker().get_actor(stage_actor_name(registry.stage(name).queue, first=first))
     return actor.message(schema_name, job_id, name)
 
 
-def send_stage_on_commit(job_id: int, name: str) -> None:
-    """Mark the job's stage `name` queued with a fresh message, and send that message on commit."""
-    schema_name = current_schema_name()
-    message = _stage_message(schema_name, job_id, name)
-    Stage.objects.filter(job_id=job_id, name=name).update(
-        state=Stage.State.QUEUED, message_id=message.message_id, queued_at=Now(), claim=None
-    )
+def enqueue_on_commit(message: dramatiq.Message) -> None:  # type: ignore[type-arg]
+    """Send `message` once the transaction commits."""
     # robust: a broker that is down must not undo the commit's caller; the stage keeps its message id,
     # which the broker does not know, and recovery sends it again.
     transaction.on_commit(lambda: dramatiq.get_broker().enqueue(message), robust=True)
@@ -56,19 +48,3 @@ def pending_message_ids() -> set[str]:
         for body in client.hscan_iter(f"{namespace}:{queue}.msgs", count=1000):
             found.add(json.loads(body[1])["message_id"])
     return found
-
-
-def do_resend_if_lost(stage_id: int, message_id: str, pending: set[str]) -> bool:
-    """Send a queued stage again when the broker no longer holds its message (`pending`: what it holds)."""
-    if message_id in pending:
-        return False
-    with transaction.atomic():
-        lost = (
-            Stage.objects.select_for_update(skip_locked=True)
-            .filter(id=stage_id, state=Stage.State.QUEUED, message_id=message_id)
-            .first()
-        )
-        if lost is None:
-            return False  # claimed or sent again meanwhile
-        send_stage_on_commit(lost.job_id, lost.name)
-    return True

@@ -13,11 +13,9 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models.functions import Now
 from django_tenants.utils import schema_context
 
-from media_jobs.claims import Claim
-from media_jobs.models import Stage
+from media_jobs.claims import Claim, stamp_heartbeats
 
 logger = logging.getLogger(__name__)
 
@@ -76,11 +74,7 @@ class HeartbeatKeeper:
         stamped = 0
         for schema_name, claims in by_schema.items():
             with schema_context(schema_name):
-                stamped += Stage.objects.filter(
-                    id__in=[c.stage_id for c in claims],
-                    claim__in=[c.token for c in claims],
-                    state=Stage.State.RUNNING,
-                ).update(heartbeat_at=Now())  # the database's clock: recovery compares with it
+                stamped += stamp_heartbeats(claims)
         return stamped
 
 

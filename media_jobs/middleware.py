@@ -16,7 +16,7 @@ from dramatiq.middleware import Middleware
 from media_jobs.claims import Claim, do_hand_back_stage, do_settle_job_of
 from media_jobs.heartbeats import keeper
 from media_jobs.outcomes import do_fail_job
-from reelremix.errors import PermanentJobError
+from reelremix.errors import PERMANENT_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class FailJobWhenMessageFails(Middleware):
         if not broker.get_actor(message.actor_name).options.get("fails_job"):
             return
         schema_name, job_id = message.args[0], message.args[1]
-        if isinstance(exception, PermanentJobError):
+        if isinstance(exception, PERMANENT_ERRORS):
             reason = str(exception)
         else:
             reason = f"Internal error ({type(exception).__name__}); the job was retried and gave up."

@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db import models
 
+from media_jobs import registry
 from tenants.context import current_schema_name
 
 
@@ -47,11 +48,6 @@ class Video(models.Model):
 class Job(models.Model):
     """One unit of background work for a tenant, with its live progress (the truth for the UI)."""
 
-    class Kind(models.TextChoices):
-        SELFCHECK = "selfcheck", "Pipeline self-check"
-        MODERATION = "moderation", "Moderation"
-        RENDER = "render", "Censored render"  # again, after a moderator's decision
-
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
@@ -60,7 +56,7 @@ class Job(models.Model):
 
     FINISHED_STATES = (State.SUCCEEDED, State.FAILED)
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, help_text="a job kind of the stage registry")
     video = models.ForeignKey(Video, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED, db_index=True)
     created_by = models.ForeignKey(
@@ -80,7 +76,11 @@ class Job(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk}"
+        return f"{self.kind_label} #{self.pk}"
+
+    @property
+    def kind_label(self) -> str:
+        return registry.kind_label(self.kind)
 
     @property
     def is_finished(self) -> bool:
@@ -96,15 +96,6 @@ class Job(models.Model):
 class Stage(models.Model):
     """One step of a job's pipeline; the row is the truth a redelivered message is checked against."""
 
-    class Name(models.TextChoices):
-        EXTRACT = "extract", "Extract frames and audio"
-        DETECT = "detect", "Detect nudity and faces"
-        TRANSCRIBE = "transcribe", "Transcribe speech"
-        ANALYZE = "analyze", "Analyze findings"
-        INDEX = "index", "Index for search"
-        RENDER = "render", "Render censored output"
-        FINALIZE = "finalize", "Finalize"
-
     class State(models.TextChoices):
         PENDING = "pending", "Pending"  # waiting for the stages it depends on
         QUEUED = "queued", "Queued"
@@ -116,7 +107,7 @@ class Stage(models.Model):
     DONE_STATES = (State.SUCCEEDED, State.SKIPPED)
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="stages")
-    name = models.CharField(max_length=20, choices=Name.choices)
+    name = models.CharField(max_length=20, help_text="a stage of the stage registry")
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)  # runs started (a graceful hand-back is not one)
     fraction = models.FloatField(default=0.0)  # progress within the stage, 0..1
@@ -144,21 +135,25 @@ class Stage(models.Model):
     def __str__(self) -> str:
         return f"{self.job} {self.name}"
 
+    @property
+    def label(self) -> str:
+        return registry.stage_label(self.name)
+
 
 class Artifact(models.Model):
     """A file a stage produced: sampled frames, audio, detections, transcript, censored output."""
 
-    class Kind(models.TextChoices):
-        FRAMES = "frames", "Sampled frames"
-        AUDIO = "audio", "Audio (16 kHz mono)"
-        DETECTIONS = "detections", "Frame detections"
-        TRANSCRIPT = "transcript", "Transcript"
-        CENSORED = "censored", "Censored video"
-        SCENES = "scenes", "Scene cuts"
+    class Kind:
+        """The engine's own kinds; an app names the artifacts of its stages (moderation: detections)."""
+
+        FRAMES = "frames"  # sampled frames (extract)
+        AUDIO = "audio"  # 16 kHz mono (extract)
+        SCENES = "scenes"  # scene cuts (extract)
+        CENSORED = "censored"  # the video's published output, which a render stage produces
 
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="artifacts")
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="artifacts")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20)
     file = models.FileField(upload_to=_artifact_path, max_length=300)
     metadata = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -167,4 +162,4 @@ class Artifact(models.Model):
         constraints = [models.UniqueConstraint(fields=["job", "kind"], name="one_artifact_per_kind")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} of {self.video}"
+        return f"{self.kind} of {self.video}"

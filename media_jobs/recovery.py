@@ -23,8 +23,9 @@ from django.db import DatabaseError, connection, transaction
 from django_tenants.utils import schema_context
 from redis.exceptions import RedisError
 
-from media_jobs.claims import Claim, do_requeue_stalled_stage
-from media_jobs.dispatch import do_resend_if_lost, pending_message_ids
+from media_jobs import registry
+from media_jobs.claims import Claim, do_requeue_stalled_stage, do_resend_if_lost
+from media_jobs.dispatch import pending_message_ids
 from media_jobs.models import Job, Stage
 from media_jobs.outcomes import do_fail_job
 
@@ -127,7 +128,7 @@ def _take_stalled(stage: InFlight, report: RecoveryReport) -> None:
     if done == "requeued":
         report.requeued.append(stage.stage_id)
     elif done == "exhausted":
-        name = Stage.objects.get(id=stage.stage_id).get_name_display()
+        name = registry.stage_label(Stage.objects.get(id=stage.stage_id).name)
         do_fail_job(
             stage.job_id,
             f"The '{name}' step stopped responding on every attempt: its worker died each time "

@@ -1,5 +1,6 @@
-"""Jobs from the outside in: self-checks, uploads accepted into moderation jobs, renders on request.
-How a job ends is in media_jobs.outcomes, how its stages run in media_jobs.pipeline."""
+"""Jobs from the outside in: self-checks, uploads accepted (each starts the upload job kind), jobs of a
+registered kind started on request. How a job's stages run is in media_jobs.pipeline, how it ends in
+media_jobs.outcomes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import os
 import socket
 import time
 from dataclasses import asdict
-from datetime import timedelta
 from pathlib import Path
 
 import dramatiq
@@ -15,15 +15,14 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 
 from billing import quota
-from media_jobs import pipeline
+from media_jobs import claims, jobs, registry
 from media_jobs.media.probe import MediaLimits, check_media
 from media_jobs.media.types import MediaInfo
 from media_jobs.models import Job, Video
 from media_jobs.outcomes import do_finish_job
-from media_jobs.progress import push_progress_on_commit
+from media_jobs.stages import SELFCHECK
 from tenants.context import current_schema_name
 
 SELFCHECK_STEPS = 5
@@ -32,41 +31,16 @@ SELFCHECK_STEPS = 5
 @transaction.atomic
 def do_create_selfcheck_job(user: User) -> Job:
     """Queue a job that walks the whole path: broker → worker → database → Channels → browser."""
-    job = Job.objects.create(kind=Job.Kind.SELFCHECK, created_by=user, progress_total=SELFCHECK_STEPS)
+    job = jobs.create_job(SELFCHECK, None, user, progress_total=SELFCHECK_STEPS)
     schema_name = current_schema_name()
     actor = dramatiq.get_broker().get_actor("run_selfcheck")  # by name: the actors module imports this one
     transaction.on_commit(lambda: actor.send(schema_name, job.pk))
     return job
 
 
-def claim_job(job_id: int) -> Job | None:
-    """Move a queued job to running; None when another worker has it or it already finished."""
-    now = timezone.now()
-    claimed = Job.objects.filter(id=job_id, state=Job.State.QUEUED).update(
-        state=Job.State.RUNNING, started_at=now, progress_at=now
-    )
-    if claimed != 1:
-        return None
-    return Job.objects.get(id=job_id)
-
-
-@transaction.atomic
-def do_report_progress(job: Job, current: int, total: int, description: str = "") -> bool:
-    """Store progress and push it, at most once per PROGRESS_MIN_INTERVAL; True when stored."""
-    now = timezone.now()
-    interval = timedelta(seconds=settings.PROGRESS_MIN_INTERVAL)
-    if job.progress_at and now - job.progress_at < interval and current < total:
-        return False
-    job.progress_current, job.progress_total, job.progress_description = current, total, description[:200]
-    job.progress_at = now
-    job.save(update_fields=["progress_current", "progress_total", "progress_description", "progress_at"])
-    push_progress_on_commit(job)
-    return True
-
-
 def run_selfcheck(job_id: int) -> None:
     """Report progress step by step from the worker, then succeed with where it ran."""
-    job = claim_job(job_id)
+    job = jobs.claim_job(job_id)
     if job is None:
         job = Job.objects.get(id=job_id)
         if job.is_finished:
@@ -74,7 +48,7 @@ def run_selfcheck(job_id: int) -> None:
         # Still "running": the worker that had it died mid-way; the check is stateless, so redo it.
     for step in range(1, SELFCHECK_STEPS + 1):
         time.sleep(settings.SELFCHECK_STEP_SECONDS)  # paced so that a person sees the bar move
-        do_report_progress(job, step, SELFCHECK_STEPS, f"step {step} of {SELFCHECK_STEPS} ran in the worker")
+        jobs.store_progress(job, step, SELFCHECK_STEPS, f"step {step} of {SELFCHECK_STEPS} ran in the worker")
     do_finish_job(job, {"worker_host": socket.gethostname(), "worker_pid": os.getpid()})
 
 
@@ -95,7 +69,8 @@ def check_upload(path: Path) -> MediaInfo:
 
 @transaction.atomic
 def do_submit_video(user: User | None, path: Path, filename: str, title: str = "") -> Job:
-    """Accept a checked video: store it, create its moderation job and queue the first stage.
+    """Accept a checked video: store it, start the job kind uploads start (moderation) and queue its first
+    stages.
     Billing reserves its minutes first and refuses (BillingRefusal) before anything is stored."""
     info = check_upload(path)
     reservation = quota.do_reserve_minutes(current_schema_name(), info.duration, info.size_bytes)
@@ -107,18 +82,15 @@ def do_submit_video(user: User | None, path: Path, filename: str, title: str = "
     with path.open("rb") as handle:
         video.original.save(Path(filename).name, File(handle), save=False)
     video.save()
-    job = _start_job(Job.Kind.MODERATION, video, user)
+    job = do_start_job(registry.upload_kind(), video, user)
     quota.attach_job(reservation, job.pk)
     return job
 
 
-def _start_job(kind: str, video: Video, user: User | None) -> Job:
-    job = Job.objects.create(kind=kind, video=video, created_by=user, progress_total=1000)
-    pipeline.create_stages(job)
-    return job
-
-
 @transaction.atomic
-def do_request_render(video: Video, user: User | None) -> Job:
-    """Render the censored output again, from the current censor plan (after a moderator's decision)."""
-    return _start_job(Job.Kind.RENDER, video, user)
+def do_start_job(kind: str, video: Video | None, user: User | None) -> Job:
+    """A job of a registered kind (over `video`, for kinds that work on one), its first stages queued on
+    commit."""
+    job = jobs.create_job(kind, video, user)
+    claims.create_stages(job)
+    return job

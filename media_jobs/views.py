@@ -17,16 +17,17 @@ from rest_framework.request import Request
 
 from billing.api.authentication import PlanTokenAuthentication
 from billing.errors import BillingRefusal
-from media_jobs import files, services, uploads
+from media_jobs import files, hooks, registry, services, uploads
+from media_jobs.hooks import visible_videos
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Artifact, Job, Video
-from moderation.services import case_for_display, publishable
+from media_jobs.stages import SELFCHECK
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    videos = publishable(Video.objects.select_related("case").prefetch_related("jobs"))[:50]
-    jobs = Job.objects.filter(kind=Job.Kind.SELFCHECK).select_related("created_by")[:10]
+    videos = hooks.loaded_for_list(visible_videos(Video.objects.prefetch_related("jobs")))[:50]
+    jobs = Job.objects.filter(kind=SELFCHECK).select_related("created_by")[:10]
     return render(request, "media_jobs/dashboard.html", {"videos": videos, "jobs": jobs})
 
 
@@ -63,10 +64,10 @@ def _checked_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
-    video = get_object_or_404(publishable(Video.objects.all()), id=video_id)
-    job = video.jobs.filter(kind=Job.Kind.MODERATION).prefetch_related("stages").first()
+    video = get_object_or_404(visible_videos(Video.objects.all()), id=video_id)
+    job = video.jobs.filter(kind=registry.upload_kind()).prefetch_related("stages").first()
     censored = video.artifacts.filter(kind=Artifact.Kind.CENSORED).exists()
-    context = {"video": video, "job": job, "censored": censored, "case": case_for_display(video)}
+    context = {"video": video, "job": job, "censored": censored, **hooks.video_page_context(video)}
     return render(request, "media_jobs/video_detail.html", context)
 
 
@@ -75,7 +76,7 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
 @permission_classes([IsAuthenticated])
 def video_file(request: Request, video_id: int, which: str) -> HttpResponseBase:
     """The original or censored MP4 of a video of this tenant: for players (session) and the API (token)."""
-    video = get_object_or_404(publishable(Video.objects.all()), id=video_id)
+    video = get_object_or_404(visible_videos(Video.objects.all()), id=video_id)
     if which == "original":
         return files.serve_file(request, video.original, "video/mp4")
     output = video.artifacts.filter(kind=Artifact.Kind.CENSORED).order_by("-created_at").first()

@@ -18,4 +18,11 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
+        from media_jobs import hooks, registry
+        from moderation import services, stages
+
+        registry.register(stages.JOB_KINDS, stages.STAGES)
+        hooks.set_visibility_policy(services.publishable)
+        hooks.add_video_list_loading(services.with_case)
+        hooks.add_video_page_context(services.video_page_context)
         post_migrate.connect(_moderators_group, sender=self)

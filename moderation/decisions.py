@@ -14,8 +14,9 @@ from django.utils import timezone
 from media_jobs import services as media_jobs
 from moderation.live import push_queue_event_on_commit
 from moderation.models import Case, Decision, Flag, Review
+from moderation.signals import case_state_changed
+from moderation.stages import RENDER
 from moderation.tracking import reshaped_keyframes
-from search import services as search
 
 MODERATORS_GROUP = "moderators"
 State = Case.State
@@ -171,10 +172,10 @@ def do_decide_case(case_id: int, user: User, action: str, reason: str = "") -> C
     if target in Case.OPEN_STATES:
         case.assignee, case.claimed_at = None, None  # back in the queue (escalated: for a senior moderator)
     case.save(update_fields=["state", "assignee", "claimed_at", "updated_at"])
-    search.do_sync_moderation_state(case.video_id)  # same transaction: a rejected video is never found
+    case_state_changed.send(sender=Case, video_id=case.video_id)  # in this transaction (search listens)
     _record(case, user, action, before, _case_state(case), reason)
     if target == State.CENSORED:
-        media_jobs.do_request_render(case.video, user)  # the output now follows the moderator's verdicts
+        media_jobs.do_start_job(RENDER, case.video, user)  # the output now follows the moderator's verdicts
     if target in FINAL_STATES:
         transaction.on_commit(lambda: notify_uploader(case, reason))
     return case

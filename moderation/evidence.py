@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from media_jobs import artifacts
-from media_jobs.models import Artifact, Job
+from media_jobs.models import Job
 from moderation.models import Case, Flag, Kind
+from moderation.stages import MODERATION, TRANSCRIPT
 
 CONTEXT_SECONDS = 2.0  # words shown before and after a profanity hit
 
@@ -20,7 +21,7 @@ class FlagRow:
 
 
 def _analysis_job(case: Case) -> Job | None:
-    return case.video.jobs.filter(kind=Job.Kind.MODERATION).order_by("-created_at").first()
+    return case.video.jobs.filter(kind=MODERATION).order_by("-created_at").first()
 
 
 def _box_percent(keyframe: dict[str, Any]) -> dict[str, float]:
@@ -45,7 +46,7 @@ def _words_around(flag: Flag, words: list[dict[str, Any]]) -> list[tuple[str, bo
 def flag_rows(case: Case, flags: list[Flag]) -> list[FlagRow]:
     """Each flag with its evidence: the box on its frame (visual) or the words around it (speech)."""
     job = _analysis_job(case)
-    transcript = (artifacts.load_json(job, Artifact.Kind.TRANSCRIPT) if job else None) or {}
+    transcript = (artifacts.load_json(job, TRANSCRIPT) if job else None) or {}
     rows = []
     for flag in flags:
         keyframe = flag.shown_keyframe

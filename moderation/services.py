@@ -16,8 +16,8 @@ from media_jobs.models import Video
 from moderation.live import push_queue_event_on_commit
 from moderation.models import Action, Case, Flag, Kind, Policy, PolicyChange, Review
 from moderation.profanity import find_profanity
+from moderation.signals import case_state_changed
 from moderation.tracking import Detection, build_tracks, track_keyframes
-from search import services as search
 
 # Detector labels that are nudity. NudeNet also reports covered parts, feet, armpits and faces:
 # those are not nudity, and faces come from the dedicated face detector.
@@ -117,7 +117,7 @@ def do_analyze_video(
         f.name: getattr(policy, f.name) for f in Policy._meta.fields if f.name not in ("id", "updated_at")
     }
     case.save(update_fields=["state", "severity", "policy_snapshot", "updated_at"])
-    search.do_sync_moderation_state(video.pk)  # segments of an earlier indexing follow the new case
+    case_state_changed.send(sender=Case, video_id=video.pk)  # search: earlier segments follow the case
     if case.state == Case.State.QUEUED:
         push_queue_event_on_commit(case, "queued")
     return case
@@ -153,13 +153,19 @@ def case_summary(video: Video) -> dict[str, Any]:
     return {"case": case.state, "severity": round(case.severity, 3), "flags": counts}
 
 
-def case_for_display(video: Video) -> Case | None:
-    """The video's case with its flags loaded, for pages."""
-    return Case.objects.filter(video=video).prefetch_related("flags").first()
+def video_page_context(video: Video) -> dict[str, Any]:
+    """The video's case with its flags loaded, for its page (a hook of media_jobs)."""
+    return {"case": Case.objects.filter(video=video).prefetch_related("flags").first()}
+
+
+def with_case(videos: QuerySet[Video]) -> QuerySet[Video]:
+    """Videos with their cases, for lists that show each one's moderation state (a hook of media_jobs)."""
+    return videos.select_related("case")
 
 
 def publishable(videos: QuerySet[Video]) -> QuerySet[Video]:
-    """The videos a tenant's pages, API and media URLs may show: a rejected video is blocked everywhere."""
+    """The videos a tenant's pages, API and media URLs may show: a rejected video is blocked everywhere.
+    media_jobs' visibility policy."""
     return videos.exclude(case__state=Case.State.REJECTED)
 
 

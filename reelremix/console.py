@@ -89,9 +89,9 @@ def _draw_bar(progress: dict[str, Any]) -> None:
 
 def _print_report(job: Any) -> None:
     from media_jobs.models import Artifact
-    from moderation.services import case_for_display
+    from moderation.services import video_page_context
 
-    case = case_for_display(job.video)
+    case = video_page_context(job.video)["case"]
     print(f"Case: {case.get_state_display() if case else 'none'}")
     print(f"{'kind':<10} {'what':<28} {'from':>8} {'to':>8} {'score':>6}  action")
     for flag in case.flags.all() if case else []:

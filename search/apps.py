@@ -14,6 +14,12 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
+        from media_jobs import registry
+        from moderation.signals import case_state_changed
+        from search import services, stages
+
+        registry.register(stages=stages.STAGES)
+        case_state_changed.connect(services.do_sync_moderation_state, dispatch_uid="search.follow_cases")
         register(check_embedders)
 
 

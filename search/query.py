@@ -19,9 +19,9 @@ from django.db.models import F, QuerySet
 from django.utils.html import escape
 from pgvector.django import CosineDistance
 
+from media_jobs.hooks import visible_videos
 from media_jobs.models import Video
 from moderation.models import Case
-from moderation.services import publishable
 from search.models import Segment
 
 CANDIDATES = 50  # per ranked list fused
@@ -171,7 +171,7 @@ def search_segments(query: str, filters: SearchFilters, limit: int, ef_search: i
 
 def _hydrate(ids: list[int], tsquery: SearchQuery | None) -> dict[int, Segment]:
     """The segments, with their videos, of publishable videos only (the case is read now, not copied)."""
-    publishable_videos = publishable(Video.objects.all())
+    publishable_videos = visible_videos(Video.objects.all())
     rows = (
         Segment.objects.filter(id__in=ids, video__in=publishable_videos)
         .select_related("video")

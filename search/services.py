@@ -12,6 +12,7 @@ from django.db import transaction
 from media_jobs import artifacts
 from media_jobs.models import Artifact, Job, Video
 from moderation.models import Case
+from moderation.stages import DETECTIONS, MODERATION, TRANSCRIPT
 from search import segmenting
 from search.models import Segment
 
@@ -24,8 +25,8 @@ Progress = Callable[[float], None]
 
 def _read_inputs(job: Job) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[segmenting.Cut]]:
     """The job's transcript words, frame detections and scene cuts (empty when a stage had none)."""
-    transcript = artifacts.load_json(job, Artifact.Kind.TRANSCRIPT) or {"words": []}
-    detections = artifacts.load_json(job, Artifact.Kind.DETECTIONS) or []
+    transcript = artifacts.load_json(job, TRANSCRIPT) or {"words": []}
+    detections = artifacts.load_json(job, DETECTIONS) or []
     scenes = artifacts.load_json(job, Artifact.Kind.SCENES) or {"cuts": []}
     return transcript["words"], detections, [(float(last), float(first)) for last, first in scenes["cuts"]]
 
@@ -92,8 +93,10 @@ def _replace_segments(video: Video, segments: list[Segment]) -> None:
     Segment.objects.bulk_create(segments)
 
 
-def do_sync_moderation_state(video_id: int) -> int:
-    """Copy the video's case state onto its segments (filters and the rejected-video block read it)."""
+def do_sync_moderation_state(video_id: int, **signal: Any) -> int:
+    """Copy the video's case state onto its segments (filters and the rejected-video block read it).
+    Connected to moderation's case_state_changed, which is sent inside the transaction that changes the
+    case: a rejected video is never found, not even for a moment."""
     state = Case.objects.filter(video_id=video_id).values_list("state", flat=True).first() or ""
     return (
         Segment.objects.filter(video_id=video_id)
@@ -125,9 +128,7 @@ def do_reindex_videos(video_ids: Sequence[int], report: Callable[[str], None]) -
     done = 0
     for video_id in video_ids:
         job = (
-            Job.objects.filter(
-                video_id=video_id, kind=Job.Kind.MODERATION, artifacts__kind=Artifact.Kind.FRAMES
-            )
+            Job.objects.filter(video_id=video_id, kind=MODERATION, artifacts__kind=Artifact.Kind.FRAMES)
             .select_related("video")
             .order_by("-created_at")
             .first()

@@ -14,8 +14,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
 from media_jobs import artifacts
+from media_jobs.hooks import visible_videos
 from media_jobs.models import Video
-from moderation.services import publishable
 from search.api.serializers import SearchParamsSerializer, play_url
 from search.models import Segment
 from search.query import search_segments
@@ -43,7 +43,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def segment_thumbnail(request: Request, segment_id: int) -> HttpResponse:
     """The sampled frame that stands for a segment (JPEG)."""
     segment = get_object_or_404(
-        Segment.objects.select_related("job"), id=segment_id, video__in=publishable(Video.objects.all())
+        Segment.objects.select_related("job"), id=segment_id, video__in=visible_videos(Video.objects.all())
     )
     jpeg = artifacts.frame_jpeg_near(segment.job, segment.keyframe_time)
     if jpeg is None:

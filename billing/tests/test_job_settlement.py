@@ -10,7 +10,8 @@ from django_tenants.utils import schema_context
 from billing.models import UsageEntry
 from media_jobs import services
 from media_jobs.claims import MAX_STAGE_ATTEMPTS
-from media_jobs.models import Job, Stage
+from media_jobs.models import Job
+from media_jobs.stages import EXTRACT
 from media_jobs.tests.conftest import run_worker_until_idle
 
 
@@ -41,7 +42,7 @@ def test_it_releases_the_minutes_of_a_job_the_worker_gives_up(committed_db, work
         job = services.do_submit_video(committed_db.alice.user, short_mp4, "short.mp4")
         # As if the extract stage had been started and lost its worker as often as allowed: the next
         # claim gives the job up.
-        job.stages.filter(name=Stage.Name.EXTRACT).update(attempts=MAX_STAGE_ATTEMPTS)
+        job.stages.filter(name=EXTRACT).update(attempts=MAX_STAGE_ATTEMPTS)
     run_worker_until_idle(worker_broker)
     with schema_context(committed_db.acme.schema_name):
         failed = Job.objects.get(id=job.pk)

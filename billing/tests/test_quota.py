@@ -23,6 +23,7 @@ from billing.tests.fake_stripe import event
 from conftest import client_for
 from media_jobs import outcomes, services
 from media_jobs.models import Job, Stage, Video
+from media_jobs.stages import EXTRACT
 
 
 def _api(persona) -> Client:
@@ -213,7 +214,7 @@ def _extract_order(schema_names: list[str]) -> list[str]:
     started = []
     for schema_name in schema_names:
         with schema_context(schema_name):
-            stages = Stage.objects.filter(name=Stage.Name.EXTRACT, started_at__isnull=False)
+            stages = Stage.objects.filter(name=EXTRACT, started_at__isnull=False)
             started += [(at, schema_name) for at in stages.values_list("started_at", flat=True)]
     return [schema_name for _, schema_name in sorted(started)]
 

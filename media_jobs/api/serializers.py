@@ -9,6 +9,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from media_jobs import registry
 from media_jobs.models import Artifact, Job, Stage, Video
 
 
@@ -64,17 +65,17 @@ class VideoSerializer(serializers.ModelSerializer[Video]):
     @classmethod
     def annotated(cls, videos: QuerySet[Video]) -> QuerySet[Video]:
         """What this serializer reads, fetched with the page in a fixed number of queries."""
-        moderation_jobs = Job.objects.filter(kind=Job.Kind.MODERATION)
+        upload_jobs = Job.objects.filter(kind=registry.upload_kind())
         if cls.job_serializer_class is JobSerializer:
-            moderation_jobs = moderation_jobs.prefetch_related("stages")
+            upload_jobs = upload_jobs.prefetch_related("stages")
         censored = Artifact.objects.filter(video=OuterRef("pk"), kind=Artifact.Kind.CENSORED)
         return videos.annotate(has_censored=Exists(censored)).prefetch_related(
-            Prefetch("jobs", queryset=moderation_jobs, to_attr="moderation_jobs")
+            Prefetch("jobs", queryset=upload_jobs, to_attr="upload_jobs")
         )
 
     @extend_schema_field(JobSerializer(allow_null=True))
     def get_latest_job(self, video: Video) -> dict[str, Any] | None:
-        jobs = video.moderation_jobs  # type: ignore[attr-defined]  # from annotated(), newest first
+        jobs = video.upload_jobs  # type: ignore[attr-defined]  # from annotated(), newest first
         return self._job_serializer.to_representation(jobs[0]) if jobs else None
 
     @functools.cached_property
@@ -90,7 +91,7 @@ class VideoSerializer(serializers.ModelSerializer[Video]):
 
 
 class VideoSummarySerializer(VideoSerializer):
-    """A video in a list: its latest moderation job without the stages."""
+    """A video in a list: the latest job its upload started, without the stages."""
 
     job_serializer_class = JobSummarySerializer
 

@@ -18,9 +18,9 @@ from media_jobs.api.serializers import (
     VideoSummarySerializer,
     VideoUploadSerializer,
 )
+from media_jobs.hooks import visible_videos
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Job, Video
-from moderation.services import publishable
 
 
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Job]):
@@ -30,7 +30,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         return JobSummarySerializer if self.action == "list" else JobSerializer
 
     def get_queryset(self) -> QuerySet[Job]:
-        visible = Q(video__isnull=True) | Q(video__in=publishable(Video.objects.all()))
+        visible = Q(video__isnull=True) | Q(video__in=visible_videos(Video.objects.all()))
         jobs = Job.objects.filter(visible)
         return jobs if self.action == "list" else jobs.prefetch_related("stages")
 
@@ -49,7 +49,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return VideoSummarySerializer if self.action == "list" else VideoSerializer
 
     def get_queryset(self) -> QuerySet[Video]:
-        return publishable(self.get_serializer_class().annotated(Video.objects.all()))
+        return visible_videos(self.get_serializer_class().annotated(Video.objects.all()))
 
     def get_parsers(self):  # type: ignore[no-untyped-def]
         if self.request is not None and self.request.method == "POST":

@@ -19,10 +19,11 @@ from media_jobs import services
 from media_jobs.models import Artifact, Job, Stage
 from media_jobs.tests.workers import FAST_RECOVERY, WorkerProcess, make_fault_clip, wait_for
 from moderation.models import Case, Flag
+from moderation.stages import ANALYZE, DETECT, TRANSCRIBE
 from reelremix import embedded
 from search.models import Segment
 
-DETECT, TRANSCRIBE, ANALYZE = Stage.Name.DETECT, Stage.Name.TRANSCRIBE, Stage.Name.ANALYZE
+DETECT, TRANSCRIBE, ANALYZE = DETECT, TRANSCRIBE, ANALYZE
 _expected: dict[str, tuple] = {}  # the undisturbed run's outcome, measured once per module
 
 

@@ -3,8 +3,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from media_jobs.models import Stage
+from media_jobs import registry
 from media_jobs.tests.factories import make_jobs, make_moderated_videos
+from moderation.stages import MODERATION
 
 
 def _api(persona, host=None) -> Client:
@@ -58,4 +59,6 @@ def test_it_shows_a_jobs_stages_on_its_own_page(world):
     with schema_context(world.acme.schema_name):
         job = video.jobs.get()
     body = _api(world.alice).get(f"/api/v1/jobs/{job.pk}/").json()
-    assert len(body["stages"]) == len(Stage.Name) and body["stages"][0]["claimed_by"] == ""
+    assert (
+        len(body["stages"]) == len(registry.stages_of(MODERATION)) and body["stages"][0]["claimed_by"] == ""
+    )

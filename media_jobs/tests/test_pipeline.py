@@ -15,13 +15,13 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from bench.sample_video import DEMO_SECONDS, DEMO_SPEECH, FacePath, make_face_video
-from media_jobs import services
+from media_jobs import registry, services
 from media_jobs.dispatch import stage_actor_name
-from media_jobs.graph import GRAPH
 from media_jobs.media.ffmpeg import run_ffmpeg
 from media_jobs.models import Artifact, Job, Stage
 from moderation import decisions
 from moderation.models import Action, Case, Kind, Policy, Review
+from moderation.stages import FINALIZE, MODERATION, RENDER, TRANSCRIBE
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_it_moderates_a_silent_video_without_transcribing(work_queued_jobs, comm
         stages = dict(job.stages.values_list("name", "state"))
         kinds = set(Case.objects.get(video=job.video).flags.values_list("kind", flat=True))
     assert job.state == Job.State.SUCCEEDED, job.error
-    assert stages[Stage.Name.TRANSCRIBE] == Stage.State.SKIPPED
+    assert stages[TRANSCRIBE] == Stage.State.SKIPPED
     assert kinds == {Kind.FACE}
 
 
@@ -128,8 +128,10 @@ def test_it_ignores_redelivered_messages_for_finished_stages(work_queued_jobs, c
             return done.state, done.finished_at, flags, artifacts, stages
 
     before = snapshot()
-    for stage in Stage.Name:  # as if the broker delivered every message a second time
-        dramatiq.get_broker().get_actor(stage_actor_name(GRAPH[stage].queue)).send(schema, job.pk, stage)
+    for stage in registry.stages_of(MODERATION):  # as if the broker delivered every message a second time
+        dramatiq.get_broker().get_actor(stage_actor_name(registry.stage(stage).queue)).send(
+            schema, job.pk, stage
+        )
     work_queued_jobs()
     assert snapshot() == before
 
@@ -152,12 +154,12 @@ def test_it_renders_again_when_a_moderator_approves_with_censoring(work_queued_j
         decisions.do_decide_case(case.pk, world.alice.user, decisions.Act.APPROVE_CENSORED)
     work_queued_jobs()
     with schema_context(schema):
-        render = Job.objects.get(video=job.video, kind=Job.Kind.RENDER)
+        render = Job.objects.get(video=job.video, kind=RENDER)
         again = Artifact.objects.get(job=render, kind=Artifact.Kind.CENSORED)
         assert render.state == Job.State.SUCCEEDED, render.error
         assert sorted(render.stages.values_list("name", flat=True)) == [
-            Stage.Name.FINALIZE,
-            Stage.Name.RENDER,
+            FINALIZE,
+            RENDER,
         ]
     assert 0 < again.metadata["reencoded_seconds"] < 8.0  # the face's GOPs re-encoded, blurred
 

@@ -18,6 +18,7 @@ from media_jobs.claims import (
     Claim,
     StageTakenOver,
     claim_stage,
+    create_stages,
     do_hand_back_stage,
     release_stage,
     worker_identity,
@@ -25,10 +26,12 @@ from media_jobs.claims import (
 from media_jobs.dispatch import pending_message_ids
 from media_jobs.heartbeats import HeartbeatKeeper
 from media_jobs.models import Job, Stage, Video
-from media_jobs.pipeline import StageOutcome, StageProgress, complete_stage, create_stages
+from media_jobs.pipeline import StageOutcome, StageProgress, complete_stage
 from media_jobs.recovery import SWEEP_LOCK, PeriodicRecovery, recover_stalled_stages
+from media_jobs.stages import EXTRACT
+from moderation.stages import DETECT, MODERATION
 
-EXTRACT = Stage.Name.EXTRACT
+EXTRACT = EXTRACT
 
 
 @pytest.fixture
@@ -43,7 +46,7 @@ def acme(committed_db) -> Iterator[str]:
 
 def _job() -> Job:
     video = Video.objects.create(title="clip", original="clip.mp4", size_bytes=1, duration=1.0)
-    job = Job.objects.create(kind=Job.Kind.MODERATION, video=video, progress_total=1000)
+    job = Job.objects.create(kind=MODERATION, video=video, progress_total=1000)
     create_stages(job)  # autocommit: the first stage's message is sent at once
     return job
 
@@ -142,7 +145,7 @@ def test_it_drops_what_a_run_does_after_losing_its_claim(acme):
     after = _stage(job)
     assert (after.state, after.metrics, after.fraction) == (Stage.State.QUEUED, {}, 0.0)
     assert after.message_id != "late-message"
-    assert _stage(job, Stage.Name.DETECT).state == Stage.State.PENDING  # nothing was queued after it
+    assert _stage(job, DETECT).state == Stage.State.PENDING  # nothing was queued after it
 
 
 def test_it_takes_back_a_stage_handed_back_without_counting_an_attempt(acme):

@@ -9,9 +9,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
+from media_jobs import registry
 from media_jobs.models import Job, Stage, Video
+from media_jobs.stages import EXTRACT
 from media_jobs.tests.factories import make_moderated_videos
 from media_jobs.tests.media_factory import make_video
+from moderation.stages import MODERATION, RENDER
 
 
 def _api(persona, host=None) -> Client:
@@ -44,9 +47,7 @@ def test_it_accepts_a_video_and_queues_its_moderation(world, small_mp4, settings
         job = Job.objects.get(video=video)
         states = dict(job.stages.values_list("name", "state"))
     assert video.original.name.startswith(f"t_acme/videos/{video.uid}/original")
-    assert (
-        states[Stage.Name.EXTRACT] == Stage.State.QUEUED and states[Stage.Name.RENDER] == Stage.State.PENDING
-    )
+    assert states[EXTRACT] == Stage.State.QUEUED and states[RENDER] == Stage.State.PENDING
     assert body["latest_job"]["progress_url"] == f"/ws/progress/{job.pk}/"
 
 
@@ -123,7 +124,7 @@ def test_it_lists_a_page_in_the_same_number_of_queries_whatever_its_size(world):
 def test_it_shows_a_videos_job_with_its_stages(world):
     (video,) = make_moderated_videos(world.acme, 1)
     body = _api(world.alice).get(f"/api/v1/videos/{video.pk}/").json()
-    assert [stage["name"] for stage in body["latest_job"]["stages"]] == list(Stage.Name)
+    assert [stage["name"] for stage in body["latest_job"]["stages"]] == list(registry.stages_of(MODERATION))
 
 
 def test_it_pages_at_most_100_rows(world):

@@ -11,6 +11,7 @@ from media_jobs.models import Job
 from moderation import decisions, services
 from moderation.decisions import IllegalTransition
 from moderation.models import Case, Decision, Kind, Review
+from moderation.stages import RENDER
 from moderation.tests.factories import face_samples, make_video_row
 from moderation.tests.test_admin_queue import _cases, _staff
 from moderation.tests.test_decisions import _moderator, _queued_case
@@ -132,7 +133,7 @@ def test_it_reopens_an_automatic_decision_to_correct_it_and_renders_again(world)
             decisions.do_decide_case(case.pk, world.alice.user, Act.REOPEN)
         decisions.do_decide_case(case.pk, world.alice.user, Act.APPROVE_CENSORED)
         trail = list(Decision.objects.values_list("action", "before__state", "after__state"))
-        renders = Job.objects.filter(video=video, kind=Job.Kind.RENDER).count()
+        renders = Job.objects.filter(video=video, kind=RENDER).count()
     assert trail[0] == (Act.REOPEN, "auto_censored", "queued")
     assert [action for action, _, _ in trail] == [Act.REOPEN, Act.ADJUST_FLAG, Act.APPROVE_CENSORED]
     assert renders == 1  # the corrected plan is rendered again

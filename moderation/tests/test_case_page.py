@@ -5,6 +5,7 @@ from django_tenants.utils import schema_context
 
 from media_jobs.models import Job
 from moderation.models import Case, Decision, Review
+from moderation.stages import RENDER
 from moderation.tests.test_admin_queue import _cases, _staff
 
 
@@ -32,7 +33,7 @@ def test_it_takes_a_flag_verdict_and_a_decision_in_one_click_each(world):
         flag.refresh_from_db()
         case.refresh_from_db()
         actions = list(Decision.objects.values_list("action", flat=True))
-        assert Job.objects.filter(video=case.video, kind=Job.Kind.RENDER).exists()
+        assert Job.objects.filter(video=case.video, kind=RENDER).exists()
     assert (flag.review, case.state) == (Review.CONFIRMED, Case.State.CENSORED)
     assert actions == ["claim", "confirm_flag", "approve_censored"]
 

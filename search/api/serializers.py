@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
+from media_jobs.hooks import visible_videos
 from media_jobs.models import Video
-from moderation.services import publishable
 from search.query import MAX_QUERY_CHARS, Hit, SearchFilters
 
 MAX_LIMIT = 50
@@ -33,7 +33,7 @@ class SearchParamsSerializer(serializers.Serializer[dict[str, Any]]):
     limit = serializers.IntegerField(required=False, default=10, min_value=1, max_value=MAX_LIMIT)
 
     def validate_video(self, video_id: int) -> int:
-        if not publishable(Video.objects.filter(id=video_id)).exists():
+        if not visible_videos(Video.objects.filter(id=video_id)).exists():
             raise serializers.ValidationError(f"There is no video {video_id}.")
         return video_id
 

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 from gpu_worker.embeddings import get_text_embedder
 from media_jobs.models import Job, Video
 from moderation.models import Case
+from moderation.stages import MODERATION
 from search.models import Segment
 from tenants.models import Tenant
 
@@ -27,7 +28,7 @@ def make_indexed_video(
     vectors = embedder.embed(list(texts))
     with schema_context(tenant.schema_name):
         video = Video.objects.create(title=title, original="none.mp4", size_bytes=1, duration=duration)
-        job = Job.objects.create(kind=Job.Kind.MODERATION, video=video)
+        job = Job.objects.create(kind=MODERATION, video=video)
         Case.objects.create(video=video, state=state)
         Segment.objects.bulk_create(
             Segment(

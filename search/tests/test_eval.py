@@ -11,6 +11,7 @@ from media_jobs import services
 from media_jobs.models import Job, Stage
 from search.models import Segment
 from search.query import SearchFilters, search_segments
+from search.stages import INDEX
 from search.tests.eval_media import EVAL_CLIPS, make_eval_video, scene_cuts, truth
 
 
@@ -27,7 +28,7 @@ def indexed_eval_set(work_queued_jobs, committed_db, tmp_path) -> dict[str, int]
         for job in jobs.values():
             job.refresh_from_db()
             assert job.state == Job.State.SUCCEEDED, job.error
-            assert job.stages.get(name=Stage.Name.INDEX).state == Stage.State.SUCCEEDED
+            assert job.stages.get(name=INDEX).state == Stage.State.SUCCEEDED
     return {name: job.video_id or 0 for name, job in jobs.items()}  # every pipeline job has a video
 
 

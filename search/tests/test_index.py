@@ -9,6 +9,7 @@ from gpu_worker.embeddings import get_text_embedder
 from media_jobs import artifacts
 from media_jobs.models import Artifact, Job, Video
 from moderation.models import Case
+from moderation.stages import DETECTIONS, MODERATION, TRANSCRIPT
 from search import services
 from search.models import Segment
 from search.query import SearchFilters, search_segments
@@ -25,7 +26,7 @@ def _indexable_job(tenant, state=Case.State.CLEAN) -> Job:
     """A moderation job whose stages left what indexing reads: frames, detections, transcript, scenes."""
     with schema_context(tenant.schema_name):
         video = Video.objects.create(title="Launch", original="none.mp4", size_bytes=1, duration=10.0)
-        job = Job.objects.create(kind=Job.Kind.MODERATION, video=video)
+        job = Job.objects.create(kind=MODERATION, video=video)
         Case.objects.create(video=video, state=state)
         colours = [(250, 20, 20)] * 5 + [(20, 20, 250)] * 5  # a cut between 4 s and 5 s
         artifacts.save_frames(
@@ -33,9 +34,9 @@ def _indexable_job(tenant, state=Case.State.CLEAN) -> Job:
         )
         face = {"label": "FACE", "score": 0.9, "x1": 0.1, "y1": 0.1, "x2": 0.3, "y2": 0.4}
         detections = [{"t": float(t), "boxes": [face] if t < 4 else []} for t in range(10)]
-        artifacts.save_json(job, Artifact.Kind.DETECTIONS, detections)
+        artifacts.save_json(job, DETECTIONS, detections)
         words = [{"text": w, "start": t, "end": t + 0.3, "probability": 0.9} for w, t in SAID]
-        artifacts.save_json(job, Artifact.Kind.TRANSCRIPT, {"words": words, "alternatives": []})
+        artifacts.save_json(job, TRANSCRIPT, {"words": words, "alternatives": []})
         artifacts.save_json(job, Artifact.Kind.SCENES, {"cuts": [[4.0, 5.0]]})
         return Job.objects.select_related("video").get(id=job.pk)
 

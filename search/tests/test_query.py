@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 from gpu_worker.embeddings import get_text_embedder
 from media_jobs.models import Job, Video
 from moderation.models import Case
+from moderation.stages import MODERATION
 from search import query
 from search.models import Segment
 from search.query import SearchFilters, search_segments
@@ -102,7 +103,7 @@ def test_it_returns_k_results_under_a_narrow_filter(world):
     rng = np.random.default_rng(7)
     with schema_context(world.acme.schema_name):
         video = Video.objects.create(title="many", original="none.mp4", size_bytes=1, duration=9999)
-        job = Job.objects.create(kind=Job.Kind.MODERATION, video=video)
+        job = Job.objects.create(kind=MODERATION, video=video)
         vectors = rng.normal(size=(3000, 384)).astype(np.float32)
         Segment.objects.bulk_create(
             Segment(video=video, job=job, start=i, end=i + 1, text="", keyframe_time=i, embedding=vector,

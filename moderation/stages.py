@@ -1,0 +1,116 @@
+"""Moderation's job kinds and stages: models find boxes and words, moderation decides what they mean and
+renders the censored output. Registered from ModerationConfig.ready()."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+
+from media_jobs import artifacts
+from media_jobs.media.render import render_censored
+from media_jobs.media.types import MediaInfo
+from media_jobs.models import Artifact, Job
+from media_jobs.registry import JobKind, Progress, StageOutcome, StageSpec
+from media_jobs.stages import EXTRACT
+from moderation import services
+
+MODERATION = "moderation"  # what every upload starts
+RENDER = "render"  # the censored output again, after a moderator's decision
+DETECT, TRANSCRIBE, ANALYZE, FINALIZE = "detect", "transcribe", "analyze", "finalize"
+DETECTIONS, TRANSCRIPT = "detections", "transcript"  # the artifacts of detect and transcribe
+
+
+def detect(job: Job, progress: Progress) -> StageOutcome:
+    """Boxes with class and score for every sampled frame, in batches."""
+    from gpu_worker.detection import get_frame_detector
+
+    detector = get_frame_detector()
+    frames = list(artifacts.load_frames(job))
+    results, sources = [], set()
+    batch_size = settings.DETECTOR_BATCH_SIZE
+    for start in range(0, len(frames), batch_size):
+        batch = frames[start : start + batch_size]
+        boxes = detector.detect([image for _, image in batch])
+        sources.add(detector.last_source)
+        results += [
+            {"t": t, "boxes": [asdict(box) for box in found]}
+            for (t, _), found in zip(batch, boxes, strict=True)
+        ]
+        progress((start + len(batch)) / max(len(frames), 1), "Detecting nudity and faces")
+    artifacts.save_json(job, DETECTIONS, results, {"sources": sorted(sources)})
+    return StageOutcome(metrics={"frames": len(frames), "sources": sorted(sources)})
+
+
+def transcribe(job: Job, progress: Progress) -> StageOutcome:
+    """Timed words with probabilities, and other readings of doubted ones; skipped for silent videos."""
+    from gpu_worker.transcribe import get_transcriber
+
+    audio = artifacts.artifact(job, Artifact.Kind.AUDIO)
+    if audio is None:
+        return StageOutcome(skipped=True, metrics={"reason": "no audio"})
+    transcriber = get_transcriber()
+    with artifacts.local_path(audio.file) as wav:
+        transcript = transcriber.transcribe(wav)
+    saved = {
+        "words": [asdict(word) for word in transcript.words],
+        "alternatives": [asdict(alternative) for alternative in transcript.alternatives],
+    }
+    artifacts.save_json(job, TRANSCRIPT, saved, {"source": transcriber.name})
+    return StageOutcome(metrics={"words": len(transcript.words), "source": transcriber.name})
+
+
+def analyze(job: Job, progress: Progress) -> StageOutcome:
+    """Build the video's case from the findings, under the tenant's policy."""
+    video = artifacts.video_of(job)
+    detections = artifacts.load_json(job, DETECTIONS) or []
+    transcript = artifacts.load_json(job, TRANSCRIPT) or {"words": [], "alternatives": []}
+    case = services.do_analyze_video(video, detections, transcript, settings.FRAME_SAMPLE_FPS, _sources(job))
+    return StageOutcome(metrics={"case": case.state, "flags": case.flags.count()})
+
+
+def _sources(job: Job) -> dict[str, str]:
+    detections = artifacts.artifact(job, DETECTIONS)
+    transcript = artifacts.artifact(job, TRANSCRIPT)
+    return {
+        "detector": ",".join(detections.metadata.get("sources", [])) if detections else "",
+        "transcriber": transcript.metadata.get("source", "") if transcript else "",
+    }
+
+
+def render(job: Job, progress: Progress) -> StageOutcome:
+    """The censored output, when the case censors anything."""
+    video = artifacts.video_of(job)
+    plan = services.censor_plan(video)
+    if plan.is_empty:
+        return StageOutcome(skipped=True, metrics={"reason": "nothing to censor"})
+    with tempfile.TemporaryDirectory() as scratch, artifacts.local_path(video.original) as source:
+        out = Path(scratch) / "censored.mp4"
+        info = MediaInfo(**video.media_info)
+        report = render_censored(source, out, info, plan, lambda f: progress(f, "Rendering"))
+        with out.open("rb") as handle:
+            artifacts.save_artifact(job, Artifact.Kind.CENSORED, "censored.mp4", File(handle), asdict(report))
+    return StageOutcome(metrics=asdict(report))
+
+
+def finalize(job: Job, progress: Progress) -> StageOutcome:
+    """The job's result: the summary the page and the CLI show (the job succeeds as this stage ends)."""
+    return StageOutcome(job_result=services.case_summary(artifacts.video_of(job)))
+
+
+JOB_KINDS = [
+    JobKind(
+        MODERATION, "Moderation", (EXTRACT, DETECT, TRANSCRIBE, ANALYZE, RENDER, FINALIZE), on_upload=True
+    ),
+    JobKind(RENDER, "Censored render", (RENDER, FINALIZE)),  # the analysis is there: censor again
+]
+STAGES = [
+    StageSpec(DETECT, "Detect nudity and faces", detect, queue="gpu", after=(EXTRACT,), weight=30),
+    StageSpec(TRANSCRIBE, "Transcribe speech", transcribe, queue="gpu", after=(EXTRACT,), weight=25),
+    StageSpec(ANALYZE, "Analyze findings", analyze, after=(DETECT, TRANSCRIBE), weight=5),
+    StageSpec(RENDER, "Render censored output", render, after=(ANALYZE,), weight=20),
+    StageSpec(FINALIZE, "Finalize", finalize, after=(RENDER,), weight=5),
+]
