@@ -57,6 +57,8 @@ def project_modules() -> dict[str, Path]:
     found = {}
     for path in ROOT.rglob("*.py"):
         relative = path.relative_to(ROOT)
+        if not path.is_file():
+            continue
         if SKIPPED_DIRS & set(relative.parts[:-1]):
             continue
         parts = list(relative.with_suffix("").parts)
@@ -69,9 +71,10 @@ def project_modules() -> dict[str, Path]:
 
 def imported_names(path: Path, module: str, modules: dict[str, Path]) -> Iterator[str]:
     """Every name this file imports, resolved against the package it sits in: `from a import b` is
-    `a.b` when that is a module of ours, else `a`."""
+    `a.b` when that is a module of ours, else `a`. Imports under `if TYPE_CHECKING:` do not run and do
+    not count."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in _runtime_nodes(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -81,6 +84,18 @@ def imported_names(path: Path, module: str, modules: dict[str, Path]) -> Iterato
                 base = ".".join([*anchor, base] if base else anchor)
             for alias in node.names:
                 yield f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+
+
+def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node, except the bodies of `if TYPE_CHECKING:` blocks."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            pending.extend(node.orelse)
+            continue
+        pending.extend(ast.iter_child_nodes(node))
 
 
 def resolve(name: str, modules: dict[str, Path]) -> str | None:
