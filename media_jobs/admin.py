@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -15,14 +14,9 @@ from django.template.defaultfilters import filesizeformat
 
 from media_jobs import registry
 from media_jobs.models import Artifact, Job, Stage, Video
+from tenants.admin_sites import on_tenant_site
 
 NONE = "—"
-
-
-def _on_tenant_site(request: HttpRequest) -> bool:
-    """The engine's tables live in tenant schemas only; the platform's public admin has none of them."""
-    tenant = getattr(request, "tenant", None)
-    return tenant is not None and tenant.schema_name != settings.PUBLIC_SCHEMA_NAME
 
 
 def _latest_job_state() -> Subquery:
@@ -52,10 +46,10 @@ class _EngineAdmin(_ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
     """Viewable on tenant hosts by staff with view permission; nothing on it accepts a POST."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _on_tenant_site(request) and super().has_module_permission(request)
+        return on_tenant_site(request) and super().has_module_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _on_tenant_site(request) and super().has_view_permission(request, obj)
+        return on_tenant_site(request) and super().has_view_permission(request, obj)
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

@@ -1,15 +1,10 @@
 """Platform operators manage tenants in the public site's admin; tenant admins never see them."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 
+from tenants.admin_sites import on_public_site
 from tenants.models import Domain, Tenant
-
-
-def _on_public_site(request: HttpRequest) -> bool:
-    tenant = getattr(request, "tenant", None)
-    return tenant is not None and tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
 
 
 class PublicSiteOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -17,13 +12,13 @@ class PublicSiteOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     on tenant hosts explicitly, superusers included."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _on_public_site(request) and super().has_module_permission(request)
+        return on_public_site(request) and super().has_module_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return _on_public_site(request) and super().has_view_permission(request, obj)
+        return on_public_site(request) and super().has_view_permission(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return _on_public_site(request) and super().has_change_permission(request, obj)
+        return on_public_site(request) and super().has_change_permission(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tenants are created by tenants.services.do_create_tenant only

@@ -1,97 +1,41 @@
-"""The moderators' queue in each tenant's admin: every column from annotations, decisions through
-moderation.decisions (never by editing rows), the audit trail read-only."""
+"""The moderators' queue and case page in each tenant's admin: every column from annotations, decisions
+through moderation.decisions (never by editing rows)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from moderation import decisions, services
+from moderation import decisions
+from moderation.admin.base import ReadOnlyInline, TenantSiteAdmin
+from moderation.admin.queue import AgeFilter, FlagKindFilter, ScoreBandFilter, kind_column, per_kind
 from moderation.decisions import CASE_TRANSITIONS, IllegalTransition
 from moderation.evidence import flag_frame, flag_rows
 from moderation.forms import CASE_BUTTONS, CaseDecisionForm, FlagAdjustForm, FlagVerdictForm, refusal
-from moderation.models import Case, Decision, Flag, Kind, Policy, PolicyChange
+from moderation.models import Case, Decision, Flag, Kind
 from moderation.timeline import timeline_svg
+from tenants.admin_sites import on_tenant_site
 
 Act = Decision.Action
 
 
-def _per_kind(kind: str) -> dict[str, Any]:
-    """Annotations: how many flags of `kind` are not ignored, and their top score."""
-    kept = Q(flags__kind=kind) & ~Q(flags__action="ignore")
-    return {f"{kind}_count": Count("flags", filter=kept), f"{kind}_top": Max("flags__score", filter=kept)}
-
-
-class FlagKindFilter(admin.SimpleListFilter):
-    title, parameter_name = "flag kind", "kind"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(kind.value, kind.label) for kind in Kind]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
-        value = self.value()
-        return queryset.filter(flags__kind=value).distinct() if value else queryset
-
-
-class ScoreBandFilter(admin.SimpleListFilter):
-    title, parameter_name = "severity", "band"
-    BANDS = {"high": (0.8, 1.01), "medium": (0.5, 0.8), "low": (0.0, 0.5)}
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("high", "0.8 and above"), ("medium", "0.5 to 0.8"), ("low", "below 0.5")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
-        band = self.BANDS.get(self.value() or "")
-        return queryset.filter(severity__gte=band[0], severity__lt=band[1]) if band else queryset
-
-
-class AgeFilter(admin.SimpleListFilter):
-    title, parameter_name = "waiting", "age"
-    HOURS = {"1h": 1, "24h": 24, "7d": 24 * 7}
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("1h", "over an hour"), ("24h", "over a day"), ("7d", "over a week")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
-        hours = self.HOURS.get(self.value() or "")
-        return queryset.filter(created_at__lte=timezone.now() - timedelta(hours=hours)) if hours else queryset
-
-
-class _ReadOnly:
-    """Rows kept as they were made: never added, edited or deleted here, by anyone."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class _ReadOnlyInline(_ReadOnly, admin.TabularInline):  # type: ignore[type-arg]
-    extra = 0
-
-
-class FlagInline(_ReadOnlyInline):
+class FlagInline(ReadOnlyInline):
     model = Flag
     fields = ("kind", "label", "text", "start", "end", "score", "certain", "action", "review", "source")
     readonly_fields = fields
 
 
-class DecisionInline(_ReadOnlyInline):
+class DecisionInline(ReadOnlyInline):
     model = Decision
     fields = ("created_at", "actor", "action", "flag", "reason", "before", "after")
     readonly_fields = fields
@@ -124,17 +68,6 @@ def _bulk(action: str, description: str, verb: str) -> Callable[..., None]:
     return admin.action(description=description, permissions=["moderate"])(decide_all)
 
 
-def _kind_column(kind: str, description: str) -> Callable[[Any, Case], str]:
-    """A queue column: how many flags of `kind` the case has (ignored ones aside), and their top score."""
-
-    @admin.display(description=description, ordering=f"{kind}_top")
-    def column(model_admin: Any, case: Case) -> str:
-        count, top = getattr(case, f"{kind}_count"), getattr(case, f"{kind}_top")
-        return f"{count} (top {top:.2f})" if count else "—"
-
-    return column
-
-
 def _allowed_buttons(case: Case) -> list[tuple[str, str]]:
     """The decisions the case's state allows, as (action, label) for the case page's buttons."""
     allowed: set[str] = {Act.CLAIM, Act.RELEASE} if case.is_open else set()
@@ -143,7 +76,7 @@ def _allowed_buttons(case: Case) -> list[tuple[str, str]]:
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CaseAdmin(TenantSiteAdmin):
     list_display = (
         "video_title", "state", "severity_shown", "nudity", "faces", "profanity", "duration",
         "waiting", "assignee",
@@ -162,8 +95,8 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_per_page = 100
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
-        return super().get_queryset(request).annotate(**_per_kind(Kind.NUDITY), **_per_kind(Kind.FACE),
-                                                      **_per_kind(Kind.PROFANITY))  # fmt: skip
+        return super().get_queryset(request).annotate(**per_kind(Kind.NUDITY), **per_kind(Kind.FACE),
+                                                      **per_kind(Kind.PROFANITY))  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # cases come from the pipeline
@@ -172,7 +105,7 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False  # the audit trail keeps them
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("moderation.moderate")
+        return on_tenant_site(request) and request.user.has_perm("moderation.moderate")
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: dict[str, Any] | None = None) -> HttpResponse:  # fmt: skip
@@ -261,9 +194,9 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def severity_shown(self, case: Case) -> str:
         return f"{case.severity:.2f}"
 
-    nudity = _kind_column(Kind.NUDITY, "nudity")
-    faces = _kind_column(Kind.FACE, "faces")
-    profanity = _kind_column(Kind.PROFANITY, "profanity")
+    nudity = kind_column(Kind.NUDITY, "nudity")
+    faces = kind_column(Kind.FACE, "faces")
+    profanity = kind_column(Kind.PROFANITY, "profanity")
 
     @admin.display(description="length", ordering="video__duration")
     def duration(self, case: Case) -> str:
@@ -279,44 +212,3 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     approve_with_censoring = _bulk(Act.APPROVE_CENSORED, "Approve with censoring", "Approved with censoring")
     escalate = _bulk(Act.ESCALATE, "Escalate selected cases", "Escalated")
     reject = _bulk(Act.REJECT, "Reject selected cases", "Rejected")
-
-
-class AuditAdmin(_ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
-    """An audit trail: searchable, and read-only to everyone."""
-
-
-@admin.register(Decision)
-class DecisionAdmin(AuditAdmin):
-    list_display = ("created_at", "actor", "action", "case", "reason")
-    list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("actor", "case__video")
-    search_fields = ("reason", "case__video__title")
-
-
-@admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """The tenant's one policy; every change goes through the service, which audits it."""
-
-    list_display = ("__str__", "updated_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # the policy exists from the first analysis, or is created on first view
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Policy]:
-        services.current_policy()  # so the one policy is always there to edit
-        return super().get_queryset(request)
-
-    def save_model(self, request: HttpRequest, obj: Policy, form: Any, change: bool) -> None:
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        services.do_update_policy(request.user, changes)  # type: ignore[arg-type]
-
-
-@admin.register(PolicyChange)
-class PolicyChangeAdmin(AuditAdmin):
-    list_display = ("created_at", "actor", "before", "after", "reason")
-    list_filter = (("actor", admin.RelatedOnlyFieldListFilter),)
-    list_select_related = ("actor",)
-    search_fields = ("reason",)
