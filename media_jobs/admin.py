@@ -14,7 +14,7 @@ from django.template.defaultfilters import filesizeformat
 
 from media_jobs import registry
 from media_jobs.models import Artifact, Job, Stage, Video
-from tenants.admin_sites import on_tenant_site
+from tenants.admin_sites import ReadOnly, ReadOnlyInline, TenantSiteAdmin
 
 NONE = "—"
 
@@ -25,31 +25,8 @@ def _latest_job_state() -> Subquery:
     return Subquery(latest.values("state")[:1])
 
 
-class _ReadOnly:
-    """Rows the engine and its services own: never added, edited or deleted here, by anyone."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class _ReadOnlyInline(_ReadOnly, admin.TabularInline):  # type: ignore[type-arg]
-    extra = 0
-
-
-class _EngineAdmin(_ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
+class _EngineAdmin(ReadOnly, TenantSiteAdmin):
     """Viewable on tenant hosts by staff with view permission; nothing on it accepts a POST."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return on_tenant_site(request) and super().has_module_permission(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return on_tenant_site(request) and super().has_view_permission(request, obj)
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -73,7 +50,7 @@ class KindFilter(admin.SimpleListFilter):
         return queryset.filter(kind=value) if value else queryset
 
 
-class StageInline(_ReadOnlyInline):
+class StageInline(ReadOnlyInline):
     model = Stage
     fields = (
         "name", "label", "state", "attempts", "fraction", "claimed_by", "heartbeat_at", "error", "metrics",
@@ -84,7 +61,7 @@ class StageInline(_ReadOnlyInline):
         return super().get_queryset(request).select_related("job")  # each row prints str(stage): its job
 
 
-class ArtifactInline(_ReadOnlyInline):
+class ArtifactInline(ReadOnlyInline):
     model = Artifact
     fields = ("kind", "file_name", "created_at")
     readonly_fields = fields

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from moderation.admin.base import ReadOnly, TenantSiteAdmin
 from moderation.models import Decision, PolicyChange
+from tenants.admin_sites import ReadOnly, TenantSiteAdmin
 
 
 class AuditAdmin(ReadOnly, TenantSiteAdmin):

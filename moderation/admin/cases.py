@@ -17,14 +17,13 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from moderation import decisions
-from moderation.admin.base import ReadOnlyInline, TenantSiteAdmin
 from moderation.admin.queue import AgeFilter, FlagKindFilter, ScoreBandFilter, kind_column, per_kind
 from moderation.decisions import CASE_TRANSITIONS, IllegalTransition
 from moderation.evidence import flag_frame, flag_rows
 from moderation.forms import CASE_BUTTONS, CaseDecisionForm, FlagAdjustForm, FlagVerdictForm, refusal
 from moderation.models import Case, Decision, Flag, Kind
 from moderation.timeline import timeline_svg
-from tenants.admin_sites import on_tenant_site
+from tenants.admin_sites import ReadOnlyInline, TenantSiteAdmin, on_tenant_site
 
 Act = Decision.Action
 

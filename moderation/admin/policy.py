@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from moderation import services
-from moderation.admin.base import TenantSiteAdmin
 from moderation.models import Policy
+from tenants.admin_sites import TenantSiteAdmin
 
 
 @admin.register(Policy)
