@@ -96,10 +96,6 @@ def stage(name: str) -> StageSpec:
     return _stages[name]
 
 
-def kind(name: str) -> JobKind:
-    return _kinds[name]
-
-
 def kind_label(name: str) -> str:
     found = _kinds.get(name)
     return found.label if found else name

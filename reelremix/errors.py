@@ -1,6 +1,6 @@
 """The two kinds of failure every adapter (ffmpeg, a model, a remote API) raises, and the CLI's own."""
 
-from gpu_worker.errors import PermanentModelError, RetryableModelError
+from gpu_worker.errors import PermanentModelError
 
 
 class PermanentJobError(Exception):
@@ -13,9 +13,8 @@ class RetryableJobError(Exception):
 
 
 # What the engine does not retry, and whose message becomes the job's reason. gpu_worker, which imports
-# nothing of ours, has its own pair.
+# nothing of ours, has its own pair (its retryable error, like ours, is retried as any other exception).
 PERMANENT_ERRORS: tuple[type[Exception], ...] = (PermanentJobError, PermanentModelError)
-RETRYABLE_ERRORS: tuple[type[Exception], ...] = (RetryableJobError, RetryableModelError)
 
 
 class StartupError(Exception):
