@@ -36,14 +36,17 @@ def complete_stage(stage: Stage, outcome: StageOutcome, wall_seconds: float) -> 
     if all(s.state in Stage.DONE_STATES for s in stages.values()):
         do_finish_job(job, outcome.job_result)  # with its last stage, in one transaction
         return True
-    for name, waiting in stages.items():
-        inputs = registry.inputs(name, stages)
-        if waiting.state == Stage.State.PENDING and all(
-            stages[dep].state in Stage.DONE_STATES for dep in inputs
-        ):
-            claims.send_stage_on_commit(job.pk, name)
+    for name in _ready_to_queue(stages):
+        claims.send_stage_on_commit(job.pk, name)
     update_job_progress(job, force=True)
     return True
+
+
+def _ready_to_queue(stages: dict[str, Stage]) -> list[str]:
+    """The job's pending stages whose inputs are all done."""
+    done = {name for name, stage in stages.items() if stage.state in Stage.DONE_STATES}
+    pending = [name for name, stage in stages.items() if stage.state == Stage.State.PENDING]
+    return [name for name in pending if set(registry.inputs(name, stages)) <= done]
 
 
 def job_fraction(job: Job) -> float:
