@@ -170,7 +170,11 @@ def test_it_finishes_the_job_across_redis_and_postgres_restarts(committed_db, wo
         _restart_postgres()  # while the analysis, the render or the index runs
         workers[0].main.send_signal(signal.SIGTERM)  # the workers go away (a deploy)...
         workers[0].main.wait(30)
-        waiting = {stage.name: stage.message_id for stage in job.stages.filter(state=Stage.State.QUEUED)}
+        # In flight when Redis forgets: queued (the worker handed it back) or still running under the stopped
+        # worker's claim (a stage that met the database outage could not be released). Either way its
+        # message is gone with Redis, and recovery must send it again under a new one.
+        in_flight = job.stages.filter(state__in=[Stage.State.QUEUED, Stage.State.RUNNING])
+        waiting = dict(in_flight.values_list("name", "message_id"))
         _restart_redis(data="lost")  # ...and Redis comes back without its files: those messages are gone
         workers.append(WorkerProcess(tmp_path / "w2.log"))
         wait_for(lambda: Job.objects.get(id=job.pk).is_finished, 240, "the job to finish")
