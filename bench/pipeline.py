@@ -17,9 +17,9 @@ from typing import Any
 import psutil
 from django.conf import settings
 
-from bench.sample_video import DEMO_SPEECH, make_face_video
 from media_jobs.media.ffmpeg import run_ffmpeg
 from reelremix import stack
+from reelremix.demo_video import DEMO_SPEECH, make_face_video
 
 DURATION = 300.0
 BENCH_SLUG = "bench"

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
-
-if TYPE_CHECKING:
-    from media_jobs.models import Job
+from typing import Any, Protocol
 
 # Queue -> the word in the names of its stage actors. "default": CPU work; "gpu": model work.
 QUEUES = {"default": "cpu", "gpu": "gpu"}
@@ -33,7 +30,9 @@ class StageOutcome:
     job_result: Any = None  # of the job's last stage: the job's result, recorded as the job succeeds
 
 
-StageFunction = Callable[["Job", Progress], StageOutcome]
+# (job, progress) -> outcome. The job is a media_jobs.models.Job; the registry names no model, because the
+# models read their labels from it.
+StageFunction = Callable[[Any, Progress], StageOutcome]
 
 
 @dataclass(frozen=True)

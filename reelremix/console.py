@@ -106,17 +106,11 @@ def _print_report(job: Any) -> None:
 
 def demo() -> None:
     """Make the sample video (a moving face photograph, speech with a profane word) and process it.
+    Its speech is a committed clip of the checkout: the demo runs from a checkout (`make demo`)."""
+    from reelremix.demo_video import DEMO_SPEECH, make_demo_video
 
-    The generator (bench/sample_video.py) and its speech (tests/media/speech/) are developer files of the
-    checkout, not installed packages: the demo runs from a checkout (`make demo`), and the `reelremix`
-    script does not put the checkout's root on the import path, so it goes there here."""
-    root = Path(settings.BASE_DIR)
-    if not (root / "bench" / "sample_video.py").is_file():
-        raise StartupError(f"reelremix demo runs from a checkout of the project; {root} has no bench/")
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    from bench.sample_video import make_demo_video
-
+    if not DEMO_SPEECH.is_file():
+        raise StartupError(f"reelremix demo runs from a checkout of the project; {DEMO_SPEECH} is missing")
     out = Path(settings.VAR_DIR) / "demo" / "sample.mp4"
     out.parent.mkdir(parents=True, exist_ok=True)
     make_demo_video(out)

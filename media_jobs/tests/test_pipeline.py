@@ -14,7 +14,6 @@ import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from bench.sample_video import DEMO_SECONDS, DEMO_SPEECH, FacePath, make_face_video
 from media_jobs import registry, services
 from media_jobs.dispatch import stage_actor_name
 from media_jobs.media.ffmpeg import run_ffmpeg
@@ -22,6 +21,7 @@ from media_jobs.models import Artifact, Job, Stage
 from moderation import decisions
 from moderation.models import Action, Case, Kind, Policy, Review
 from moderation.stages import FINALIZE, MODERATION, RENDER, TRANSCRIBE
+from reelremix.demo_video import DEMO_SECONDS, DEMO_SPEECH, FacePath, make_face_video
 
 
 @pytest.fixture(scope="module")

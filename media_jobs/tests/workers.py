@@ -13,8 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from bench.sample_video import DEMO_SPEECH, make_face_video
 from reelremix import stack
+from reelremix.demo_video import DEMO_SPEECH, make_face_video
 
 # Heartbeat every second, a stage silent for 5 s is stalled, every worker sweeps every second.
 FAST_RECOVERY = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bench.sample_video import DEMO_SPEECH, make_face_video
+from reelremix.demo_video import DEMO_SPEECH, make_face_video
 from reelremix.tests.stack import ADMIN_PASSWORD, Stack
 
 CHROMIUM = "/usr/bin/chromium"

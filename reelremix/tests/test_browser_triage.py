@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page
 
-from bench.sample_video import DEMO_SPEECH, make_face_video
+from reelremix.demo_video import DEMO_SPEECH, make_face_video
 from reelremix.tests.stack import Stack
 from reelremix.tests.test_browser import _log_in, browser  # noqa: F401  (the browser fixture)
 

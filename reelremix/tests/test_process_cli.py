@@ -3,7 +3,7 @@
 import subprocess
 from pathlib import Path
 
-from bench.sample_video import DEMO_SPEECH, make_face_video
+from reelremix.demo_video import DEMO_SPEECH, make_face_video
 from reelremix.tests.cli import REELREMIX
 
 

@@ -1,8 +1,8 @@
 """The demo and benchmark sample: a real face photograph moving across the frame, with speech.
 
 Used by `reelremix demo` (reelremix/console.py), `python -m bench pipeline` and the end-to-end tests. It
-lives in bench/, not in an app: it makes test and demo media, and nothing in production needs it. The
-speech is a committed clip of tests/media/speech/."""
+sits beside the CLI whose demo it feeds, in no app: no app's code needs it. The speech is a committed
+clip of tests/media/speech/, read by path (the demo runs from a checkout)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from media_jobs.media.ffmpeg import run_ffmpeg
-from tests.media import SPEECH_DIR
 
 FACE_CROP = (slice(20, 220), slice(140, 320))  # rows, columns of skimage's astronaut: her face and hair
 
@@ -106,5 +105,5 @@ def make_demo_video(out: Path) -> FacePath:
 
 
 # committed, made with espeak-ng (tests/media/speech/make_speech.py): damn, shit, fuck
-DEMO_SPEECH = SPEECH_DIR / "kitchen.flac"
+DEMO_SPEECH = Path(__file__).resolve().parent.parent / "tests" / "media" / "speech" / "kitchen.flac"
 DEMO_SECONDS = 13.0
