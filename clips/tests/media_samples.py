@@ -61,11 +61,10 @@ def decoded_frames(path: Path, pixel_format: str = "rgb24") -> list[np.ndarray]:
 
 
 def audio_samples(path: Path, rate: int = 48_000) -> np.ndarray:
-    """The first audio track, mixed to mono float32 at `rate`."""
-    raw = path.with_suffix(".mono.f32")
-    run_ffmpeg(
-        ["-i", str(path), "-vn", "-ac", "1", "-ar", str(rate), "-f", "f32le", str(raw)], what="decoding"
-    )
+    """The first channel of the first audio track, float32 at `rate` (a downmix would scale the levels)."""
+    raw = path.with_suffix(".left.f32")
+    left = ["-af", "pan=mono|c0=c0", "-ar", str(rate), "-f", "f32le", str(raw)]
+    run_ffmpeg(["-i", str(path), "-vn", *left], what="decoding a test clip's audio")
     return np.fromfile(raw, np.float32)
 
 
