@@ -128,41 +128,31 @@ def _join_video(
     gain: str,
     out: Path,
 ) -> None:
+    graph = [*_video_graph(infos, fade, size), f"[{len(parts)}:a]{gain},aresample={RATE}[audio]"]
+    inputs = [argument for part in parts for argument in ("-i", str(part))] + audio_input
+    encode = ["-c:v", "libx264", "-preset", CLIP_X264_PRESET, "-crf", CLIP_CRF, "-pix_fmt", "yuv420p"]
+    encode += ["-c:a", "aac", "-b:a", AUDIO_BIT_RATE, "-ar", str(RATE), "-ac", str(CHANNELS)]
+    encode += ["-map", "[video]", "-map", "[audio]", "-movflags", "+faststart", "-f", "mp4"]
+    run_ffmpeg(
+        [*inputs, "-filter_complex", ";".join(graph), *encode, str(out)], what="joining the compilation"
+    )
+
+
+def _video_graph(infos: list[MediaInfo], fade: float, size: tuple[int, int]) -> list[str]:
+    """Each part fitted to the output size and rate, then the parts joined by xfade into [video]."""
     width, height = size
     fps = infos[0].fps or 30.0
     fit = f"scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:-1:-1"
     graph = [
-        f"[{i}:v]{fit},setsar=1,fps={fps:.6f},format=yuv420p,settb=AVTB[v{i}]" for i in range(len(parts))
+        f"[{i}:v]{fit},setsar=1,fps={fps:.6f},format=yuv420p,settb=AVTB[v{i}]" for i in range(len(infos))
     ]
     offsets = _offsets(infos, fade)
-    graph += _chain(
-        [f"v{index}" for index in range(len(parts))],
-        "video",
-        lambda first, second, joined: (
-            f"[{first}][{second}]xfade=transition=fade:duration={fade:.6f}"
-            f":offset={offsets[int(second[1:])]:.6f}[{joined}]"
-        ),
-        "null",
-    )
-    graph.append(f"[{len(parts)}:a]{gain},aresample={RATE}[audio]")
-    inputs = [argument for part in parts for argument in ("-i", str(part))] + audio_input
-    encode = ["-c:v", "libx264", "-preset", CLIP_X264_PRESET, "-crf", CLIP_CRF, "-pix_fmt", "yuv420p"]
-    encode += ["-c:a", "aac", "-b:a", AUDIO_BIT_RATE, "-ar", str(RATE), "-ac", str(CHANNELS)]
-    encode += ["-movflags", "+faststart", "-f", "mp4"]
-    run_ffmpeg(
-        [
-            *inputs,
-            "-filter_complex",
-            ";".join(graph),
-            "-map",
-            "[video]",
-            "-map",
-            "[audio]",
-            *encode,
-            str(out),
-        ],
-        what="joining the compilation",
-    )
+
+    def xfade(first: str, second: str, joined: str) -> str:
+        offset = offsets[int(second[1:])]  # labels are v<index>: when that part comes in
+        return f"[{first}][{second}]xfade=transition=fade:duration={fade:.6f}:offset={offset:.6f}[{joined}]"
+
+    return graph + _chain([f"v{index}" for index in range(len(infos))], "video", xfade, "null")
 
 
 def _offsets(infos: list[MediaInfo], fade: float) -> list[float]:
