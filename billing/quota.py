@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from billing.errors import FeatureNotInPlan, QuotaExceeded, SubscriptionReadOnly
@@ -167,6 +168,14 @@ def _settle(schema_name: str, job_id: int, state: str) -> bool:
 def do_commit_usage(schema_name: str, job_id: int) -> bool:
     """The job finished: its reserved minutes are spent. False when it had no reservation."""
     return _settle(schema_name, job_id, UsageEntry.State.COMMITTED)
+
+
+def do_settle_seconds(schema_name: str, job_id: int, seconds: float) -> None:
+    """A job reserved an estimate (clips: the most they could add up to); it now holds what the job
+    used, never more than reserved. The reservation commits or is released as the job ends."""
+    UsageEntry.objects.filter(
+        tenant__schema_name=schema_name, job_id=job_id, state=UsageEntry.State.RESERVED
+    ).update(seconds=Least(F("seconds"), max(0.0, seconds)), updated_at=timezone.now())
 
 
 def do_release_usage(schema_name: str, job_id: int) -> bool:

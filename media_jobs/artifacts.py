@@ -49,14 +49,26 @@ def artifact(job: Job, kind: str) -> Artifact | None:
     return Artifact.objects.filter(job=job, kind=kind).first()
 
 
+def latest_artifact(video: Video, kind: str) -> Artifact | None:
+    """The newest artifact of `kind` any job of the video made (what a later job builds on)."""
+    return Artifact.objects.filter(video=video, kind=kind).order_by("-created_at", "-id").first()
+
+
+def latest_json(video: Video, kind: str) -> Any:
+    found = latest_artifact(video, kind)
+    return None if found is None else _read_json(found)
+
+
 def save_json(job: Job, kind: str, data: Any, metadata: dict[str, Any] | None = None) -> Artifact:
     return save_artifact(job, kind, f"{kind}.json", ContentFile(json.dumps(data).encode()), metadata)
 
 
 def load_json(job: Job, kind: str) -> Any:
     found = artifact(job, kind)
-    if found is None:
-        return None
+    return None if found is None else _read_json(found)
+
+
+def _read_json(found: Artifact) -> Any:
     with found.file.open("rb") as handle:
         return json.loads(handle.read())
 

@@ -4,7 +4,8 @@ Each hook is registered from the app's AppConfig.ready(); docs/architecture.md l
 - the visibility policy: which videos pages, the API and media URLs may show (moderation hides rejected
   ones). One policy; without one, every video is visible.
 - video list loading: what a page listing videos loads with them (moderation: each video's case).
-- video page context: what a video's page shows besides the video (moderation: the case and its flags)."""
+- video page sections: what a video's page shows besides the video, each app's part drawn by its own
+  template with the context it gives (moderation: the case and its flags; clips: the video's clips)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ VideoContext = Callable[["Video"], dict[str, Any]]
 
 _visibility: list[VideoQuery] = []
 _list_loading: list[VideoQuery] = []
-_page_context: list[VideoContext] = []
+_page_sections: list[tuple[str, VideoContext]] = []
 
 
 def set_visibility_policy(policy: VideoQuery) -> None:
@@ -48,14 +49,15 @@ def loaded_for_list(videos: QuerySet[Video]) -> QuerySet[Video]:
     return videos
 
 
-def add_video_page_context(context: VideoContext) -> None:
-    if context not in _page_context:
-        _page_context.append(context)
+def add_video_page_section(template: str, context: VideoContext) -> None:
+    """A part of the video page: `template` is drawn with the page's context plus `context(video)`."""
+    if (template, context) not in _page_sections:
+        _page_sections.append((template, context))
 
 
-def video_page_context(video: Video) -> dict[str, Any]:
-    """What the apps add to a video's page."""
-    found: dict[str, Any] = {}
-    for context in _page_context:
+def video_page_sections(video: Video) -> dict[str, Any]:
+    """What the apps add to a video's page: their context, and `page_sections`, their templates in order."""
+    found: dict[str, Any] = {"page_sections": [template for template, _ in _page_sections]}
+    for _, context in _page_sections:
         found.update(context(video))
     return found

@@ -67,7 +67,7 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
     video = get_object_or_404(visible_videos(Video.objects.all()), id=video_id)
     job = video.jobs.filter(kind=registry.upload_kind()).prefetch_related("stages").first()
     censored = video.artifacts.filter(kind=Artifact.Kind.CENSORED).exists()
-    context = {"video": video, "job": job, "censored": censored, **hooks.video_page_context(video)}
+    context = {"video": video, "job": job, "censored": censored, **hooks.video_page_sections(video)}
     return render(request, "media_jobs/video_detail.html", context)
 
 

@@ -24,5 +24,5 @@ class ModerationConfig(AppConfig):
         registry.register(stages.JOB_KINDS, stages.STAGES)
         hooks.set_visibility_policy(services.publishable)
         hooks.add_video_list_loading(services.with_case)
-        hooks.add_video_page_context(services.video_page_context)
+        hooks.add_video_page_section("moderation/video_case.html", services.video_page_context)
         post_migrate.connect(_moderators_group, sender=self)

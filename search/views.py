@@ -17,6 +17,7 @@ from media_jobs import artifacts
 from media_jobs.hooks import visible_videos
 from media_jobs.models import Video
 from search.api.serializers import SearchParamsSerializer, play_url
+from search.hooks import hit_actions
 from search.models import Segment
 from search.query import search_segments
 
@@ -30,7 +31,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         if params.is_valid():
             data = params.validated_data
             hits = search_segments(data["q"], params.filters(), data["limit"], settings.SEARCH_EF_SEARCH)
-            context["hits"] = [(hit, play_url(hit)) for hit in hits]
+            context["hits"] = [(hit, play_url(hit), hit_actions(hit.segment)) for hit in hits]
         else:
             context["errors"] = params.errors
     return render(request, "search/search.html", context)

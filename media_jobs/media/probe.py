@@ -52,6 +52,31 @@ def probe_media(path: Path) -> MediaInfo:
     return replace(coded, rotation=rotation, width=width, height=height)
 
 
+def probe_audio(path: Path, max_seconds: float) -> float:
+    """The duration of an audio file (background music), or UnplayableMedia saying why it will not do."""
+    if path.stat().st_size == 0:
+        raise UnplayableMedia("The file is empty.")
+    with _open_media(path) as container:
+        streams = list(container.streams.audio)
+        if not streams:
+            raise UnplayableMedia("This file has no audio track: upload music as MP3, AAC, WAV or similar.")
+        stream = streams[0]
+        duration = (
+            float(stream.duration * stream.time_base)
+            if stream.duration and stream.time_base
+            else (container.duration or 0) / av.time_base
+        )
+        try:
+            next(container.decode(stream))  # a header alone is not music
+        except (av.error.FFmpegError, StopIteration):
+            raise UnplayableMedia("The audio in this file cannot be decoded.") from None
+    if not 0 < duration <= max_seconds:
+        raise UnplayableMedia(
+            f"The music is {format_duration(duration)} long; it must be under {format_duration(max_seconds)}."
+        )
+    return duration
+
+
 def check_media(path: Path, limits: MediaLimits) -> MediaInfo:
     """Probe the upload, then refuse it when it exceeds the plan's size, duration or picture-size limit."""
     info = probe_media(path)
