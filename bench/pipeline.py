@@ -71,7 +71,7 @@ class MemoryWatch:
         return self.peak_bytes
 
 
-def _bench_tenant() -> Any:
+def bench_tenant() -> Any:
     from tenants import services
     from tenants.models import Tenant
 
@@ -92,7 +92,7 @@ def run_pipeline(source: Path) -> dict[str, Any]:
     children = stack.start_worker(threads=2)
     watch = MemoryWatch(children.pids()["worker"])
     try:
-        with schema_context(_bench_tenant().schema_name):
+        with schema_context(bench_tenant().schema_name):
             started = time.monotonic()
             job = services.do_submit_video(None, source, source.name, "benchmark")
             while not Job.objects.get(id=job.pk).is_finished:
@@ -105,7 +105,7 @@ def run_pipeline(source: Path) -> dict[str, Any]:
         children.stop()
     if job.state != Job.State.SUCCEEDED:
         raise RuntimeError(f"the benchmark job failed: {job.error}")
-    return {"wall_seconds": wall, "stages": stages, "peak_worker_rss_mb": peak / 2**20}
+    return {"wall_seconds": wall, "stages": stages, "peak_worker_rss_mb": peak / 2**20, "job_id": job.pk}
 
 
 def measure(name: str, face_between: tuple[float, float] | None) -> dict[str, Any]:

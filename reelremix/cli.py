@@ -1,4 +1,4 @@
-"""The `reelremix` command: `up` (the whole stack), `process FILE`, `demo`, `down`.
+"""The `reelremix` command: `up` (the whole stack), `process FILE`, `clips FILE_OR_ID`, `demo`, `down`.
 
 Errors an operator can fix (bad configuration, a port in use, an unreachable database) end the
 command with one line on stderr and exit status 2, never a traceback.
@@ -51,7 +51,17 @@ def _parser() -> argparse.ArgumentParser:
     process.add_argument("file", type=Path, help="the video to moderate")
     process.add_argument("--tenant", default="demo", help="tenant slug (default demo)")
     process.add_argument("--title", default="", help="title (default: the file name)")
-    commands.add_parser("demo", help="generate a sample video and moderate it with the real pipeline")
+    clips = commands.add_parser(
+        "clips", help="make ranked, captioned short clips of a video (moderated first)"
+    )
+    clips.add_argument("video", help="a video file, or the id of a video the tenant has")
+    clips.add_argument("--tenant", default="demo", help="tenant slug (default demo)")
+    clips.add_argument("--count", type=int, default=10, help="how many clips (default 10)")
+    clips.add_argument("--min-seconds", type=float, default=15.0, help="shortest clip (default 15)")
+    clips.add_argument("--max-seconds", type=float, default=60.0, help="longest clip (default 60)")
+    clips.add_argument("--aspects", default="9:16", help="comma-separated: 9:16, 1:1, 16:9 (default 9:16)")
+    clips.add_argument("--no-captions", action="store_true", help="do not burn captions in")
+    commands.add_parser("demo", help="generate a sample video, moderate it and make clips of it")
     commands.add_parser("down", help="stop the embedded PostgreSQL and Redis")
     return parser
 
@@ -71,7 +81,13 @@ def main(argv: list[str] | None = None) -> None:
             )
         elif args.command == "process":
             console.process(args.file, args.tenant, args.title)
+        elif args.command == "clips":
+            from reelremix import clips_console
+
+            clips_console.clips(args)
         elif args.command == "demo":
-            console.demo()
+            from reelremix import demo
+
+            demo.demo()
         elif args.command == "down":
             stack.down()

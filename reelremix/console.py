@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-from django.conf import settings
 
 from reelremix import stack
 from reelremix.errors import StartupError
 
 
-def process(path: Path, tenant_slug: str, title: str = "") -> None:
-    """Start what is needed, submit the file, show a progress bar, print the flags and the output."""
+@contextlib.contextmanager
+def tenant_with_worker(tenant_slug: str) -> Iterator[Any]:
+    """The embedded services, the database migrated, a worker running, and the tenant's schema active."""
     from django_tenants.utils import schema_context
 
     from tenants.models import Tenant
 
-    if not path.is_file():
-        raise StartupError(f"{path} is not a file")
     with stack.embedded_services():
         stack.migrate()
         stack.ensure_demo_tenant()
@@ -31,14 +30,21 @@ def process(path: Path, tenant_slug: str, title: str = "") -> None:
         children = stack.start_worker(threads=2)
         try:
             with schema_context(tenant.schema_name):
-                _submit_and_report(tenant.schema_name, path, title)
+                yield tenant
         finally:
             children.stop()
 
 
-def _submit_and_report(schema_name: str, path: Path, title: str) -> None:
-    from asgiref.sync import async_to_sync
+def process(path: Path, tenant_slug: str, title: str = "") -> None:
+    """Start what is needed, submit the file, show a progress bar, print the flags and the output."""
+    if not path.is_file():
+        raise StartupError(f"{path} is not a file")
+    with tenant_with_worker(tenant_slug) as tenant:
+        print_report(moderate(tenant.schema_name, path, title))
 
+
+def moderate(schema_name: str, path: Path, title: str) -> Any:
+    """Submit the file and follow its moderation to the end; the finished job."""
     from billing.errors import BillingRefusal
     from media_jobs import services
     from media_jobs.media.types import UnplayableMedia
@@ -47,12 +53,19 @@ def _submit_and_report(schema_name: str, path: Path, title: str) -> None:
         job = services.do_submit_video(None, path, path.name, title)
     except (UnplayableMedia, BillingRefusal) as err:
         raise StartupError(f"{path.name}: {err}") from None
-    final = async_to_sync(_watch)(schema_name, job.pk)
+    follow(schema_name, job.pk, "moderation")
+    job.refresh_from_db()
+    return job
+
+
+def follow(schema_name: str, job_id: int, what: str) -> None:
+    """Draw the job's progress bar until it ends; StartupError with the reason if it failed."""
+    from asgiref.sync import async_to_sync
+
+    final = async_to_sync(_watch)(schema_name, job_id)
     print()
     if not final["success"]:
-        raise StartupError(f"moderation failed: {final['result']}")
-    job.refresh_from_db()
-    _print_report(job)
+        raise StartupError(f"{what} failed: {final['result']}")
 
 
 async def _watch(schema_name: str, job_id: int) -> dict[str, Any]:
@@ -87,7 +100,8 @@ def _draw_bar(progress: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _print_report(job: Any) -> None:
+def print_report(job: Any) -> None:
+    """The case of a moderated video: its flags, and where the censored output is."""
     from media_jobs.models import Artifact
     from moderation.services import video_page_context
 
@@ -102,17 +116,3 @@ def _print_report(job: Any) -> None:
         print(f"{flag.kind:<10} {what[:28]:<28} {span} {flag.score:6.2f}  {flag.get_action_display()}")
     output = job.artifacts.filter(kind=Artifact.Kind.CENSORED).first()
     print(f"Censored output: {output.file.path if output else 'none (nothing to censor)'}")
-
-
-def demo() -> None:
-    """Make the sample video (a moving face photograph, speech with a profane word) and process it.
-    Its speech is a committed clip of the checkout: the demo runs from a checkout (`make demo`)."""
-    from reelremix.demo_video import DEMO_SPEECH, make_demo_video
-
-    if not DEMO_SPEECH.is_file():
-        raise StartupError(f"reelremix demo runs from a checkout of the project; {DEMO_SPEECH} is missing")
-    out = Path(settings.VAR_DIR) / "demo" / "sample.mp4"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    make_demo_video(out)
-    print(f"Sample video: {out}")
-    process(out, stack.DEMO_SLUG, title="ReelRemix demo")

@@ -99,11 +99,28 @@ def _overlay(path: FacePath, between: tuple[float, float] | None) -> str:
     return f"[0:v]format=yuv420p[bg];[bg][1:v]overlay={position}:shortest=0{enable}[v]"
 
 
-def make_demo_video(out: Path) -> FacePath:
-    """The `make demo` sample: 1280x720, the face crossing the frame, a profane sentence spoken."""
-    return make_face_video(out, DEMO_SPEECH, duration=DEMO_SECONDS)
+def join_speech(parts: list[Path], out: Path) -> Path:
+    """The speech files one after another, as one FLAC."""
+    inputs = [arg for part in parts for arg in ("-i", str(part))]
+    streams = "".join(f"[{i}:a]" for i in range(len(parts)))
+    graph = f"{streams}concat=n={len(parts)}:v=0:a=1[a]"
+    run_ffmpeg(
+        [*inputs, "-filter_complex", graph, "-map", "[a]", "-ac", "1", str(out)], what="joining speech"
+    )
+    return out
 
 
+def make_talk_video(out: Path, size: tuple[int, int] = (1280, 720), fps: int = 30) -> FacePath:
+    """A minute and a quarter of talk, the face crossing the frame: the profane kitchen sentence, then a town
+    hall (launch, pricing, hiring, security) and a recipe. What `reelremix demo` moderates and clips."""
+    with tempfile.TemporaryDirectory() as scratch:
+        speech = join_speech(TALK_PARTS, Path(scratch) / "talk.flac")
+        return make_face_video(out, speech, duration=TALK_SECONDS, size=size, fps=fps)
+
+
+MEDIA = Path(__file__).resolve().parent.parent / "tests" / "media"
 # committed, made with espeak-ng (tests/media/speech/make_speech.py): damn, shit, fuck
-DEMO_SPEECH = Path(__file__).resolve().parent.parent / "tests" / "media" / "speech" / "kitchen.flac"
+DEMO_SPEECH = MEDIA / "speech" / "kitchen.flac"
 DEMO_SECONDS = 13.0
+TALK_PARTS = [DEMO_SPEECH, MEDIA / "search_eval" / "townhall.flac", MEDIA / "search_eval" / "cooking.flac"]
+TALK_SECONDS = 68.5  # the three parts: 12.7 + 31.3 + 24.9 s

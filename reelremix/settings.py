@@ -264,6 +264,7 @@ GOOGLE_VISION_ENDPOINT = env_str("GOOGLE_VISION_ENDPOINT")  # default: Google's;
 OPENAI_API_KEY = env_str("OPENAI_API_KEY")
 OPENAI_BASE_URL = env_str("OPENAI_BASE_URL")  # default: OpenAI's
 OPENAI_TRANSCRIBE_MODEL = env_str("OPENAI_TRANSCRIBE_MODEL", "whisper-1")
+OPENAI_TITLE_MODEL = env_str("OPENAI_TITLE_MODEL", "gpt-4o-mini")  # writes clip titles when a key is set
 
 # --- Billing: Stripe is off unless STRIPE_SECRET_KEY is set (then only the Free plan is offered) ---
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")

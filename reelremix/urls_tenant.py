@@ -14,6 +14,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("media_jobs.api.urls")),
     path("", include("billing.api.urls")),
     path("", include("search.api.urls")),
+    path("", include("clips.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("videos/<int:video_id>/<str:which>.mp4", job_views.video_file, name="video_file"),
     path("", include("billing.urls")),
     path("", include("search.urls")),
+    path("", include("clips.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -1,7 +1,8 @@
-"""A local stand-in for OpenAI's transcription endpoint, for the real `openai` client to talk to.
+"""A local stand-in for OpenAI's transcription and chat endpoints, for the real `openai` client to talk to.
 
-It takes what `POST /v1/audio/transcriptions` takes (a multipart form with the audio file), records
-each request, and answers with the verbose_json body it was given, or with an error status.
+It takes what `POST /v1/audio/transcriptions` takes (a multipart form with the audio file) and what
+`POST /v1/chat/completions` takes (JSON messages), records each request, and answers with the verbose_json
+body or the chat reply it was given, or with an error status.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class FakeOpenAI:
     transcription: dict[str, Any] = field(default_factory=dict)  # the verbose_json body
     status: int = 200
     uploads: list[Upload] = field(default_factory=list)
+    chat_reply: str = ""  # what the assistant answers
+    chats: list[dict[str, Any]] = field(default_factory=list)  # the JSON bodies of chat requests
 
 
 def verbose_json(words: list[tuple[str, float, float]], avg_logprob: float = -0.25) -> dict[str, Any]:
@@ -81,21 +84,26 @@ def fake_openai_server() -> Iterator[FakeOpenAI]:
 
 
 def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
-    class TranscriptionHandler(BaseHTTPRequestHandler):
+    class OpenAIHandler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            if self.path != "/v1/audio/transcriptions":
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if self.path == "/v1/audio/transcriptions":
+                fake.uploads.append(_parse_upload(self.headers.get("Authorization", ""), self.headers, body))
+                answer = fake.transcription
+            elif self.path == "/v1/chat/completions":
+                fake.chats.append(json.loads(body))
+                answer = _chat_completion(fake.chats[-1]["model"], fake.chat_reply)
+            else:
                 self._reply(
                     404, {"error": {"message": f"no route {self.path}", "type": "invalid_request_error"}}
                 )
                 return
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            fake.uploads.append(_parse_upload(self.headers.get("Authorization", ""), self.headers, body))
             if fake.status != 200:
                 self._reply(
                     fake.status, {"error": {"message": "The server had an error", "type": "server_error"}}
                 )
                 return
-            self._reply(200, fake.transcription)
+            self._reply(200, answer)
 
         def _reply(self, status: int, payload: dict[str, Any]) -> None:
             data = json.dumps(payload).encode()
@@ -109,7 +117,20 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             pass  # keep test output clean
 
-    return TranscriptionHandler
+    return OpenAIHandler
+
+
+def _chat_completion(model: str, content: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": model,
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+        ],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
 
 
 def _parse_upload(authorization: str, headers: Message, body: bytes) -> Upload:
