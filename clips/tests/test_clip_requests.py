@@ -12,6 +12,7 @@ from billing.models import UsageEntry
 from billing.tests.conftest import put_on_plan
 from clips.models import Clip, ClipRun, Compilation, MusicTrack
 from clips.services import CLIPS
+from clips.tests.factories import make_clip
 from conftest import client_for
 from media_jobs.models import Job, Video
 from media_jobs.tests.factories import make_moderated_videos
@@ -130,14 +131,7 @@ def test_another_tenants_video_and_a_rejected_video_are_not_found(world):
 
 
 def _clip(tenant, **fields) -> Clip:
-    video = make_moderated_videos(tenant, 1)[0]
-    with schema_context(tenant.schema_name):
-        job = Job.objects.create(kind=CLIPS, video=video, state=Job.State.SUCCEEDED)
-        run = ClipRun.objects.create(
-            job=job, video=video, min_seconds=15, max_seconds=60, count=1, aspects=["9:16"]
-        )
-        defaults = {"rank": 1, "start": 5.0, "end": 25.0, "score": 0.5, "title": "A clip", "state": "pending"}
-        return Clip.objects.create(run=run, video=video, **{**defaults, **fields})
+    return make_clip(tenant, **fields)
 
 
 def test_clip_lists_details_and_files_are_per_tenant(world):

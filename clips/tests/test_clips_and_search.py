@@ -8,8 +8,9 @@ import re
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from clips.models import Clip, ClipRun
+from clips.models import ClipRun
 from clips.services import CLIPS
+from clips.tests.factories import make_clip, make_run
 from conftest import client_for
 from media_jobs.models import Job
 from search.tests.factories import make_indexed_video
@@ -53,16 +54,12 @@ def test_another_tenant_cannot_make_clips_of_a_video_by_its_id(world):
 
 def test_clips_are_found_by_what_they_say(world):
     video = _moderated(world.acme, [WEATHER, PRICING, HIRING], "Town hall")
-    with schema_context(world.acme.schema_name):
-        job = Job.objects.create(kind=CLIPS, video=video)
-        run = ClipRun.objects.create(
-            job=job, video=video, min_seconds=5, max_seconds=20, count=3, aspects=["9:16"]
-        )
-        spans = {"weather": (0.0, 9.0), "pricing": (10.5, 19.0), "hiring": (21.0, 29.0)}
-        made = {
-            name: Clip.objects.create(run=run, video=video, rank=i, start=a, end=b, score=0.5, title=name)
-            for i, (name, (a, b)) in enumerate(spans.items(), start=1)
-        }
+    run = make_run(world.acme, video)
+    spans = {"weather": (0.0, 9.0), "pricing": (10.5, 19.0), "hiring": (21.0, 29.0)}
+    made = {
+        name: make_clip(world.acme, run, rank=i, start=a, end=b, title=name)
+        for i, (name, (a, b)) in enumerate(spans.items(), start=1)
+    }
     found = _api(world.alice).get("/api/v1/clips/", {"q": "how much does the plan cost"}).json()["results"]
     assert found and found[0]["id"] == made["pricing"].pk
     page = client_for(world.alice).get("/clips/", {"q": "how much does the plan cost"}).content.decode()

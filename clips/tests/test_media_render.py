@@ -84,6 +84,7 @@ def test_it_turns_a_rotated_source_upright(tmp_path: Path) -> None:
         ["-i", str(src), "-frames:v", "1", "-s", "120x160", str(tmp_path / "player.png")], what="still"
     )
     players = cv2.imread(str(tmp_path / "player.png"), cv2.IMREAD_GRAYSCALE)  # ffmpeg turns it as players do
+    assert players is not None
     assert _bright_centre(ours) == pytest.approx(_bright_centre(players), abs=6)
 
 
@@ -115,4 +116,5 @@ def test_it_extracts_a_jpeg_thumbnail_of_the_clip_size(sources: dict[str, Path],
     render_clip(sources["wide"], probe_media(sources["wide"]), ClipSpec(0.0, 1.0, 108, 192), clip)
     extract_thumbnail(clip, 0.5, thumbnail)
     assert thumbnail.read_bytes()[:3] == b"\xff\xd8\xff"
-    assert cv2.imread(str(thumbnail)).shape[:2] == (192, 108)
+    image = cv2.imread(str(thumbnail))
+    assert image is not None and image.shape[:2] == (192, 108)
