@@ -1,7 +1,8 @@
 """Clips speed: a deterministic 5-minute 1280x720 30 fps video with talk and a face crossing the frame is
 moderated by a real worker, then a clips job makes 10 clips (15-60 s, 9:16 1080x1920, captions) of it.
-Measured: time to the first rendered clip and to all of them, against one plain ffmpeg veryfast re-encode
-of the source in the same run."""
+Measured, from the request with a worker already running: time to the first rendered clip and to all of
+them, against one plain ffmpeg veryfast re-encode of the source in the same run. The moderation runs once:
+a later run reuses the moderated video of the bench database."""
 
 from __future__ import annotations
 
@@ -33,6 +34,28 @@ def bench_video() -> Path:
     return out
 
 
+def moderated(source: Path) -> tuple[Any, float | None]:
+    """The source's video, moderated: a run before this one's if the bench database has it (then no
+    moderation time), else moderated now."""
+    from media_jobs.models import Job, Video
+
+    done = Video.objects.filter(size_bytes=source.stat().st_size, jobs__state=Job.State.SUCCEEDED).first()
+    if done is not None:
+        return done, None
+    moderation = run_pipeline(source)
+    return Job.objects.get(pk=moderation["job_id"]).video, moderation["wall_seconds"]
+
+
+def wait_until_working() -> None:
+    """A self-check job through the worker: the clock starts once a worker is up, as in production."""
+    from media_jobs import services
+    from media_jobs.models import Job
+
+    job = services.do_create_selfcheck_job(None)  # type: ignore[arg-type]
+    while not Job.objects.get(pk=job.pk).is_finished:
+        time.sleep(0.1)
+
+
 def run_clips(video: Any) -> dict[str, Any]:
     """Start the clips job and wait for it on a real worker process, noting when each clip is ready."""
     from clips import services
@@ -42,6 +65,7 @@ def run_clips(video: Any) -> dict[str, Any]:
 
     children = stack.start_worker(threads=2)
     try:
+        wait_until_working()
         started = time.monotonic()
         run = services.do_start_clips(video, None, ClipOptions(15.0, 60.0, COUNT), ["9:16"])
         first = None
@@ -71,21 +95,19 @@ def run_clips(video: Any) -> dict[str, Any]:
 def main() -> None:
     from django_tenants.utils import schema_context
 
-    from media_jobs.models import Job
-
     with stack.embedded_services():
         stack.migrate()
         source = bench_video()
-        moderation = run_pipeline(source)
+        with schema_context(bench_tenant().schema_name):
+            video, moderation_seconds = moderated(source)
         baseline = plain_reencode_seconds(source)
         with schema_context(bench_tenant().schema_name):
-            video = Job.objects.get(pk=moderation["job_id"]).video
             result = run_clips(video)
         report = {
             "video_seconds": DURATION,
             "cpus": os.cpu_count(),
             "plain_reencode_seconds": round(baseline, 2),
-            "moderation_seconds": round(moderation["wall_seconds"], 2),
+            "moderation_seconds": round(moderation_seconds, 2) if moderation_seconds else "(earlier run)",
             **{key: round(value, 2) if isinstance(value, float) else value for key, value in result.items()},
             "first_clip_over_reencode": round(result["first_clip_seconds"] / baseline, 3),
             "all_clips_over_reencode": round(result["all_clips_seconds"] / baseline, 3),

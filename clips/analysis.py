@@ -68,22 +68,26 @@ class Analysis:
     def cuts_between(self, start: float, end: float) -> list[float]:
         return [cut for cut in self.cuts if start < cut < end]
 
-    def vector_between(self, start: float, end: float) -> np.ndarray | None:
-        """The meaning of what is said in [start, end]: segment vectors weighted by their overlap."""
-        total, weight = None, 0.0
+    def closeness_between(self, start: float, end: float, centroid: np.ndarray) -> float | None:
+        """How close what is said in [start, end] is to `centroid`: each segment's cosine similarity,
+        weighted by its overlap. (The similarity of the averaged vector would favour long windows: an
+        average of many segments drifts towards the centroid whatever they say.)"""
+        total, weight = 0.0, 0.0
         for segment in self.segments:
             overlap = min(end, segment.end) - max(start, segment.start)
             if overlap > 0:
-                total = segment.vector * overlap if total is None else total + segment.vector * overlap
+                total += float(segment.vector @ centroid) * overlap
                 weight += overlap
-        if total is None:
-            return None
-        norm = float(np.linalg.norm(total))
-        return total / norm if norm > 0 else None
+        return total / weight if weight > 0 else None
 
     def centroid(self) -> np.ndarray | None:
-        """The meaning of the whole video."""
-        return self.vector_between(0.0, self.duration + 1.0)
+        """The meaning of the whole video: its segment vectors averaged by their length, unit length."""
+        if not self.segments:
+            return None
+        lengths = np.array([max(segment.end - segment.start, 0.01) for segment in self.segments])
+        total: np.ndarray = lengths @ np.stack([segment.vector for segment in self.segments])
+        norm = float(np.linalg.norm(total))
+        return total / norm if norm > 0 else None
 
 
 def loudness_of_wav(path: Path) -> np.ndarray:

@@ -115,10 +115,7 @@ def centrality(analysis: Analysis, start: float, end: float, rank: float | None)
 
 
 def similarity(analysis: Analysis, start: float, end: float, centroid: np.ndarray | None) -> float | None:
-    vector = analysis.vector_between(start, end)
-    if vector is None or centroid is None:
-        return None
-    return float(vector @ centroid)
+    return None if centroid is None else analysis.closeness_between(start, end, centroid)
 
 
 def energy(analysis: Analysis, start: float, end: float) -> Part:

@@ -11,7 +11,7 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from billing.models import UsageEntry
-from clips import services
+from clips import rendering, services
 from clips.models import Clip, ClipEdit, Compilation, Rendition
 from clips.selection import ClipOptions
 from media_jobs import services as media_services
@@ -72,6 +72,13 @@ def test_clips_of_a_talk_are_found_rendered_edited_and_compiled(work_queued_jobs
     charged = UsageEntry.objects.get(tenant=world.acme, job_id=job.pk)
     assert charged.state == UsageEntry.State.COMMITTED
     assert abs(charged.seconds - sum(r.duration for r in renditions)) < 0.01
+
+    with schema_context(schema):  # the render stage run again (a retry) renders only what is missing
+        kept = renditions[0].file.name
+        Rendition.objects.filter(pk=renditions[2].pk).delete()
+        rerun = rendering.render_job_clips(Job.objects.get(pk=run.job_id), lambda *args: None)
+        assert rerun["renditions"] == 1 and Rendition.objects.get(pk=renditions[0].pk).file.name == kept
+        assert Rendition.objects.filter(clip__run=run).count() == 3
 
     api = _api(world.alice)
     listed = api.get(f"/api/v1/clips/?video={video.pk}").json()["results"]

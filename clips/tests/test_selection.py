@@ -146,3 +146,15 @@ def test_a_clip_around_a_moment_contains_it_even_in_a_long_silence():
     assert inside.start <= found.sentences[1].start + 0.5 <= inside.end
     silent = selection.around(found, 80.0, ClipOptions(15.0, 30.0, 1))
     assert silent.start <= 80.0 <= silent.end and np.isclose(silent.end - silent.start, 15.0, atol=1.0)
+
+
+def test_centrality_does_not_favour_long_windows():
+    """A window that stays on the video's main topic is more central than a longer one that wanders off
+    it, although the longer one's averaged meaning lies closer to the video's."""
+    topic_of = {i: 1 for i in range(0, 12, 3)}  # every third sentence is about something else
+    found = analysis([FILLER] * 12, topic_of=topic_of)
+    centroid = found.centroid()
+    assert centroid is not None
+    focused = (found.sentences[1].start, found.sentences[2].end)  # two main-topic sentences
+    wandering = (found.sentences[0].start, found.sentences[8].end)  # main and other, mixed
+    assert found.closeness_between(*focused, centroid) > found.closeness_between(*wandering, centroid)
