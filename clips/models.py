@@ -102,6 +102,7 @@ class Rendition(models.Model):
     duration = models.FloatField()
     size_bytes = models.BigIntegerField()
     report = models.JSONField(default=dict)  # what the renderer did (crop path, censoring)
+    censor_digest = models.CharField(max_length=32, blank=True)  # what was censored in it: clips.following
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 """Clips from the outside in: a request for clips of a video is checked and paid for before a job starts;
 the job's stages (clips.stages) find the clips and render them; a team member's edit re-renders one.
-Every write to ClipRun, Clip and ClipEdit happens here; renditions are written by clips.rendering."""
+Every write to ClipRun, Clip and ClipEdit happens here, but for clips.following (a case's decision judges
+the clips again); renditions are written by clips.rendering."""
 
 from __future__ import annotations
 
@@ -129,7 +130,7 @@ def analysis_of(video: Video) -> Analysis:
         cuts=[round((last + first) / 2, 3) for last, first in scenes["cuts"]],
         loudness=loudness,
         segments=_segment_vectors(video),
-        flags=[_flag_view(flag, case) for flag in case.flags.all()] if case else [],
+        flags=[flag_view(flag, case) for flag in case.flags.all()] if case else [],
         case_state=case.state if case else "",
     )
 
@@ -145,7 +146,7 @@ def _segment_vectors(video: Video) -> list[SegmentVector]:
     return vectors
 
 
-def _flag_view(flag: Any, case: Case) -> FlagView:
+def flag_view(flag: Any, case: Case) -> FlagView:
     outcome: FlagOutcome
     if flag.review == Review.DISMISSED or (flag.action == Action.IGNORE and flag.review != Review.CONFIRMED):
         outcome = "harmless"
