@@ -173,7 +173,8 @@ def do_choose_clips(job: Job) -> list[Clip]:
         found = [selection.around(analysis, run.around, options)]
     else:
         found = selection.find_clips(analysis, options)
-    return _replace_clips(run, found, [title_for(clip.text) for clip in found])
+    profane = {flag.label.lower() for flag in analysis.flags if flag.kind == "profanity"}
+    return _replace_clips(run, found, [title_for(masked(clip.text, profane)) for clip in found])
 
 
 @transaction.atomic
@@ -188,6 +189,20 @@ def _replace_clips(run: ClipRun, found: list[Scored], titles: list[tuple[str, st
         )
         for rank, (clip, (title, source)) in enumerate(zip(found, titles, strict=True), start=1)
     ]  # fmt: skip
+
+
+def masked(text: str, terms: set[str]) -> str:
+    """`text` with every word that starts with a flagged profane term starred but for its first letter:
+    a title never spells out what the clip bleeps (nor is it sent to a title model)."""
+
+    def star(word: str) -> str:
+        core = word.strip(".,!?;:\"'").lower()
+        if not any(core.startswith(term) for term in terms if term):
+            return word
+        start = word.lower().index(core)
+        return word[: start + 1] + "*" * (len(core) - 1) + word[start + len(core) :]
+
+    return " ".join(star(word) for word in text.split())
 
 
 def title_for(text: str) -> tuple[str, str]:

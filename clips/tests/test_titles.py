@@ -29,3 +29,9 @@ def test_a_failing_title_model_falls_back_to_the_transcript(settings):
         fake.status = 500
         assert services.title_for(SAID) == ("Why do ten people never take a holiday?", "transcript")
     assert len(fake.chats) >= 1  # it was asked, and retried, before giving up
+
+
+def test_a_title_never_spells_out_a_flagged_word():
+    said = "What the fuck are you doing with my laptop? Fucking hell."
+    assert services.masked(said, {"fuck"}) == "What the f*** are you doing with my laptop? F****** hell."
+    assert services.masked("Nothing to hide here.", {"fuck"}) == "Nothing to hide here."
