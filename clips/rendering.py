@@ -93,7 +93,7 @@ def render_job_clips(job: Job, progress: Progress) -> dict[str, Any]:
     """Render every clip of the job that is not rendered at its version yet, best first, RENDERS_AT_ONCE at a
     time (one render keeps about 1.5 of 2 cores busy); each is kept, and its clip marked ready once its last
     aspect is, as it comes. The minutes are settled to what the renditions hold."""
-    clips = services.clip_for_job(job)
+    clips = services.clips_for_job(job)
     video = artifacts.video_of(job)
     facts = VideoFacts(video)
     todo = _todo(clips)

@@ -243,7 +243,7 @@ def suggest_title(text: str) -> str:
     return best if len(best) <= 100 else best[:97].rsplit(" ", 1)[0] + "..."
 
 
-def clip_for_job(job: Job) -> list[Clip]:
+def clips_for_job(job: Job) -> list[Clip]:
     """The clips a render job renders, best first."""
     return list(Clip.objects.filter(render_job=job).select_related("run", "video").order_by("rank"))
 
@@ -290,7 +290,7 @@ def do_mark_ready(clip: Clip) -> None:
 
 def job_result(job: Job) -> dict[str, Any]:
     """What a clips job reports: each clip's rank, span, score and whether it is safe to post."""
-    clips = clip_for_job(job)
+    clips = clips_for_job(job)
     fields = ("rank", "start", "end", "score", "safe_to_post", "title")
     return {
         "clips": [{"id": clip.pk, **{name: getattr(clip, name) for name in fields}} for clip in clips],

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import api_view
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -33,6 +32,7 @@ from clips.errors import ClipRefusal
 from clips.models import Clip, ClipRun, Compilation, MusicTrack, breakdown_parts
 from clips.selection import ClipOptions
 from media_jobs import uploads
+from media_jobs.api.views import LimitedMultipartUpload
 from media_jobs.hooks import visible_videos
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Video
@@ -175,21 +175,19 @@ class CompilationViewSet(
         )
 
 
-class MusicViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet[MusicTrack]):
+class MusicViewSet(
+    LimitedMultipartUpload,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet[MusicTrack],
+):
     """Background music for compilations: POST a multipart `file` (MP3, AAC, WAV...)."""
 
     serializer_class = MusicTrackSerializer
     queryset = MusicTrack.objects.all()
 
-    def get_parsers(self):  # type: ignore[no-untyped-def]
-        if self.request is not None and self.request.method == "POST":
-            return [MultiPartParser()]
-        return super().get_parsers()
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        if request.method == "POST":
-            uploads.limit_upload_size(request._request, compilations.MAX_MUSIC_BYTES)
-        super().initial(request, *args, **kwargs)
+    def upload_limit(self) -> int:
+        return compilations.MAX_MUSIC_BYTES
 
     @extend_schema(
         request={"multipart/form-data": MusicUploadSerializer},

@@ -42,7 +42,29 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
-class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Video]):
+class LimitedMultipartUpload:
+    """For viewsets whose POST is a multipart upload: the body is cut off past `upload_limit()` bytes while
+    it streams, before authentication (a session-authenticated POST is CSRF-checked, which reads the body)."""
+
+    request: Any
+
+    def upload_limit(self) -> int:
+        raise NotImplementedError
+
+    def get_parsers(self):  # type: ignore[no-untyped-def]
+        if self.request is not None and self.request.method == "POST":
+            return [MultiPartParser()]
+        return super().get_parsers()  # type: ignore[misc]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        if request.method == "POST":
+            uploads.limit_upload_size(request._request, self.upload_limit())
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class VideoViewSet(
+    LimitedMultipartUpload, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Video]
+):
     """Videos of the caller's tenant. POST a multipart `file` to submit one for moderation."""
 
     def get_serializer_class(self) -> type[VideoSerializer]:
@@ -51,16 +73,8 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self) -> QuerySet[Video]:
         return visible_videos(self.get_serializer_class().annotated(Video.objects.all()))
 
-    def get_parsers(self):  # type: ignore[no-untyped-def]
-        if self.request is not None and self.request.method == "POST":
-            return [MultiPartParser()]
-        return super().get_parsers()
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        # Before authentication: a session-authenticated POST is CSRF-checked, which reads the body.
-        if request.method == "POST":
-            uploads.limit_upload_size(request._request, services.upload_limits().max_bytes)
-        super().initial(request, *args, **kwargs)
+    def upload_limit(self) -> int:
+        return services.upload_limits().max_bytes
 
     @extend_schema(request={"multipart/form-data": VideoUploadSerializer}, responses={201: VideoSerializer})
     def create(self, request: Request) -> Response:
