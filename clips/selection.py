@@ -10,6 +10,7 @@ point instead, so the clip opens on a fresh shot.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,7 +44,7 @@ class Candidate:
 
 def candidates(analysis: Analysis, options: ClipOptions) -> list[Candidate]:
     """Every window of whole sentences (else whole scenes) whose length fits the options."""
-    units = analysis.sentences or _scenes(analysis)
+    units = analysis.sentences or _scenes(analysis, options.max_seconds)
     found = []
     for first in range(len(units)):
         for last in range(first, len(units)):
@@ -58,15 +59,21 @@ def candidates(analysis: Analysis, options: ClipOptions) -> list[Candidate]:
     return found
 
 
-def _scenes(analysis: Analysis) -> list[Window]:
+def _scenes(analysis: Analysis, longest: float) -> list[Window]:
+    """A silent video's units: its scenes, a scene longer than `longest` cut into equal pieces."""
     bounds = [0.0, *[cut for cut in analysis.cuts if 0.0 < cut < analysis.duration], analysis.duration]
-    return [Window(a, b, "") for a, b in itertools.pairwise(bounds) if b > a]
+    units = []
+    for start, end in itertools.pairwise(bounds):
+        pieces = max(1, math.ceil((end - start) / longest))
+        step = (end - start) / pieces
+        units += [Window(start + i * step, start + (i + 1) * step, "") for i in range(pieces)]
+    return [unit for unit in units if unit.end > unit.start]
 
 
 def _in_point(analysis: Analysis, units: Sequence[Window], index: int) -> tuple[float, bool]:
     unit = units[index]
     if not unit.text:
-        return unit.start, unit.start > 0
+        return unit.start, unit.start in analysis.cuts
     previous_end = units[index - 1].end if index > 0 else 0.0
     cut = _cut_within(analysis, max(previous_end, unit.start - CUT_REACH), unit.start)
     if cut is not None:
@@ -77,7 +84,7 @@ def _in_point(analysis: Analysis, units: Sequence[Window], index: int) -> tuple[
 def _out_point(analysis: Analysis, units: Sequence[Window], index: int) -> tuple[float, bool]:
     unit = units[index]
     if not unit.text:
-        return unit.end, unit.end < analysis.duration
+        return unit.end, unit.end in analysis.cuts
     following = units[index + 1].start if index + 1 < len(units) else analysis.duration
     cut = _cut_within(analysis, unit.end, min(following, unit.end + CUT_REACH))
     if cut is not None:

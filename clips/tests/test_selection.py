@@ -158,3 +158,11 @@ def test_centrality_does_not_favour_long_windows():
     focused = (found.sentences[1].start, found.sentences[2].end)  # two main-topic sentences
     wandering = (found.sentences[0].start, found.sentences[8].end)  # main and other, mixed
     assert found.closeness_between(*focused, centroid) > found.closeness_between(*wandering, centroid)
+
+
+def test_a_silent_video_without_cuts_is_cut_into_pieces_that_fit():
+    found = analysis(["x."], duration=200.0)
+    found.words, found.sentences = [], []
+    chosen = selection.find_clips(found, ClipOptions(15.0, 60.0, 10))
+    spans = sorted((round(c.start, 1), round(c.end, 1)) for c in chosen)
+    assert spans == [(0.0, 50.0), (50.0, 100.0), (100.0, 150.0), (150.0, 200.0)]
