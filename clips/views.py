@@ -13,6 +13,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import IsAuthenticated
@@ -179,6 +181,7 @@ def upload_music(request: HttpRequest) -> HttpResponse:
     return redirect("clips")
 
 
+@extend_schema(responses={(200, "video/mp4"): OpenApiTypes.BINARY, (200, "image/jpeg"): OpenApiTypes.BINARY})
 @api_view(["GET"])
 @authentication_classes([PlanTokenAuthentication, SessionAuthentication])
 @permission_classes([IsAuthenticated])
@@ -193,6 +196,7 @@ def clip_file(request: Request, clip_id: int, aspect: str, ext: str) -> HttpResp
     return files.serve_file(request, rendition.file, "video/mp4")
 
 
+@extend_schema(responses={(200, "video/mp4"): OpenApiTypes.BINARY})
 @api_view(["GET"])
 @authentication_classes([PlanTokenAuthentication, SessionAuthentication])
 @permission_classes([IsAuthenticated])

@@ -293,6 +293,13 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name get names of their own (not "StateF6eEnum").
+    "ENUM_NAME_OVERRIDES": {
+        "JobStateEnum": "media_jobs.models.Job.State",
+        "StageStateEnum": "media_jobs.models.Stage.State",
+        "ClipStateEnum": "clips.models.Clip.State",
+        "AspectEnum": ["9:16", "1:1", "16:9"],
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -67,7 +67,9 @@ def _check_rendered_run(world, video, run) -> list[Clip]:
     renditions = list(Rendition.objects.filter(clip__run=run).order_by("clip__rank"))
     assert len(clips) == 3 and [c.rank for c in clips] == [1, 2, 3]
     assert [c.score for c in clips] == sorted((c.score for c in clips), reverse=True)
-    assert job.result["rendered"] == 3 and [c["id"] for c in job.result["clips"]] == [c.pk for c in clips]
+    result = job.result
+    assert result is not None and result["rendered"] == 3
+    assert [c["id"] for c in result["clips"]] == [c.pk for c in clips]
     for clip, rendition in zip(clips, renditions, strict=True):
         assert 8.0 <= clip.duration <= 20.0 and clip.state == Clip.State.READY and clip.title
         said = [w for w in words if clip.start <= w["start"] and w["end"] <= clip.end]
