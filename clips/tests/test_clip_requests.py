@@ -248,3 +248,19 @@ def test_music_must_be_audio(world, tmp_path):
     with schema_context(world.acme.schema_name):
         assert MusicTrack.objects.count() == 1
     assert [m["title"] for m in _api(world.charlie).get("/api/v1/music/").json()["results"]] == []
+
+
+def test_compilations_are_per_tenant(world):
+    clip = _clip(world.acme, state="ready")
+    with schema_context(world.acme.schema_name):
+        compilation = Compilation.objects.create(
+            title="Acme reel", aspect="9:16", file="reel.mp4", duration=9.0
+        )
+        compilation.items.create(clip=clip, position=0)
+    alice, charlie = _api(world.alice), _api(world.charlie)
+    assert [c["title"] for c in alice.get("/api/v1/compilations/").json()["results"]] == ["Acme reel"]
+    assert alice.get(f"/api/v1/compilations/{compilation.pk}/").json()["clips"] == [clip.pk]
+    assert charlie.get("/api/v1/compilations/").json()["results"] == []
+    assert charlie.get(f"/api/v1/compilations/{compilation.pk}/").status_code == 404
+    assert charlie.get(f"/compilations/{compilation.pk}.mp4").status_code == 404
+    assert b"Acme reel" not in client_for(world.charlie).get("/clips/").content
