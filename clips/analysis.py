@@ -5,6 +5,7 @@ works on it alone, so they are tested without a database."""
 
 from __future__ import annotations
 
+import bisect
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,13 +53,21 @@ class Analysis:
     flags: list[FlagView]
     case_state: str = ""  # the video's moderation case state ("" without a case)
     sentences: list[Window] = field(init=False)
+    _middles: list[float] = field(init=False, repr=False)  # each word's middle, in order: for bisect
+    _segment_ends: list[float] = field(init=False, repr=False)
+    _closeness: list[float] = field(init=False, repr=False)  # each segment's similarity to the centroid
 
     def __post_init__(self) -> None:
         self.sentences = sentences(self.words) if self.words else []
+        self._middles = [(w["start"] + w["end"]) / 2 for w in self.words]
+        self.segments = sorted(self.segments, key=lambda segment: segment.start)
+        self._segment_ends = [segment.end for segment in self.segments]
+        centroid = self._centroid()
+        self._closeness = [float(s.vector @ centroid) for s in self.segments] if centroid is not None else []
 
     def words_between(self, start: float, end: float) -> list[dict[str, Any]]:
-        """Words whose middle lies in [start, end]."""
-        return [w for w in self.words if start <= (w["start"] + w["end"]) / 2 <= end]
+        """Words whose middle lies in [start, end] (every candidate asks: a bisect, not a scan)."""
+        return self.words[bisect.bisect_left(self._middles, start) : bisect.bisect_right(self._middles, end)]
 
     def loudness_between(self, start: float, end: float) -> np.ndarray:
         first = max(0, int(start / LOUDNESS_STEP))
@@ -68,19 +77,22 @@ class Analysis:
     def cuts_between(self, start: float, end: float) -> list[float]:
         return [cut for cut in self.cuts if start < cut < end]
 
-    def closeness_between(self, start: float, end: float, centroid: np.ndarray) -> float | None:
-        """How close what is said in [start, end] is to `centroid`: each segment's cosine similarity,
-        weighted by its overlap. (The similarity of the averaged vector would favour long windows: an
-        average of many segments drifts towards the centroid whatever they say.)"""
+    def closeness_between(self, start: float, end: float) -> float | None:
+        """How close what is said in [start, end] is to what the whole video is about: each segment's
+        cosine similarity to the video's meaning, weighted by its overlap. (The similarity of the averaged
+        vector would favour long windows: an average of many segments drifts towards the centroid whatever
+        they say.) Segments do not overlap and are in order: a bisect finds the first one in the window."""
         total, weight = 0.0, 0.0
-        for segment in self.segments:
+        for index in range(bisect.bisect_right(self._segment_ends, start), len(self.segments)):
+            segment = self.segments[index]
+            if segment.start >= end:
+                break
             overlap = min(end, segment.end) - max(start, segment.start)
-            if overlap > 0:
-                total += float(segment.vector @ centroid) * overlap
-                weight += overlap
+            total += self._closeness[index] * overlap
+            weight += overlap
         return total / weight if weight > 0 else None
 
-    def centroid(self) -> np.ndarray | None:
+    def _centroid(self) -> np.ndarray | None:
         """The meaning of the whole video: its segment vectors averaged by their length, unit length."""
         if not self.segments:
             return None

@@ -114,10 +114,6 @@ def centrality(analysis: Analysis, start: float, end: float, rank: float | None)
     return Part(rank, f"closer to what the whole video is about than {rank:.0%} of the other candidates")
 
 
-def similarity(analysis: Analysis, start: float, end: float, centroid: np.ndarray | None) -> float | None:
-    return None if centroid is None else analysis.closeness_between(start, end, centroid)
-
-
 def energy(analysis: Analysis, start: float, end: float) -> Part:
     level = analysis.loudness_between(start, end)
     median = float(np.median(analysis.loudness)) if len(analysis.loudness) else 0.0

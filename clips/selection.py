@@ -99,9 +99,8 @@ def _cut_within(analysis: Analysis, low: float, high: float) -> float | None:
 
 def score(analysis: Analysis, found: Sequence[Candidate]) -> list[scoring.Scored]:
     """Every candidate with its parts, its risk and its combined score."""
-    centroid = analysis.centroid()
-    similarities = [scoring.similarity(analysis, c.start, c.end, centroid) for c in found]
-    known = sorted(value for value in similarities if value is not None)
+    similarities = [analysis.closeness_between(c.start, c.end) for c in found]
+    known = np.sort(np.array([value for value in similarities if value is not None]))
     scored = []
     for candidate, similarity in zip(found, similarities, strict=True):
         rank = _share_below(known, similarity)
@@ -129,7 +128,7 @@ def rescore(analysis: Analysis, options: ClipOptions, start: float, end: float) 
     return score(analysis, [*candidates(analysis, options), edited])[-1]
 
 
-def _share_below(known: Sequence[float], value: float | None) -> float | None:
+def _share_below(known: np.ndarray, value: float | None) -> float | None:
     if value is None:
         return None
     if len(known) < 2:

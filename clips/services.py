@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import transaction
 
 from billing import quota
@@ -20,21 +21,23 @@ from clips.analysis import Analysis, FlagOutcome, FlagView, SegmentVector, loudn
 from clips.errors import ClipRefusal, VideoNotReady
 from clips.media.types import ASPECTS
 from clips.models import Clip, ClipEdit, ClipRun
-from clips.scoring import Scored
+from clips.scoring import CLAIM_WORDS, Scored, tokens
 from clips.selection import ClipOptions
 from gpu_worker import titles
 from gpu_worker.types import RemoteServiceError
 from media_jobs import artifacts, claims, jobs, registry
 from media_jobs.models import Artifact, Job, Video
-from moderation.models import Action, Case, Review
+from moderation.models import Action, Case, Flag, Review
 from moderation.stages import TRANSCRIPT
 from search.models import Segment
+from search.segmenting import SENTENCE_END
 from tenants.context import current_schema_name
 
 logger = logging.getLogger(__name__)
 CLIPS, CLIP_RENDER = "clips", "clip_render"  # job kinds: find and render; render again after an edit
 LIMITS = {"min_seconds": (3.0, 120.0), "max_seconds": (5.0, 180.0)}
 MAX_COUNT = 30
+LOUDNESS_CACHE_SECONDS = 24 * 3600  # an artifact never changes: the day only bounds the cache's size
 
 
 def check_options(
@@ -102,11 +105,12 @@ def do_start_clips(
         raise ClipRefusal("invalid_options", f"at must lie within the video (0 to {video.duration:.1f} s).")
     if around is not None:
         options = ClipOptions(options.min_seconds, options.max_seconds, 1)
+    aspects = list(dict.fromkeys(aspects))
     reservation = quota.do_reserve_minutes(schema, reserved_seconds(video, options, len(aspects)), 0)
     job = jobs.create_job(CLIPS, video, user)
     run = ClipRun.objects.create(
         job=job, video=video, min_seconds=options.min_seconds, max_seconds=options.max_seconds,
-        count=options.count, aspects=list(dict.fromkeys(aspects)), captions=captions, around=around,
+        count=options.count, aspects=aspects, captions=captions, around=around,
         created_by=user,
     )  # fmt: skip
     quota.attach_job(reservation, job.pk)
@@ -119,10 +123,7 @@ def analysis_of(video: Video) -> Analysis:
     transcript = artifacts.latest_json(video, TRANSCRIPT) or {"words": []}
     scenes = artifacts.latest_json(video, Artifact.Kind.SCENES) or {"cuts": []}
     audio = artifacts.latest_artifact(video, Artifact.Kind.AUDIO)
-    loudness = np.zeros(1, dtype=np.float32)
-    if audio is not None:
-        with artifacts.local_path(audio.file) as wav:
-            loudness = loudness_of_wav(wav)
+    loudness = _loudness(audio) if audio is not None else np.zeros(1, dtype=np.float32)
     case = Case.objects.filter(video=video).first()
     return Analysis(
         duration=video.duration,
@@ -133,6 +134,18 @@ def analysis_of(video: Video) -> Analysis:
         flags=[flag_view(flag, case) for flag in case.flags.all()] if case else [],
         case_state=case.state if case else "",
     )
+
+
+def _loudness(audio: Artifact) -> np.ndarray:
+    """The audio's loudness curve, read from its WAV once and then from the cache: edits and clip
+    candidates ask for it in requests, and an hour of 16 kHz audio is 115 MB to read."""
+    key = f"clips:loudness:{audio.file.name}"  # the name holds the tenant and the video's uid
+    curve = cache.get(key)
+    if curve is None:
+        with artifacts.local_path(audio.file) as wav:
+            curve = loudness_of_wav(wav).tobytes()
+        cache.set(key, curve, LOUDNESS_CACHE_SECONDS)
+    return np.frombuffer(curve, dtype=np.float32)
 
 
 def _segment_vectors(video: Video) -> list[SegmentVector]:
@@ -146,7 +159,7 @@ def _segment_vectors(video: Video) -> list[SegmentVector]:
     return vectors
 
 
-def flag_view(flag: Any, case: Case) -> FlagView:
+def flag_view(flag: Flag, case: Case) -> FlagView:
     outcome: FlagOutcome
     if flag.review == Review.DISMISSED or (flag.action == Action.IGNORE and flag.review != Review.CONFIRMED):
         outcome = "harmless"
@@ -220,9 +233,6 @@ def title_for(text: str) -> tuple[str, str]:
 
 def suggest_title(text: str) -> str:
     """The clip's strongest sentence as its title: a question or a claim first, else the first full one."""
-    from clips.scoring import CLAIM_WORDS, tokens
-    from search.segmenting import SENTENCE_END
-
     found, current = [], []
     for word in text.split():
         current.append(word)
