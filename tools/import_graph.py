@@ -45,6 +45,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("moderation", ("moderation",)),
     ("search", ("search",)),
     ("clips", ("clips",)),
+    ("recaps", ("recaps",)),
+    ("upscale", ("upscale",)),
     ("root", ("reelremix", "reelremix.apps", "reelremix.broker", "manage", "bench", "tools", "conftest")),
 ]
 # Third-party packages a layer must not import at all.

@@ -1,0 +1,1 @@
+"""Recap rendering: script scenes over source footage, narration over ducked source sound."""

@@ -1,0 +1,53 @@
+"""Values the recap renderer takes and gives back. Times are seconds of the source video unless they say
+otherwise; the censor plan is the source's, in source time, as moderation hands it to every renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from media_jobs.media.types import AudioCensor, BlurTrack
+
+CARD_SECONDS = 2.5  # an intro or outro title card
+
+
+@dataclass(frozen=True)
+class Cut:
+    """One continuous run of source footage in the recap."""
+
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class RecapScene:
+    """One scene of the script: its footage, played cut after cut, and what is heard or read over it.
+
+    The scene lasts the sum of its cuts. With narration, `narration` is the span of the narration file
+    (narration seconds) spoken over this scene; without, `caption` (the script's text) is burned in over
+    the footage and the source sound plays."""
+
+    cuts: tuple[Cut, ...]
+    caption: str = ""
+    narration: tuple[float, float] | None = None
+
+    @property
+    def duration(self) -> float:
+        return sum(cut.duration for cut in self.cuts)
+
+
+@dataclass(frozen=True)
+class RecapSpec:
+    """Everything a recap render needs besides the source and the narration file."""
+
+    scenes: tuple[RecapScene, ...]
+    width: int
+    height: int
+    blur: tuple[BlurTrack, ...] = ()
+    audio: tuple[AudioCensor, ...] = ()
+    crossfade: float = 0.4  # seconds, between scenes (cuts inside a scene are hard cuts)
+    intro: str = ""  # a title card's text before the first scene; empty: none
+    outro: str = ""  # after the last
