@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from media_jobs.media.types import AudioCensor, BlurTrack
+from media_jobs.media.types import AudioCensor, BlurTrack, UnplayableMedia
 
 CARD_SECONDS = 2.5  # an intro or outro title card
 
@@ -51,3 +51,9 @@ class RecapSpec:
     crossfade: float = 0.4  # seconds, between scenes (cuts inside a scene are hard cuts)
     intro: str = ""  # a title card's text before the first scene; empty: none
     outro: str = ""  # after the last
+
+
+class NarrationRefused(UnplayableMedia):
+    """The narration file cannot be used (not audio, silent, too few pauses): the message says why.
+
+    Permanent, like UnplayableMedia: the same file fails the same way on a retry."""
