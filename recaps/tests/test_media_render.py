@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from clips.media.loudness import measure_loudness
 from clips.tests.media_samples import audio_samples, decoded_frames, tone_level, window
 from media_jobs.media.probe import probe_media
 from media_jobs.media.types import BlurTrack, BoxAt, MediaProcessingError
@@ -79,6 +80,7 @@ def test_it_lasts_the_scenes_and_cards_less_the_crossfades(
     assert info.duration == pytest.approx(expected, abs=FRAME + 0.005)
     assert report.duration == pytest.approx(expected, abs=FRAME + 0.005)
     assert (info.width, info.height, info.video_codec, info.audio_codec) == (320, 180, "h264", "aac")
+    assert measure_loudness(["-i", str(out)]).integrated == pytest.approx(-14.0, abs=1.0)
     assert not out.with_name(f".{out.name}.part").exists()
 
 
@@ -166,6 +168,7 @@ def test_it_narrates_each_scene_and_ducks_the_source(source: Path, tmp_path: Pat
     )
     assert report.captioned_scenes == 0 and report.narration_cut == 0
     assert probe_media(out).duration == pytest.approx(4.0 - FADE, abs=FRAME + 0.005)
+    assert measure_loudness(["-i", str(out)]).integrated == pytest.approx(-14.0, abs=1.0)
 
 
 def _onset(sound: np.ndarray, hz: float, after: float, step: float = 0.02) -> float:
