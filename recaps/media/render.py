@@ -133,8 +133,9 @@ def _check(info: MediaInfo, spec: RecapSpec) -> None:
             raise MediaProcessingError(
                 f"the cut [{cut.start}, {cut.end}] is empty or outside the source (0-{info.duration:.2f} s)"
             )
-    if spec.crossfade < 0:
-        raise MediaProcessingError(f"the crossfade {spec.crossfade} s is negative")
+    parts = len(spec.scenes) + bool(spec.intro.strip()) + bool(spec.outro.strip())
+    if parts > 1 and spec.crossfade < 1 / info.fps:  # xfade over no time drops the part after it
+        raise MediaProcessingError(f"the crossfade {spec.crossfade} s is shorter than a frame")
 
 
 def _check_narration(narration: Path, spec: RecapSpec) -> None:

@@ -191,3 +191,9 @@ def test_it_refuses_cuts_outside_the_source(source: Path, tmp_path: Path) -> Non
     spec = RecapSpec((RecapScene((Cut(7.5, 9.5),)),), 320, 180)
     with pytest.raises(MediaProcessingError, match="outside the source"):
         render_recap(source, probe_media(source), spec, None, tmp_path / "recap.mp4")
+
+
+def test_it_refuses_a_crossfade_shorter_than_a_frame(source: Path, tmp_path: Path) -> None:
+    spec = RecapSpec((RecapScene((Cut(0.0, 1.0),)), RecapScene((Cut(3.0, 4.0),))), 320, 180, crossfade=0.0)
+    with pytest.raises(MediaProcessingError, match="shorter than a frame"):
+        render_recap(source, probe_media(source), spec, None, tmp_path / "recap.mp4")
