@@ -197,3 +197,25 @@ def test_it_refuses_a_crossfade_shorter_than_a_frame(source: Path, tmp_path: Pat
     spec = RecapSpec((RecapScene((Cut(0.0, 1.0),)), RecapScene((Cut(3.0, 4.0),))), 320, 180, crossfade=0.0)
     with pytest.raises(MediaProcessingError, match="shorter than a frame"):
         render_recap(source, probe_media(source), spec, None, tmp_path / "recap.mp4")
+
+
+def test_it_cuts_a_narration_span_where_the_next_scene_starts(source: Path, tmp_path: Path) -> None:
+    # The first phrase lasts 2 s, but its scene has 1.5 - FADE = 1.1 s before the second scene starts.
+    narration = narration_wav(tmp_path / "narration.wav", [(0.0, 2.0, 700.0), (2.5, 3.0, 1100.0)], 3.2)
+    spec = RecapSpec(
+        scenes=(
+            RecapScene((Cut(0.0, 1.5),), narration=(0.0, 2.0)),
+            RecapScene((Cut(3.0, 4.5),), narration=(2.5, 3.0)),
+        ),
+        width=320,
+        height=180,
+        crossfade=FADE,
+    )
+    out = tmp_path / "narrated.mp4"
+    report = render_recap(source, probe_media(source), spec, narration, out)
+    sound = audio_samples(out)
+    second_start = 1.5 - FADE
+    assert tone_level(window(sound, 0.3, 1.0), 700.0) > 0.05
+    assert tone_level(window(sound, second_start + 0.05, second_start + 0.5), 700.0) < 0.005
+    assert tone_level(window(sound, second_start + 0.05, second_start + 0.45), 1100.0) > 0.05
+    assert report.narration_cut == pytest.approx(2.0 - second_start, abs=FRAME)  # the cut lasts whole frames
