@@ -141,17 +141,11 @@ def test_it_narrates_each_scene_and_ducks_the_source(source: Path, tmp_path: Pat
     # Two phrases with a 0.8 s pause: 700 Hz at 0.3-1.1 s, 1100 Hz at 1.9-2.5 s of the narration.
     narration = narration_wav(tmp_path / "narration.wav", [(0.3, 1.1, 700.0), (1.9, 2.5, 1100.0)], 3.0)
     first, second = split_narration(narration, 2)
-    spec = RecapSpec(
-        scenes=(
-            RecapScene((Cut(0.2, 2.2),), caption="not shown: narrated", narration=first),
-            RecapScene((Cut(3.0, 5.0),), narration=second),
-        ),
-        width=320,
-        height=180,
-        crossfade=FADE,
+    scenes = (
+        RecapScene((Cut(0.2, 2.2),), caption="not shown: narrated", narration=first),
+        RecapScene((Cut(3.0, 5.0),), narration=second),
     )
-    out = tmp_path / "narrated.mp4"
-    report = render_recap(source, probe_media(source), spec, narration, out)
+    out, report = _narrated(source, scenes, narration)
     sound = audio_samples(out)
     starts = [0.0, 2.0 - FADE]
     for (span_start, _), start, (phrase, _, hz) in zip(
@@ -169,6 +163,13 @@ def test_it_narrates_each_scene_and_ducks_the_source(source: Path, tmp_path: Pat
     assert report.captioned_scenes == 0 and report.narration_cut == 0
     assert probe_media(out).duration == pytest.approx(4.0 - FADE, abs=FRAME + 0.005)
     assert measure_loudness(["-i", str(out)]).integrated == pytest.approx(-14.0, abs=1.0)
+
+
+def _narrated(source: Path, scenes: tuple[RecapScene, ...], narration: Path) -> tuple[Path, RecapReport]:
+    """The scenes rendered at 320x180 with FADE crossfades, narrated: the recap beside the narration."""
+    out = narration.with_name("narrated.mp4")
+    spec = RecapSpec(scenes, width=320, height=180, crossfade=FADE)
+    return out, render_recap(source, probe_media(source), spec, narration, out)
 
 
 def _onset(sound: np.ndarray, hz: float, after: float, step: float = 0.02) -> float:
@@ -202,17 +203,11 @@ def test_it_refuses_a_crossfade_shorter_than_a_frame(source: Path, tmp_path: Pat
 def test_it_cuts_a_narration_span_where_the_next_scene_starts(source: Path, tmp_path: Path) -> None:
     # The first phrase lasts 2 s, but its scene has 1.5 - FADE = 1.1 s before the second scene starts.
     narration = narration_wav(tmp_path / "narration.wav", [(0.0, 2.0, 700.0), (2.5, 3.0, 1100.0)], 3.2)
-    spec = RecapSpec(
-        scenes=(
-            RecapScene((Cut(0.0, 1.5),), narration=(0.0, 2.0)),
-            RecapScene((Cut(3.0, 4.5),), narration=(2.5, 3.0)),
-        ),
-        width=320,
-        height=180,
-        crossfade=FADE,
+    scenes = (
+        RecapScene((Cut(0.0, 1.5),), narration=(0.0, 2.0)),
+        RecapScene((Cut(3.0, 4.5),), narration=(2.5, 3.0)),
     )
-    out = tmp_path / "narrated.mp4"
-    report = render_recap(source, probe_media(source), spec, narration, out)
+    out, report = _narrated(source, scenes, narration)
     sound = audio_samples(out)
     second_start = 1.5 - FADE
     assert tone_level(window(sound, 0.3, 1.0), 700.0) > 0.05
