@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from media_jobs.media.types import AudioCensor, BlurTrack
+from clips.media.types import FaceSample
+from media_jobs.media.types import AudioCensor, BlurTrack, UnplayableMedia
 
 CARD_SECONDS = 2.5  # an intro or outro title card
 
@@ -51,3 +52,30 @@ class RecapSpec:
     crossfade: float = 0.4  # seconds, between scenes (cuts inside a scene are hard cuts)
     intro: str = ""  # a title card's text before the first scene; empty: none
     outro: str = ""  # after the last
+    faces: tuple[FaceSample, ...] = ()  # sampled face detections: the crop of each cut follows them
+
+
+class NarrationRefused(UnplayableMedia):
+    """The narration file cannot be used (not audio, silent, too few pauses): the message says why.
+
+    Permanent, like UnplayableMedia: the same file fails the same way on a retry."""
+
+
+@dataclass(frozen=True)
+class RecapReport:
+    """What a recap render did (JSON-ready: it is stored with the rendition)."""
+
+    duration: float  # seconds of output video
+    width: int
+    height: int
+    scenes: int
+    cuts: int
+    cards: int  # intro and outro title cards
+    longest_cut: float  # seconds
+    source_seconds: float  # distinct seconds of the source shown (overlapping cuts count once)
+    crossfade: float  # seconds, the crossfade used between parts (shortened for very short parts)
+    narration_seconds: float  # seconds of narration placed over the scenes
+    narration_cut: float  # seconds of narration dropped: spans longer than their scene's room
+    captioned_scenes: int  # scenes with their caption burned in (no narration over them)
+    blurred_frames: int  # frames with a censor box blurred, over all cuts
+    seconds: float  # wall time of the render
