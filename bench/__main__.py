@@ -7,7 +7,7 @@ import sys
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reelremix.settings")
-BENCHMARKS = ("pipeline", "clips", "quota", "search", "api")
+BENCHMARKS = ("pipeline", "clips", "recap", "quota", "search", "api")
 
 
 def main() -> None:

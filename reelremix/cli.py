@@ -1,4 +1,4 @@
-"""The `reelremix` command: `up` (the whole stack), `process FILE`, `clips FILE_OR_ID`, `demo`, `down`.
+"""The `reelremix` command: `up` (the stack), `process FILE`, `clips FILE_OR_ID`, `recap`, `demo`, `down`.
 
 Errors an operator can fix (bad configuration, a port in use, an unreachable database) end the
 command with one line on stderr and exit status 2, never a traceback.
@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from reelremix.embedded import EmbeddedServiceError
 from reelremix.errors import StartupError
@@ -61,9 +62,29 @@ def _parser() -> argparse.ArgumentParser:
     clips.add_argument("--max-seconds", type=float, default=60.0, help="longest clip (default 60)")
     clips.add_argument("--aspects", default="9:16", help="comma-separated: 9:16, 1:1, 16:9 (default 9:16)")
     clips.add_argument("--no-captions", action="store_true", help="do not burn captions in")
+    _recap_parser(commands)
     commands.add_parser("demo", help="generate a sample video, moderate it and make clips of it")
     commands.add_parser("down", help="stop the embedded PostgreSQL and Redis")
     return parser
+
+
+def _recap_parser(commands: Any) -> None:
+    recap = commands.add_parser(
+        "recap",
+        help="a recap of a video that follows a script (default: the demo sample and a 3-scene script)",
+    )
+    recap.add_argument("video", nargs="?", help="a video file, or the id of a video the tenant has")
+    recap.add_argument(
+        "--script", help="the script: text or Markdown, scenes split by blank lines or headings"
+    )
+    recap.add_argument("--narration", help="narration audio, split at its pauses into the script's scenes")
+    recap.add_argument("--tenant", default="demo", help="tenant slug (default demo)")
+    recap.add_argument("--title", default="", help="the recap's title")
+    recap.add_argument("--intro", default="", help="an intro card's text")
+    recap.add_argument("--outro", default="", help="an outro card's text")
+    recap.add_argument("--max-run", type=float, default=10.0, help="longest continuous run of source (10 s)")
+    recap.add_argument("--aspect", default="16:9", help="16:9, 1:1 or 9:16 (default 16:9)")
+    recap.add_argument("--review", action="store_true", help="align only: review and render from the page")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -85,6 +106,10 @@ def main(argv: list[str] | None = None) -> None:
             from reelremix import clips_console
 
             clips_console.clips(args)
+        elif args.command == "recap":
+            from reelremix import recap_console
+
+            recap_console.recap(args)
         elif args.command == "demo":
             from reelremix import demo
 

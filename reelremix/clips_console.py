@@ -14,12 +14,12 @@ from reelremix.errors import StartupError
 def clips(args: argparse.Namespace) -> None:
     aspects = [aspect.strip() for aspect in args.aspects.split(",") if aspect.strip()]
     with console.tenant_with_worker(args.tenant) as tenant:
-        video = _video(tenant.schema_name, args.video)
+        video = video_of(tenant.schema_name, args.video)
         options = (args.min_seconds, args.max_seconds, args.count)
         make_clips(tenant.schema_name, video, options, aspects, captions=not args.no_captions)
 
 
-def _video(schema_name: str, given: str) -> Any:
+def video_of(schema_name: str, given: str) -> Any:
     """The video to clip: an id the tenant has, or a file, moderated now."""
     from media_jobs.hooks import visible_videos
     from media_jobs.models import Video
@@ -69,10 +69,10 @@ def _print_clips(run: Any) -> None:
             if part["weight"] is not None:
                 print(f"    {name:<13} {part['value']:.2f} x {part['weight']:.2f}  {part['why']}")
         for rendition in clip.renditions.all():
-            print(f"    {rendition.aspect:>5}: {_where(rendition.file)}")
+            print(f"    {rendition.aspect:>5}: {where(rendition.file)}")
 
 
-def _where(field_file: Any) -> str:
+def where(field_file: Any) -> str:
     try:
         return str(field_file.path)
     except NotImplementedError:  # remote storage

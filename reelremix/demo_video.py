@@ -6,6 +6,7 @@ clip of tests/media/speech/, read by path (the demo runs from a checkout)."""
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,3 +125,74 @@ DEMO_SPEECH = MEDIA / "speech" / "kitchen.flac"
 DEMO_SECONDS = 13.0
 TALK_PARTS = [DEMO_SPEECH, MEDIA / "search_eval" / "townhall.flac", MEDIA / "search_eval" / "cooking.flac"]
 TALK_SECONDS = 68.5  # the three parts: 12.7 + 31.3 + 24.9 s
+
+
+# The story sample's shots: one backdrop per topic of the talk, so that shot cuts fall where topics change.
+STORY_BACKDROPS = [
+    ("0x802020", "0xE0A040"), ("0x203080", "0x40C0E0"), ("0x206020", "0xC0E040"), ("0x602080", "0xE040C0"),
+    ("0x404040", "0xF0F0F0"), ("0x804000", "0xFFD080"), ("0x004040", "0x40FFC0"), ("0x400000", "0xFF4040"),
+    ("0x000040", "0x8080FF"), ("0x303000", "0xFFFF80"),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Topic:
+    start: float
+    end: float
+    text: str
+
+
+def talk_topics(parts: list[Path] | None = None) -> list[Topic]:
+    """What the talk (or `parts`) says and when: each part's topics, the parts one after another."""
+    import json
+
+    topics, offset = [], 0.0
+    for part in parts or TALK_PARTS:
+        facts = json.loads(part.with_suffix(".json").read_text())
+        spans = facts.get("topics") or [{"start": 0.0, "end": facts["duration"], "text": facts["text"]}]
+        topics += [Topic(offset + t["start"], offset + t["end"], t["text"]) for t in spans]
+        offset += facts["duration"]
+    return topics
+
+
+def make_story_video(
+    out: Path, size: tuple[int, int] = (1280, 720), fps: int = 30, parts: list[Path] | None = None
+) -> list[float]:
+    """The talk's speech (or `parts`) over a different backdrop for each of its topics (hard cuts where a
+    topic ends, halfway through the pause after it); returns the cut times. What recaps are tested and
+    measured on."""
+    parts = parts or TALK_PARTS
+    topics = talk_topics(parts)
+    # On frame boundaries: each backdrop lasts a whole number of frames and the cuts fall exactly here.
+    middles = [(before.end + after.start) / 2 for before, after in itertools.pairwise(topics)]
+    cuts = [round(round(t * fps) / fps, 4) for t in middles]
+    seconds = sum(_speech_seconds(part) for part in parts)
+    bounds = [0.0, *cuts, seconds]
+    width, height = size
+    sources = [
+        arg for k in range(len(bounds) - 1) for arg in ("-f", "lavfi", "-i", _backdrop(k, width, height, fps))
+    ]
+    frames = [round(bounds[k + 1] * fps) - round(bounds[k] * fps) for k in range(len(bounds) - 1)]
+    joined = ";".join(f"[{k}:v]trim=end_frame={n},setpts=PTS-STARTPTS[s{k}]" for k, n in enumerate(frames))
+    joined += ";" + "".join(f"[s{k}]" for k in range(len(frames)))
+    with tempfile.TemporaryDirectory() as scratch:
+        speech = join_speech(parts, Path(scratch) / "talk.flac")
+        run_ffmpeg(
+            [*sources, "-i", str(speech), "-filter_complex", f"{joined}concat=n={len(bounds) - 1}:v=1[v]",
+             "-map", "[v]", "-map", f"{len(bounds) - 1}:a", "-t", f"{seconds}", "-r", str(fps),
+             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
+             "-movflags", "+faststart", str(out)],
+            what="making the story sample",
+        )  # fmt: skip
+    return cuts
+
+
+def _speech_seconds(part: Path) -> float:
+    import json
+
+    return float(json.loads(part.with_suffix(".json").read_text())["duration"])
+
+
+def _backdrop(k: int, width: int, height: int, fps: int) -> str:
+    c0, c1 = STORY_BACKDROPS[k % len(STORY_BACKDROPS)]
+    return f"gradients=s={width}x{height}:rate={fps}:c0={c0}:c1={c1}:speed=0.03"

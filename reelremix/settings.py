@@ -100,7 +100,7 @@ SHARED_APPS = [
     "channels",
     "celery_progress",
 ]
-TENANT_APPS = [*_BOTH, "rest_framework.authtoken", "media_jobs", "moderation", "search", "clips"]
+TENANT_APPS = [*_BOTH, "rest_framework.authtoken", "media_jobs", "moderation", "search", "clips", "recaps"]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 MIDDLEWARE = [

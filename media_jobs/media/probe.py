@@ -53,13 +53,13 @@ def probe_media(path: Path) -> MediaInfo:
 
 
 def probe_audio(path: Path, max_seconds: float) -> float:
-    """The duration of an audio file (background music), or UnplayableMedia saying why it will not do."""
+    """The duration of an audio file (music, narration), or UnplayableMedia saying why it will not do."""
     if path.stat().st_size == 0:
         raise UnplayableMedia("The file is empty.")
-    with _open_media(path) as container:
+    with _open_media(path, "an audio file") as container:
         streams = list(container.streams.audio)
         if not streams:
-            raise UnplayableMedia("This file has no audio track: upload music as MP3, AAC, WAV or similar.")
+            raise UnplayableMedia("This file has no audio track: upload audio as MP3, AAC, WAV or similar.")
         stream = streams[0]
         duration = (
             float(stream.duration * stream.time_base)
@@ -72,7 +72,7 @@ def probe_audio(path: Path, max_seconds: float) -> float:
             raise UnplayableMedia("The audio in this file cannot be decoded.") from None
     if not 0 < duration <= max_seconds:
         raise UnplayableMedia(
-            f"The music is {format_duration(duration)} long; it must be under {format_duration(max_seconds)}."
+            f"The audio is {format_duration(duration)} long; it must be under {format_duration(max_seconds)}."
         )
     return duration
 
@@ -118,24 +118,24 @@ def format_bytes(size: int) -> str:
 
 
 @contextmanager
-def _open_media(path: Path) -> Iterator[InputContainer]:
+def _open_media(path: Path, kind: str = "a video") -> Iterator[InputContainer]:
     try:
         container = av.open(str(path), mode="r")
     except av.error.FFmpegError:
-        raise UnplayableMedia(_unreadable_reason(path)) from None
+        raise UnplayableMedia(_unreadable_reason(path, kind)) from None
     try:
         yield container
     finally:
         container.close()
 
 
-def _unreadable_reason(path: Path) -> str:
+def _unreadable_reason(path: Path, kind: str) -> str:
     with path.open("rb") as file:
         head = file.read(12)
     # An MP4/MOV that FFmpeg cannot open is nearly always one whose index (at the end) never arrived.
     if head[4:8] == MP4_SIGNATURE:
         return INCOMPLETE
-    return "The file is not a video we can read."
+    return f"The file is not {kind} we can read."
 
 
 def _main_video_stream(container: InputContainer) -> VideoStream:

@@ -9,6 +9,7 @@ from clips.media.types import FaceSample
 from media_jobs.media.types import AudioCensor, BlurTrack, UnplayableMedia
 
 CARD_SECONDS = 2.5  # an intro or outro title card
+CROSSFADE = 0.4  # seconds, between scenes and cards
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class RecapSpec:
     height: int
     blur: tuple[BlurTrack, ...] = ()
     audio: tuple[AudioCensor, ...] = ()
-    crossfade: float = 0.4  # seconds, between scenes (cuts inside a scene are hard cuts)
+    crossfade: float = CROSSFADE  # seconds, between scenes (cuts inside a scene are hard cuts)
     intro: str = ""  # a title card's text before the first scene; empty: none
     outro: str = ""  # after the last
     faces: tuple[FaceSample, ...] = ()  # sampled face detections: the crop of each cut follows them

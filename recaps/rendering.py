@@ -1,0 +1,84 @@
+"""The render stage's work: the recap's scenes as a RecapSpec (their cuts, captions or narration, the
+source's current censor plan), rendered, kept, and its minutes settled to the recap's length."""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import ExitStack
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+from django.db import transaction
+
+from billing import quota
+from clips.media.render import extract_thumbnail
+from clips.media.types import ASPECTS
+from clips.rendering import VideoFacts
+from media_jobs import artifacts
+from media_jobs.media.types import MediaInfo
+from media_jobs.models import Job
+from media_jobs.registry import Progress
+from recaps import cutting, services
+from recaps.media.render import render_recap
+from recaps.media.types import Cut, RecapScene, RecapSpec
+from recaps.models import Recap
+from tenants.context import current_schema_name
+
+
+def spec_of(recap: Recap) -> RecapSpec:
+    """The recap as the renderer takes it: with the faces the detector saw (each cut's crop follows them)
+    and the video's censor plan as it stands now."""
+    width, height = ASPECTS[recap.aspect]
+    facts = VideoFacts(recap.video)
+    plan = facts.plan
+    narrated = bool(recap.narration)
+    scenes = tuple(
+        RecapScene(
+            cuts=tuple(Cut(start, end) for start, end in scene.cuts),
+            caption="" if narrated or not recap.captions else scene.text,
+            narration=(scene.narration_start, scene.narration_end)
+            if narrated and scene.narration_start is not None and scene.narration_end is not None
+            else None,
+        )
+        for scene in recap.scenes.all()
+    )
+    return RecapSpec(
+        scenes=scenes, width=width, height=height, blur=plan.blur, audio=plan.audio,
+        intro=recap.intro, outro=recap.outro, faces=facts.faces,
+    )  # fmt: skip
+
+
+def do_render_job_recap(job: Job, progress: Progress) -> dict[str, Any]:
+    """Render the job's recap and keep it; the reservation is settled to its length."""
+    recap = services.recap_for_job(job)
+    spec = spec_of(recap)
+    every_cut = [cut for scene in spec.scenes for cut in scene.cuts]
+    reuse = cutting.reuse_of(every_cut, recap.video.duration)
+    with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="recap-") as scratch:
+        source = stack.enter_context(artifacts.local_path(recap.video.original))
+        narration = stack.enter_context(artifacts.local_path(recap.narration)) if recap.narration else None
+        out, thumb = Path(scratch) / "recap.mp4", Path(scratch) / "thumb.jpg"
+        report = render_recap(
+            source, MediaInfo(**recap.video.media_info), spec, narration, out,
+            on_progress=lambda done: progress(done, "Rendering the recap"),
+        )  # fmt: skip
+        extract_thumbnail(out, min(1.0, report.duration / 2), thumb)
+        figures = {**asdict(report), "reuse": asdict(reuse), "max_run": recap.max_run}
+        _keep(recap, out, thumb, report.duration, figures)
+    quota.do_settle_seconds(current_schema_name(), job.pk, report.duration)
+    return {"duration": round(report.duration, 2), "cuts": reuse.cuts, "source_share": reuse.share}
+
+
+@transaction.atomic
+def _keep(recap: Recap, video: Path, thumbnail: Path, duration: float, report: dict[str, Any]) -> None:
+    recap = Recap.objects.select_for_update().get(pk=recap.pk)
+    recap.file.delete(save=False)
+    recap.thumbnail.delete(save=False)
+    recap.version += 1
+    with video.open("rb") as video_file, thumbnail.open("rb") as thumb_file:
+        recap.file.save("recap.mp4", File(video_file), save=False)
+        recap.thumbnail.save("recap.jpg", File(thumb_file), save=False)
+    recap.duration, recap.report, recap.state = round(duration, 3), report, Recap.State.READY
+    recap.save()

@@ -1,0 +1,47 @@
+"""The monotonic alignment of script scenes to transcript segments, on vectors whose answer is known."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recaps.alignment import HIGH_SIMILARITY, align, confidence, similarities
+
+
+def _basis(n: int, dims: int = 16) -> np.ndarray:
+    return np.eye(dims, dtype=np.float32)[:n]
+
+
+def test_it_anchors_each_scene_on_the_segment_that_says_it():
+    segments = _basis(6)
+    scenes = segments[[1, 3, 4]] + 0.1
+    anchors = align(similarities(scenes, segments))
+    assert [a.segment for a in anchors] == [1, 3, 4]
+    assert all(a.confidence == 1.0 for a in anchors)
+
+
+def test_it_keeps_the_story_moving_forward():
+    segments = _basis(6)
+    # The second scene resembles segment 0 best, but the first scene is at 2: order wins, the second
+    # scene takes the best segment after 2 (its next best, segment 5).
+    scenes = np.stack([segments[2], 0.9 * segments[0] + 0.5 * segments[5]])
+    anchors = align(similarities(scenes, segments))
+    assert [a.segment for a in anchors] == [2, 5]
+
+
+def test_it_lets_scenes_share_segments_when_there_are_fewer_segments():
+    segments = _basis(2)
+    scenes = np.stack([segments[0], segments[0], segments[1]])
+    assert [a.segment for a in align(similarities(scenes, segments))] == [0, 0, 1]
+
+
+def test_picture_vectors_decide_when_the_words_do_not():
+    segments = np.ones((3, 8), dtype=np.float32)  # every segment says the same
+    pictures = _basis(3)
+    scenes = np.ones((1, 8), dtype=np.float32)
+    assert align(similarities(scenes, segments, pictures[[2]], pictures))[0].segment == 2
+
+
+def test_confidence_grows_with_similarity():
+    assert confidence(0.0) == 0.0
+    assert 0 < confidence(0.3) < confidence(0.4) < 1
+    assert confidence(HIGH_SIMILARITY + 0.1) == 1.0
