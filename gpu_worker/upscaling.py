@@ -9,11 +9,13 @@ whatever the frame size (a 4K output is never one tensor).
 from __future__ import annotations
 
 import importlib.util
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from gpu_worker.config import GpuConfig, current
 from gpu_worker.types import ModelUnavailable
 
 # model name -> scale -> file stem in the wheel's models folder
@@ -108,3 +110,34 @@ class Upscaler:
             raise ModelUnavailable(f"{self.name} failed on a {width}x{height} tile (ncnn status {status})")
         pixels = np.asarray(output).transpose(1, 2, 0)
         return np.clip(pixels * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+_upscalers: dict[tuple[str, int, GpuConfig], Upscaler] = {}
+_upscalers_lock = threading.Lock()
+
+
+def upscaler(model: str, scale: int) -> Upscaler:
+    """The Real-ESRGAN `model` at `scale`, loaded once per process and configuration (ncnn's nets are
+    reentrant: each call makes its own extractor)."""
+    config = current()
+    if config.upscale_weights_path:
+        raise ModelUnavailable(f"UPSCALE_WEIGHTS_PATH is set, but {spandrel_problem() or 'spandrel'}")
+    key = (model, scale, config)
+    with _upscalers_lock:
+        if key not in _upscalers:
+            _upscalers[key] = Upscaler(
+                model, scale, threads=config.upscale_threads, vulkan=config.upscale_vulkan,
+                tile=config.upscale_tile,
+            )  # fmt: skip
+        return _upscalers[key]
+
+
+def spandrel_problem() -> str | None:
+    """Why torch weights cannot be run through spandrel here, or None when they could be. Its 0.4 release
+    imports torchvision, which cannot be installed beside the CPU build of torch this project pins; the
+    loading path is not built until it can be tested, so a configured weights path is refused clearly."""
+    try:
+        import spandrel  # noqa: F401
+    except ImportError as error:
+        return f"spandrel cannot be imported ({error}): install spandrel and torchvision on a GPU worker"
+    return "running torch weights through spandrel is not built yet: use the ncnn models"
