@@ -15,6 +15,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("billing.api.urls")),
     path("", include("search.api.urls")),
     path("", include("clips.api.urls")),
+    path("", include("upscale.api.urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("", include("search.urls")),
     path("", include("clips.urls")),
+    path("", include("upscale.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
