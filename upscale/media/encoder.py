@@ -26,7 +26,21 @@ def encode_command(
     frames_in = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{size_in[0]}x{size_in[1]}"]
     frames_in += ["-framerate", f"{fps.numerator}/{fps.denominator}", "-i", "pipe:0"]
     resize = [] if size_in == size_out else ["-vf", f"scale={size_out[0]}:{size_out[1]}:flags=lanczos"]
-    encode = ["-c:v", "libx264", "-preset", X264_PRESET, "-crf", CRF, "-pix_fmt", "yuv420p", "-an"]
+    # No B-frames: each chunk's decode times then equal its presentation times, so joined chunks have no
+    # gaps in their timestamps (with B-frames each chunk starts two frames early in decode time).
+    encode = [
+        "-c:v",
+        "libx264",
+        "-preset",
+        X264_PRESET,
+        "-crf",
+        CRF,
+        "-bf",
+        "0",
+        "-pix_fmt",
+        "yuv420p",
+        "-an",
+    ]
     return [
         *(ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error"),
         *frames_in, *resize, *encode, "-f", "mp4", str(out),
