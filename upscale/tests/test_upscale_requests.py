@@ -162,7 +162,7 @@ def test_the_video_page_offers_the_form_and_the_estimates(world):
     video = sized_video(world.acme, 640, 360, duration=10.0)
     alice = client_for(world.alice)
     page = alice.get(f"/videos/{video.pk}/").content.decode()
-    assert 'action="/videos/%d/upscale/"' % video.pk in page and "Lanczos (not AI" in page
+    assert f'action="/videos/{video.pk}/upscale/"' in page and "Lanczos (not AI" in page
     assert "1920x1080" in page and "lanczos to 1280x720 (not AI)" in page and "at most 3840x2160" in page
     response = alice.post(f"/videos/{video.pk}/upscale/", {"model": "lanczos", "scale": "720"})
     upscale = _api(world.alice).get("/api/v1/upscales/").json()["results"][0]
