@@ -1,4 +1,5 @@
-"""The `reelremix` command: `up` (the whole stack), `process FILE`, `clips FILE_OR_ID`, `demo`, `down`.
+"""The `reelremix` command: `up` (the whole stack), `process FILE`, `clips FILE_OR_ID`,
+`upscale FILE_OR_ID`, `demo`, `down`.
 
 Errors an operator can fix (bad configuration, a port in use, an unreachable database) end the
 command with one line on stderr and exit status 2, never a traceback.
@@ -61,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     clips.add_argument("--max-seconds", type=float, default=60.0, help="longest clip (default 60)")
     clips.add_argument("--aspects", default="9:16", help="comma-separated: 9:16, 1:1, 16:9 (default 9:16)")
     clips.add_argument("--no-captions", action="store_true", help="do not burn captions in")
+    upscale = commands.add_parser("upscale", help="upscale a video with Real-ESRGAN (moderated first)")
+    upscale.add_argument("video", help="a video file, or the id of a video the tenant has")
+    upscale.add_argument("--tenant", default="demo", help="tenant slug (default demo)")
+    upscale.add_argument("--scale", default="2x", help="2x, 3x, 4x, or a height: 720, 1080, 1440, 2160")
+    upscale.add_argument(
+        "--model",
+        default="animevideov3",
+        help="animevideov3 (default), x4plus, x4plus-anime, lanczos (not AI)",
+    )
     commands.add_parser("demo", help="generate a sample video, moderate it and make clips of it")
     commands.add_parser("down", help="stop the embedded PostgreSQL and Redis")
     return parser
@@ -85,6 +95,10 @@ def main(argv: list[str] | None = None) -> None:
             from reelremix import clips_console
 
             clips_console.clips(args)
+        elif args.command == "upscale":
+            from reelremix import upscale_console
+
+            upscale_console.upscale(args)
         elif args.command == "demo":
             from reelremix import demo
 

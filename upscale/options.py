@@ -30,17 +30,19 @@ MODELS: dict[str, ModelChoice] = {
     choice.name: choice
     for choice in (
         ModelChoice(
-            "animevideov3", "Real-ESRGAN AnimeVideo v3 (AI, fast; the default)", (2, 3, 4), True, 0.76
+            "animevideov3", "Real-ESRGAN AnimeVideo v3 (AI, fast; the default)", (2, 3, 4), True, 3.0
         ),
-        ModelChoice("x4plus", "Real-ESRGAN x4plus (AI, general and photos; slow, 4x)", (4,), True, 5.6),
-        ModelChoice("x4plus-anime", "Real-ESRGAN x4plus anime (AI, drawings; slow, 4x)", (4,), True, 5.6),
-        ModelChoice(LANCZOS, "Lanczos (not AI: a classic resampling filter)", (), False, 0.02),
+        ModelChoice("x4plus", "Real-ESRGAN x4plus (AI, general and photos; slow, 4x)", (4,), True, 14.9),
+        # the same network as x4plus (RRDB), with other weights: its measured cost is x4plus's
+        ModelChoice("x4plus-anime", "Real-ESRGAN x4plus anime (AI, drawings; slow, 4x)", (4,), True, 14.9),
+        ModelChoice(LANCZOS, "Lanczos (not AI: a classic resampling filter)", (), False, 0.0),
     )
 }
 FACTORS = (2, 3, 4)
 HEIGHTS = (720, 1080, 1440, 2160)
 MAX_LONG_SIDE, MAX_SHORT_SIDE = 3840, 2160  # the largest output: 4K UHD, either way up
-ENCODE_SECONDS_PER_MEGAPIXEL = 0.02  # x264 veryfast of the output, beside the model (bench/RESULTS.md)
+# x264 veryfast of the output, lanczos included (the whole lanczos path: 0.033 s/MP, bench/RESULTS.md)
+ENCODE_SECONDS_PER_MEGAPIXEL = 0.033
 SCALE_CHOICES = [f"{factor}x" for factor in FACTORS] + [str(height) for height in HEIGHTS]
 
 
