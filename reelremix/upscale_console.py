@@ -26,9 +26,7 @@ def upscale(args: argparse.Namespace) -> None:
             raise StartupError(error.message) from None
         console.follow(tenant.schema_name, made.job_id, "upscaling")
         made.refresh_from_db()
-        print(
-            f"Upscaled to {made.width}x{made.height}, {made.frames} frames: {where(made.file)}"
-        )
+        print(f"Upscaled to {made.width}x{made.height}, {made.frames} frames: {where(made.file)}")
 
 
 def _describe(video: Any, estimate: dict[str, Any]) -> str:
