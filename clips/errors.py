@@ -3,18 +3,11 @@ or 409 when the video is not ready yet)."""
 
 from __future__ import annotations
 
+from reelremix.errors import Refusal
 
-class ClipRefusal(Exception):
-    """`code` names the reason for programs; the message is for people."""
 
-    status = 400
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
-
-    def as_dict(self) -> dict[str, str]:
-        return {"detail": self.message, "code": self.code}
+class ClipRefusal(Refusal):
+    """Refused by the clips app (400 unless a subclass says otherwise)."""
 
 
 class VideoNotReady(ClipRefusal):

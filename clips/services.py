@@ -25,9 +25,10 @@ from clips.scoring import CLAIM_WORDS, Scored, tokens
 from clips.selection import ClipOptions
 from gpu_worker import titles
 from gpu_worker.types import RemoteServiceError
-from media_jobs import artifacts, claims, jobs, registry
+from media_jobs import artifacts, claims, jobs
 from media_jobs.models import Artifact, Job, Video
 from moderation.models import Action, Case, Flag, Review
+from moderation.services import require_reusable
 from moderation.stages import TRANSCRIPT
 from search.models import Segment
 from search.segmenting import SENTENCE_END
@@ -68,21 +69,8 @@ def check_options(
     return ClipOptions(min_seconds, max_seconds, count)
 
 
-def moderation_job(video: Video) -> Job | None:
-    """The video's latest moderation: clips follow its findings."""
-    return video.jobs.filter(kind=registry.upload_kind()).order_by("-created_at", "-id").first()
-
-
 def require_moderated(video: Video) -> None:
-    job = moderation_job(video)
-    if job is None or job.state in (Job.State.QUEUED, Job.State.RUNNING):
-        raise VideoNotReady(
-            "not_moderated", "This video is still being moderated; make clips once it is done."
-        )
-    if job.state == Job.State.FAILED:
-        raise VideoNotReady("moderation_failed", "This video's moderation failed, so it cannot be clipped.")
-    if Case.objects.filter(video=video, state=Case.State.REJECTED).exists():
-        raise ClipRefusal("rejected", "A moderator rejected this video: it cannot be clipped.")
+    require_reusable(video, "make clips", "clipped", ClipRefusal, VideoNotReady)
 
 
 def reserved_seconds(video: Video, options: ClipOptions, aspects: int) -> float:

@@ -11,13 +11,15 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from gpu_worker.types import FACE, Alternative, Transcript, Word
+from media_jobs import registry
 from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan
-from media_jobs.models import Video
+from media_jobs.models import Job, Video
 from moderation.live import push_queue_event_on_commit
 from moderation.models import Action, Case, Flag, Kind, Policy, PolicyChange, Review
 from moderation.profanity import find_profanity
 from moderation.signals import case_state_changed
 from moderation.tracking import Detection, build_tracks, track_keyframes
+from reelremix.errors import Refusal
 
 # Detector labels that are nudity. NudeNet also reports covered parts, feet, armpits and faces:
 # those are not nudity, and faces come from the dedicated face detector.
@@ -121,6 +123,33 @@ def do_analyze_video(
     if case.state == Case.State.QUEUED:
         push_queue_event_on_commit(case, "queued")
     return case
+
+
+def latest_moderation(video: Video) -> Job | None:
+    """The video's latest moderation job: what clips, recaps and upscales build on."""
+    return video.jobs.filter(kind=registry.upload_kind()).order_by("-created_at", "-id").first()
+
+
+def require_reusable(
+    video: Video, action: str, done_to: str, refusal: type[Refusal], not_ready: type[Refusal],
+    decided: bool = False,
+) -> None:  # fmt: skip
+    """Refuse to reuse a video (`action`: "make clips", `done_to`: "clipped") before its moderation has
+    finished, or once a moderator rejected it; with `decided`, also while a flag waits for a moderator."""
+    job = latest_moderation(video)
+    if job is None or job.state in (Job.State.QUEUED, Job.State.RUNNING):
+        raise not_ready("not_moderated", f"This video is still being moderated; {action} once it is done.")
+    if job.state == Job.State.FAILED:
+        raise not_ready("moderation_failed", f"This video's moderation failed, so it cannot be {done_to}.")
+    case = Case.objects.filter(video=video).first()
+    if case is not None and case.state == Case.State.REJECTED:
+        raise refusal("rejected", f"A moderator rejected this video: it cannot be {done_to}.")
+    if decided and case is not None and case.state in Case.OPEN_STATES:
+        raise not_ready(
+            "awaiting_moderator",
+            f"This video waits for a moderator's decision on what it shows; it can be {done_to} once the "
+            "case is decided.",
+        )
 
 
 def censor_plan(video: Video) -> CensorPlan:

@@ -3,6 +3,8 @@ source's current censor plan), rendered, kept, and its minutes settled to the re
 
 from __future__ import annotations
 
+import json
+import shutil
 import tempfile
 from contextlib import ExitStack
 from dataclasses import asdict
@@ -10,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from billing import quota
-from clips.media.render import extract_thumbnail
+from clips.media.render import ClipReport, extract_thumbnail
 from clips.media.types import ASPECTS
 from clips.rendering import VideoFacts
 from media_jobs import artifacts
@@ -22,6 +25,7 @@ from media_jobs.models import Job
 from media_jobs.registry import Progress
 from recaps import cutting, services
 from recaps.media.render import render_recap
+from recaps.media.scenes import RenderedScene
 from recaps.media.types import Cut, RecapScene, RecapSpec
 from recaps.models import Recap
 from tenants.context import current_schema_name
@@ -50,9 +54,46 @@ def spec_of(recap: Recap) -> RecapSpec:
     )  # fmt: skip
 
 
+class StoredScenes:
+    """Rendered scenes kept in the site's storage (local disk or S3) under the recap's work folder while
+    it renders, so that whichever worker takes the render over after a crash renders only what is missing.
+    A scene counts as kept once its reports are saved, which happens after its file."""
+
+    def __init__(self, recap: Recap) -> None:
+        self.storage = recap.file.storage
+        self.folder = f"{current_schema_name()}/recaps/work/{recap.uid}"
+
+    def fetch(self, key: str, to: Path) -> tuple[ClipReport, ...] | None:
+        video, reports = f"{self.folder}/{key}.mov", f"{self.folder}/{key}.json"
+        if not self.storage.exists(reports):
+            return None
+        with self.storage.open(video, "rb") as kept, to.open("wb") as copy:
+            shutil.copyfileobj(kept, copy)
+        with self.storage.open(reports, "rb") as saved:
+            return tuple(ClipReport(**report) for report in json.load(saved))
+
+    def keep(self, key: str, scene: RenderedScene) -> None:
+        self._replace(f"{self.folder}/{key}.mov", scene.path.read_bytes())
+        self._replace(f"{self.folder}/{key}.json", json.dumps([asdict(r) for r in scene.cuts]).encode())
+
+    def _replace(self, name: str, content: bytes) -> None:
+        self.storage.delete(name)  # a half-kept scene of a try that died between the two saves
+        self.storage.save(name, ContentFile(content))
+
+    def clear(self) -> None:
+        try:
+            _, names = self.storage.listdir(self.folder)
+        except FileNotFoundError:
+            return
+        for name in names:
+            self.storage.delete(f"{self.folder}/{name}")
+
+
 def do_render_job_recap(job: Job, progress: Progress) -> dict[str, Any]:
-    """Render the job's recap and keep it; the reservation is settled to its length."""
+    """Render the job's recap and keep it; the reservation is settled to its length. Scenes are kept as
+    they render: a try after a crash renders only the scenes still missing."""
     recap = services.recap_for_job(job)
+    store = StoredScenes(recap)
     spec = spec_of(recap)
     every_cut = [cut for scene in spec.scenes for cut in scene.cuts]
     reuse = cutting.reuse_of(every_cut, recap.video.duration)
@@ -62,13 +103,17 @@ def do_render_job_recap(job: Job, progress: Progress) -> dict[str, Any]:
         out, thumb = Path(scratch) / "recap.mp4", Path(scratch) / "thumb.jpg"
         report = render_recap(
             source, MediaInfo(**recap.video.media_info), spec, narration, out,
-            on_progress=lambda done: progress(done, "Rendering the recap"),
+            on_progress=lambda done: progress(done, "Rendering the recap"), store=store,
         )  # fmt: skip
         extract_thumbnail(out, min(1.0, report.duration / 2), thumb)
         figures = {**asdict(report), "reuse": asdict(reuse), "max_run": recap.max_run}
         _keep(recap, out, thumb, report.duration, figures)
+    store.clear()
     quota.do_settle_seconds(current_schema_name(), job.pk, report.duration)
-    return {"duration": round(report.duration, 2), "cuts": reuse.cuts, "source_share": reuse.share}
+    return {
+        "duration": round(report.duration, 2), "cuts": reuse.cuts, "source_share": reuse.share,
+        "reused_scenes": report.reused_scenes,
+    }  # fmt: skip
 
 
 @transaction.atomic

@@ -15,11 +15,11 @@ from django.db import transaction
 from billing import quota
 from billing.models import Plan
 from clips.media.types import ASPECTS
-from media_jobs import artifacts, claims, jobs, registry
+from media_jobs import artifacts, claims, jobs
 from media_jobs.media.probe import probe_audio
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Job, Video
-from moderation.models import Case
+from moderation.services import require_reusable
 from moderation.stages import TRANSCRIPT
 from recaps import cutting
 from recaps.errors import RecapRefusal, SourceNotReady
@@ -65,22 +65,7 @@ def check_options(options: RecapOptions) -> RecapOptions:
 def require_ready_source(video: Video) -> None:
     """A recap reuses the source's footage: only once it is moderated, and never while a moderator has yet
     to decide what in it may be shown."""
-    job = video.jobs.filter(kind=registry.upload_kind()).order_by("-created_at", "-id").first()
-    if job is None or job.state in (Job.State.QUEUED, Job.State.RUNNING):
-        raise SourceNotReady(
-            "not_moderated", "This video is still being moderated; make a recap once it is done."
-        )
-    if job.state == Job.State.FAILED:
-        raise SourceNotReady("moderation_failed", "This video's moderation failed, so it cannot be recapped.")
-    case = Case.objects.filter(video=video).first()
-    if case is not None and case.state == Case.State.REJECTED:
-        raise RecapRefusal("rejected", "A moderator rejected this video: it cannot be used in a recap.")
-    if case is not None and case.state in Case.OPEN_STATES:
-        raise SourceNotReady(
-            "awaiting_moderator",
-            "This video is waiting for a moderator's decision on what it shows; a recap can reuse its "
-            "footage once the case is decided.",
-        )
+    require_reusable(video, "make a recap", "recapped", RecapRefusal, SourceNotReady, decided=True)
 
 
 def speech_of(video: Video) -> str:

@@ -17,5 +17,19 @@ class RetryableJobError(Exception):
 PERMANENT_ERRORS: tuple[type[Exception], ...] = (PermanentJobError, PermanentModelError)
 
 
+class Refusal(Exception):
+    """A request refused before any work starts. `code` names the reason for programs, the message is for
+    people; `status` is the HTTP answer (400, or 409 when what the request needs is not ready yet)."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+    def as_dict(self) -> dict[str, str]:
+        return {"detail": self.message, "code": self.code}
+
+
 class StartupError(Exception):
     """A `reelremix` command cannot go on; the message is one line for the operator."""

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from billing import quota
 from billing.models import Plan
-from media_jobs import claims, jobs, registry
+from media_jobs import claims, jobs
 from media_jobs.media.types import MediaInfo
 from media_jobs.models import Job, Video
-from moderation.models import Case
+from moderation.services import require_reusable
 from tenants.context import current_schema_name
 from upscale import options
 from upscale.errors import UpscaleRefusal, VideoNotReady
@@ -47,15 +47,7 @@ def estimate_for(video: Video, plan: options.OutputPlan) -> options.Estimate:
 
 def require_moderated(video: Video) -> None:
     """Only a video whose moderation finished, and that no moderator rejected, is upscaled."""
-    latest = video.jobs.filter(kind=registry.upload_kind()).order_by("-created_at", "-id").first()
-    if latest is None or latest.state in (Job.State.QUEUED, Job.State.RUNNING):
-        raise VideoNotReady(
-            "not_moderated", "This video is still being moderated; upscale it once it is done."
-        )
-    if latest.state == Job.State.FAILED:
-        raise VideoNotReady("moderation_failed", "This video's moderation failed, so it cannot be upscaled.")
-    if Case.objects.filter(video=video, state=Case.State.REJECTED).exists():
-        raise VideoNotReady("rejected", "A moderator rejected this video: it cannot be upscaled.")
+    require_reusable(video, "upscale it", "upscaled", UpscaleRefusal, VideoNotReady)
 
 
 @transaction.atomic

@@ -18,16 +18,20 @@ re-encode of 30 s of the same source took 11.8-15.3 s in the same runs; narrated
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
+from typing import Protocol
 
 from clips.media.compile import render_compilation
+from clips.media.render import ClipReport
+from clips.media.types import CaptionWord
 from media_jobs.media.probe import probe_media
-from media_jobs.media.types import MediaInfo, MediaProcessingError
+from media_jobs.media.types import AudioCensor, BlurTrack, MediaInfo, MediaProcessingError
 from recaps.media.cards import render_card
 from recaps.media.narration import RATE as ANALYSIS_RATE
 from recaps.media.narration import decode_mono
@@ -43,6 +47,28 @@ from recaps.media.timeline import (
 from recaps.media.types import NarrationRefused, RecapReport, RecapScene, RecapSpec
 from recaps.media.voiceover import narrate
 
+
+class SceneStore(Protocol):
+    """Where rendered scenes are kept while a recap renders, so that a try after a crash renders only the
+    scenes still missing. Keys name everything a scene's pixels and sound depend on (scene_key)."""
+
+    def fetch(self, key: str, to: Path) -> tuple[ClipReport, ...] | None:
+        """Write the kept scene to `to` and give its cuts' reports; None when none is kept."""
+
+    def keep(self, key: str, scene: RenderedScene) -> None: ...
+
+
+def scene_key(spec: RecapSpec, scene: RecapScene, words: list[CaptionWord]) -> str:
+    """A digest of what one rendered scene is made of: its cuts, words, size, and the faces and censoring
+    within its cuts (frozen dataclasses: their reprs are stable)."""
+    spans: list[BlurTrack | AudioCensor] = [*spec.blur, *spec.audio]
+    inside = [item for cut in scene.cuts for item in spans if item.start < cut.end and item.end > cut.start]
+    faces = [face for cut in scene.cuts for face in spec.faces if cut.start - 2 <= face.t <= cut.end + 2]
+    made_of = repr((SCENE_FORMAT, scene.cuts, words, spec.width, spec.height, inside, faces))
+    return hashlib.sha256(made_of.encode()).hexdigest()[:32]
+
+
+SCENE_FORMAT = 1  # raised when how a scene renders changes: scenes kept by older renders are not reused
 CUTS_SHARE = 0.8  # of the progress bar: rendering the cuts; the join and the narration share the rest
 SPAN_TOLERANCE = 0.05  # seconds a narration span may reach past the file's end (rounding in the script)
 
@@ -70,11 +96,13 @@ def render_recap(
     narration: Path | None,
     out: Path,
     on_progress: Callable[[float], None] | None = None,
+    store: SceneStore | None = None,
 ) -> RecapReport:
     """Write `out`: the recap `spec` describes, cut from `src`, narrated by `narration` if given.
 
     A scene with a narration span (and a narration file) is narrated; any other scene shows its caption
-    over the source sound. Refuses an unusable narration (NarrationRefused) before rendering anything."""
+    over the source sound. Refuses an unusable narration (NarrationRefused) before rendering anything.
+    With a `store`, each scene is kept as it is rendered and a scene kept by an earlier try is reused."""
     _check(info, spec)
     voice = narration if any(scene.narration is not None for scene in spec.scenes) else None
     if voice is not None:
@@ -83,12 +111,13 @@ def render_recap(
     partial = out.with_name(f".{out.name}.part")
     try:
         with tempfile.TemporaryDirectory(prefix="recap-") as scratch:
-            assembly = _assemble(src, info, spec, voice, partial, Path(scratch), progress)
+            assembly = _assemble(src, info, spec, voice, partial, Path(scratch), progress, store)
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
     progress.report(1.0, final=True)
-    return _report(spec, assembly, probe_media(out).duration, time.monotonic() - began)
+    report = _report(spec, assembly, probe_media(out).duration, time.monotonic() - began)
+    return replace(report, reused_scenes=assembly.reused)
 
 
 @dataclass(frozen=True)
@@ -97,6 +126,7 @@ class _Assembly:
     durations: list[float]  # of every part, cards included, as rendered
     fade: float
     spans: list[Placement | None]  # each scene's narration; empty without narration
+    reused: int = 0  # scenes taken from the store
 
 
 def _assemble(
@@ -107,9 +137,12 @@ def _assemble(
     out: Path,
     scratch: Path,
     progress: _Progress,
+    store: SceneStore | None,
 ) -> _Assembly:
     """Write `out`: the scenes rendered, joined with the cards, the narration mixed in."""
-    scenes = _render_scenes(src, info, spec, voice is not None, scratch, progress.between(0.0, CUTS_SHARE))
+    scenes, reused = _render_scenes(
+        src, info, spec, voice is not None, scratch, progress.between(0.0, CUTS_SHARE), store
+    )
     parts = _with_cards(spec, [scene.path for scene in scenes], Fraction(info.fps), scratch)
     durations = [probe_media(part).duration for part in parts]
     fade = crossfade_for(durations, spec.crossfade)
@@ -117,10 +150,10 @@ def _assemble(
     joined = out if voice is None else scratch / "joined.mp4"
     render_compilation(parts, joined, spec.width, spec.height, fade, on_progress=joining)
     if voice is None:
-        return _Assembly(scenes, durations, fade, [])
+        return _Assembly(scenes, durations, fade, [], reused)
     spans = _placements(spec, durations, fade)
     narrate(joined, voice, [span for span in spans if span is not None], out, scratch)
-    return _Assembly(scenes, durations, fade, spans)
+    return _Assembly(scenes, durations, fade, spans, reused)
 
 
 def _check(info: MediaInfo, spec: RecapSpec) -> None:
@@ -158,9 +191,11 @@ def _render_scenes(
     voiced: bool,
     scratch: Path,
     on_progress: Callable[[float], None],
-) -> list[RenderedScene]:
-    """Each scene rendered and joined into one part, its caption burned in unless narrated."""
-    total, done, rendered = sum(scene.duration for scene in spec.scenes), 0.0, []
+    store: SceneStore | None,
+) -> tuple[list[RenderedScene], int]:
+    """Each scene rendered and joined into one part, its caption burned in unless narrated (or taken from
+    the store, kept there by an earlier try); and how many came from the store."""
+    total, done, rendered, reused = sum(scene.duration for scene in spec.scenes), 0.0, [], 0
     for index, scene in enumerate(spec.scenes):
         narrated = voiced and scene.narration is not None
         words = [] if narrated else caption_words(scene.caption, _caption_seconds(spec, index))
@@ -169,9 +204,18 @@ def _render_scenes(
             on_progress((before + fraction * share) / total)
 
         out = scratch / f"scene{index}.mov"
-        rendered.append(render_scene(src, info, spec, scene, words, out, scene_progress))
+        key = scene_key(spec, scene, words)
+        kept = store.fetch(key, out) if store is not None else None
+        if kept is not None:
+            rendered.append(RenderedScene(out, kept))
+            reused += 1
+        else:
+            rendered.append(render_scene(src, info, spec, scene, words, out, scene_progress))
+            if store is not None:
+                store.keep(key, rendered[-1])
         done += scene.duration
-    return rendered
+        on_progress(done / total)
+    return rendered, reused
 
 
 def _caption_seconds(spec: RecapSpec, index: int) -> float:

@@ -80,3 +80,6 @@ class RecapReport:
     captioned_scenes: int  # scenes with their caption burned in (no narration over them)
     blurred_frames: int  # frames with a censor box blurred, over all cuts
     seconds: float  # wall time of the render
+    reused_scenes: int = (
+        0  # scenes kept by an earlier try of the same render (SceneStore), not rendered again
+    )

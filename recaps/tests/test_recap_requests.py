@@ -11,9 +11,11 @@ from django_tenants.utils import schema_context
 from billing.models import UsageEntry
 from billing.tests.conftest import put_on_plan
 from conftest import client_for
+from media_jobs import artifacts
 from media_jobs.models import Job
 from media_jobs.tests.factories import make_moderated_videos
 from moderation.models import Case
+from moderation.stages import TRANSCRIPT
 from recaps.models import Recap, RecapScene, Shot
 from recaps.services import RECAP, RECAP_ALIGN
 
@@ -196,3 +198,20 @@ def test_the_pages_make_review_and_render_a_recap(world):
     assert page.post(f"/recaps/{recap.pk}/render/").status_code == 302
     with schema_context(world.acme.schema_name):
         assert Recap.objects.get(pk=recap.pk).state == Recap.State.RENDERING
+
+
+def test_a_script_in_another_language_than_the_speech_is_refused(world):
+    video = make_moderated_videos(world.acme, 1)[0]
+    said = "Our chief executive could not stop laughing about the launch party and the rocket cake."
+    with schema_context(world.acme.schema_name):
+        job = video.jobs.get()
+        words = [
+            {"text": word, "start": k * 0.4, "end": k * 0.4 + 0.3} for k, word in enumerate(said.split())
+        ]
+        artifacts.save_json(job, TRANSCRIPT, {"words": words, "alternatives": []})
+    french = "# Un\nLe patron a beaucoup ri pendant la fête du lancement.\n\n# Deux\nOn a mangé le gâteau."
+    response = _ask(world.alice, video.pk, script=french)
+    assert response.status_code == 400 and response.json()["code"] == "language_mismatch"
+    assert "French" in response.json()["detail"] and "English" in response.json()["detail"]
+    english = "The boss laughed about the party, and then everyone ate the cake shaped like a rocket."
+    assert _ask(world.alice, video.pk, script=english).status_code == 202

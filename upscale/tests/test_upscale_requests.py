@@ -13,7 +13,7 @@ from conftest import client_for
 from media_jobs.models import Job
 from moderation.models import Case
 from upscale import services
-from upscale.errors import VideoNotReady
+from upscale.errors import UpscaleRefusal
 from upscale.models import Upscale
 from upscale.options import ENCODE_SECONDS_PER_MEGAPIXEL, MODELS
 from upscale.tests.factories import sized_video
@@ -120,7 +120,7 @@ def test_a_video_not_moderated_or_rejected_is_not_upscaled(world):
     with schema_context(world.acme.schema_name):
         Job.objects.filter(video=video).update(state=Job.State.SUCCEEDED)
         Case.objects.create(video=video, state=Case.State.REJECTED)
-        with pytest.raises(VideoNotReady, match="A moderator rejected this video"):
+        with pytest.raises(UpscaleRefusal, match="A moderator rejected this video"):
             services.do_start_upscale(video, world.alice.user, "animevideov3", "2x")  # the CLI's way in
     assert _ask(world.alice, video.pk).status_code == 404  # the API does not show a rejected video at all
     assert _upscale_jobs(world.acme) == 0
