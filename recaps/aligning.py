@@ -1,6 +1,6 @@
-"""The work of the recap's first two stages: the video's shots found once (rows, with thumbnails), then
-the script's scenes aligned to what is said (and, with CLIP weights, shown) in the video, each scene given
-its length (its part of the narration, or its caption's reading time) and its cuts."""
+"""The work of the recap's first two stages: each source video's shots found once (rows, with thumbnails),
+then the script's scenes aligned to what is said (and, with CLIP weights, shown) in the footage, each
+scene given its length (its part of the narration, or its caption's reading time) and its cuts."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from media_jobs import artifacts
 from media_jobs.models import Job, Video
 from media_jobs.registry import Progress
 from recaps import alignment, services
+from recaps.footage import footage_seconds, sources_of
 from recaps.media.narration import split_narration
 from recaps.media.shots import detect_shots
 from recaps.media.types import CROSSFADE
@@ -23,14 +24,20 @@ from search.models import Segment
 
 
 def do_detect_shots(job: Job, progress: Progress) -> dict[str, Any]:
-    """The video's shots, unless an earlier job found them (they never change)."""
-    video = artifacts.video_of(job)
-    if video.shots.exists():
-        return {"shots": video.shots.count(), "detected": False}
-    with artifacts.local_path(video.original) as source:
-        found = detect_shots(source, video.duration, lambda done: progress(done, "Finding shots"))
-    _save_shots(video, found)
-    return {"shots": len(found), "detected": True}
+    """Each source video's shots, unless an earlier job found them (they never change)."""
+    videos = [source.video for source in sources_of(services.recap_for_job(job))]
+    detected = 0
+    for number, video in enumerate(videos):
+        if video.shots.exists():
+            continue
+
+        def report(done: float, k: int = number) -> None:
+            progress((k + done) / len(videos), f"Finding shots ({k + 1}/{len(videos)})")
+
+        with artifacts.local_path(video.original) as source:
+            _save_shots(video, detect_shots(source, video.duration, report))
+        detected += 1
+    return {"shots": Shot.objects.filter(video__in=videos).count(), "detected": detected}
 
 
 @transaction.atomic
@@ -47,7 +54,7 @@ def do_align_recap(job: Job, progress: Progress) -> dict[str, Any]:
     recap = services.recap_for_job(job)
     scenes = list(recap.scenes.all())
     progress(0.1, "Matching the script to the video")
-    anchors, spans = _anchors(recap.video, [scene.text for scene in scenes])
+    anchors, spans = _anchors(recap, [scene.text for scene in scenes])
     lengths = _lengths(recap, scenes)
     for scene, anchor, length in zip(scenes, anchors, lengths, strict=True):
         scene.anchor_start, scene.anchor_end = spans[anchor.segment] if spans else (0.0, 0.0)
@@ -62,11 +69,20 @@ def do_align_recap(job: Job, progress: Progress) -> dict[str, Any]:
     return _aligned(recap, scenes)
 
 
-def _anchors(video: Video, texts: list[str]) -> tuple[list[alignment.Anchor], list[tuple[float, float]]]:
+def _footage_segments(recap: Recap) -> tuple[list[Segment], list[tuple[float, float]]]:
+    """The search segments of every source in footage order, and their spans in footage seconds."""
+    segments, spans = [], []
+    for source in sources_of(recap):
+        found = list(Segment.objects.filter(video_id=source.video_id).order_by("start"))
+        segments += found
+        spans += [(source.offset + s.start, source.offset + s.end) for s in found]
+    return segments, spans
+
+
+def _anchors(recap: Recap, texts: list[str]) -> tuple[list[alignment.Anchor], list[tuple[float, float]]]:
     """Each scene's anchor segment, and the segments' spans. A video with no speech has segments without
     words: they are matched by picture when CLIP is configured, else spread evenly (confidence 0)."""
-    segments = list(Segment.objects.filter(video=video).order_by("start"))
-    spans = [(segment.start, segment.end) for segment in segments]
+    segments, spans = _footage_segments(recap)
     spoken = [k for k, segment in enumerate(segments) if segment.text.strip()]
     pictures = _picture_scores(texts, segments)
     if spoken:
@@ -78,7 +94,7 @@ def _anchors(video: Video, texts: list[str]) -> tuple[list[alignment.Anchor], li
         return [alignment.Anchor(spoken[a.segment], a.similarity, a.confidence) for a in anchors], spans
     if pictures is not None:
         return alignment.align(pictures), spans
-    share = video.duration / len(texts)
+    share = footage_seconds(recap) / len(texts)
     return [alignment.Anchor(k, 0.0, 0.0) for k in range(len(texts))], [
         (k * share, (k + 1) * share) for k in range(len(texts))
     ]

@@ -91,6 +91,25 @@ class Recap(models.Model):
         return self.title or f"Recap of {self.video}"
 
 
+class RecapSource(models.Model):
+    """One of the videos a recap draws from. Several play one after another as one footage timeline: this
+    one starts `offset` seconds into it. The first is the recap's `video`."""
+
+    recap = models.ForeignKey(Recap, on_delete=models.CASCADE, related_name="sources")
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    offset = models.FloatField(help_text="seconds of the footage timeline where this video starts")
+
+    class Meta:
+        ordering = ["recap", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["recap", "position"], name="recaps_source_recap_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.video} in {self.recap}"
+
+
 class RecapScene(models.Model):
     """One scene of the script, where the alignment found it in the video, and the footage it shows."""
 
@@ -98,16 +117,16 @@ class RecapScene(models.Model):
     index = models.PositiveIntegerField()
     heading = models.CharField(max_length=200, blank=True)
     text = models.TextField()
-    anchor_start = models.FloatField(null=True, blank=True, help_text="seconds: the matched transcript span")
+    anchor_start = models.FloatField(null=True, blank=True, help_text="footage seconds: the matched span")
     anchor_end = models.FloatField(null=True, blank=True)
     similarity = models.FloatField(null=True, blank=True)
     confidence = models.FloatField(null=True, blank=True)  # 0..1
     length = models.FloatField(default=0.0, help_text="seconds of recap")
     narration_start = models.FloatField(null=True, blank=True, help_text="seconds of the narration file")
     narration_end = models.FloatField(null=True, blank=True)
-    shots = models.JSONField(default=list)  # indices of the video's shots it shows, in order
+    shots = models.JSONField(default=list)  # numbers of the footage's shots it shows, in order (services)
     pinned = models.BooleanField(default=False)  # the user chose its shots
-    cuts = models.JSONField(default=list)  # [[start, end], ...] seconds of source, in order
+    cuts = models.JSONField(default=list)  # [[start, end], ...] seconds of the footage timeline, in order
 
     class Meta:
         ordering = ["recap", "index"]

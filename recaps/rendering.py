@@ -20,23 +20,20 @@ from clips.media.render import ClipReport, extract_thumbnail
 from clips.media.types import ASPECTS
 from clips.rendering import VideoFacts
 from media_jobs import artifacts
-from media_jobs.media.types import MediaInfo
 from media_jobs.models import Job
 from media_jobs.registry import Progress
 from recaps import cutting, services
+from recaps.footage import footage_seconds, sources_of
 from recaps.media.render import render_recap
 from recaps.media.scenes import RenderedScene
-from recaps.media.types import Cut, RecapScene, RecapSpec
+from recaps.media.types import Cut, RecapScene, RecapSpec, Source
 from recaps.models import Recap
 from tenants.context import current_schema_name
 
 
 def spec_of(recap: Recap) -> RecapSpec:
-    """The recap as the renderer takes it: with the faces the detector saw (each cut's crop follows them)
-    and the video's censor plan as it stands now."""
+    """The recap's scenes as the renderer takes them: cuts, and a caption or a narration span each."""
     width, height = ASPECTS[recap.aspect]
-    facts = VideoFacts(recap.video)
-    plan = facts.plan
     narrated = bool(recap.narration)
     scenes = tuple(
         RecapScene(
@@ -48,10 +45,18 @@ def spec_of(recap: Recap) -> RecapSpec:
         )
         for scene in recap.scenes.all()
     )
-    return RecapSpec(
-        scenes=scenes, width=width, height=height, blur=plan.blur, audio=plan.audio,
-        intro=recap.intro, outro=recap.outro, faces=facts.faces,
-    )  # fmt: skip
+    return RecapSpec(scenes=scenes, width=width, height=height, intro=recap.intro, outro=recap.outro)
+
+
+def sources_for(recap: Recap, stack: ExitStack) -> list[Source]:
+    """The recap's videos as the renderer takes them: a local file each (kept open by `stack`), with the
+    faces the detector saw (each cut's crop follows them) and its censor plan as it stands now."""
+    sources = []
+    for row in sources_of(recap):
+        facts = VideoFacts(row.video)
+        path = stack.enter_context(artifacts.local_path(row.video.original))
+        sources.append(Source(path, facts.info, row.offset, facts.faces, facts.plan.blur, facts.plan.audio))
+    return sources
 
 
 class StoredScenes:
@@ -96,14 +101,14 @@ def do_render_job_recap(job: Job, progress: Progress) -> dict[str, Any]:
     store = StoredScenes(recap)
     spec = spec_of(recap)
     every_cut = [cut for scene in spec.scenes for cut in scene.cuts]
-    reuse = cutting.reuse_of(every_cut, recap.video.duration)
+    reuse = cutting.reuse_of(every_cut, footage_seconds(recap))
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="recap-") as scratch:
-        source = stack.enter_context(artifacts.local_path(recap.video.original))
+        sources = sources_for(recap, stack)
         narration = stack.enter_context(artifacts.local_path(recap.narration)) if recap.narration else None
         out, thumb = Path(scratch) / "recap.mp4", Path(scratch) / "thumb.jpg"
         report = render_recap(
-            source, MediaInfo(**recap.video.media_info), spec, narration, out,
-            on_progress=lambda done: progress(done, "Rendering the recap"), store=store,
+            sources, spec, narration, out, on_progress=lambda done: progress(done, "Rendering the recap"),
+            store=store,
         )  # fmt: skip
         extract_thumbnail(out, min(1.0, report.duration / 2), thumb)
         figures = {**asdict(report), "reuse": asdict(reuse), "max_run": recap.max_run}

@@ -5,6 +5,8 @@ alignment stage) and recaps.rendering (the render stage)."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +25,10 @@ from moderation.services import require_reusable
 from moderation.stages import TRANSCRIPT
 from recaps import cutting
 from recaps.errors import RecapRefusal, SourceNotReady
+from recaps.footage import footage_shots, sources_of
 from recaps.media.narration import split_narration
 from recaps.media.types import CARD_SECONDS
-from recaps.models import Recap, RecapScene, Shot
+from recaps.models import Recap, RecapScene, RecapSource
 from recaps.script import ScriptScene, parse_script, require_same_language
 from tenants.context import current_schema_name
 
@@ -35,6 +38,7 @@ DEFAULT_MAX_RUN = 10.0
 MAX_NARRATION_BYTES = 200 * 1024 * 1024
 MAX_NARRATION_SECONDS = 60 * 60.0
 MAX_CARD_CHARS = 200
+MAX_SOURCES = 20  # videos played one after another as one source (a season's episodes)
 
 
 @dataclass(frozen=True)
@@ -91,19 +95,36 @@ def estimated_seconds(
     return body + CARD_SECONDS * (bool(options.intro) + bool(options.outro))
 
 
+def check_sources(videos: Sequence[Video]) -> None:
+    """Several videos make one source when each is ready, none is given twice, and they share a frame
+    rate (a scene's cuts are joined as they are rendered)."""
+    if len(videos) > MAX_SOURCES:
+        raise RecapRefusal("too_many_videos", f"A recap draws from at most {MAX_SOURCES} videos.")
+    if len({video.pk for video in videos}) != len(videos):
+        raise RecapRefusal("repeated_video", "A video is given twice: list each video of the source once.")
+    for video in videos:
+        require_ready_source(video)
+    rates = sorted({f"{video.fps or 0.0:.2f}" for video in videos})
+    if len(rates) > 1:
+        message = f"The videos of one recap must share their frame rate (got {', '.join(rates)} fps)."
+        raise RecapRefusal("mixed_frame_rates", message)
+
+
 @transaction.atomic
 def do_start_recap(
     video: Video, user: User | None, script: str, options: RecapOptions, render: bool = True,
-    narration: Path | None = None, narration_name: str = "",
+    narration: Path | None = None, narration_name: str = "", more_videos: Sequence[Video] = (),
 ) -> Recap:  # fmt: skip
-    """Check the plan, the source, the script and the narration; reserve the recap's minutes when it is to
-    be rendered straight away; queue the job that finds the footage (and renders, with `render`)."""
+    """Check the plan, the sources (`video`, then `more_videos` after it, as one source), the script and
+    the narration; reserve the recap's minutes when it is to be rendered straight away; queue the job that
+    finds the footage (and renders, with `render`)."""
     schema = current_schema_name()
     quota.require_feature(schema, Plan.Feature.RECAP)
     options = check_options(options)
-    require_ready_source(video)
+    videos = [video, *more_videos]
+    check_sources(videos)
     scenes = parse_script(script)
-    require_same_language(" ".join(scene.text for scene in scenes), speech_of(video))
+    require_same_language(" ".join(scene.text for scene in scenes), " ".join(map(speech_of, videos)))
     narration_seconds = check_narration(narration, len(scenes)) if narration is not None else None
     reserved = estimated_seconds(scenes, narration_seconds, options) if render else 0.0
     reservation = quota.do_reserve_minutes(schema, reserved, 0)
@@ -117,6 +138,10 @@ def do_start_recap(
         with narration.open("rb") as handle:
             recap.narration.save(Path(narration_name or narration.name).name, File(handle), save=False)
     recap.save()
+    offsets = [0.0, *itertools.accumulate(v.duration for v in videos)]
+    RecapSource.objects.bulk_create(
+        RecapSource(recap=recap, video=v, position=k, offset=offsets[k]) for k, v in enumerate(videos)
+    )
     RecapScene.objects.bulk_create(
         RecapScene(
             recap=recap, index=k, heading=scene.heading[:200], text=scene.text, length=scene.reading_seconds
@@ -132,13 +157,6 @@ def recap_for_job(job: Job) -> Recap:
     return Recap.objects.select_related("video").get(job=job)
 
 
-def video_shots(video: Video) -> list[cutting.Shot]:
-    return [
-        cutting.Shot(index, start, end)
-        for index, start, end in video.shots.values_list("index", "start", "end")
-    ]
-
-
 @transaction.atomic
 def do_pin_shots(scene: RecapScene, shot_indices: list[int]) -> RecapScene:
     """The user's choice of footage for a scene: these shots, in this order, first. The recap's cuts are
@@ -148,13 +166,12 @@ def do_pin_shots(scene: RecapScene, shot_indices: list[int]) -> RecapScene:
         raise SourceNotReady(
             "recap_busy", "This recap is being aligned or rendered; swap shots once it is done."
         )
-    known = set(recap.video.shots.values_list("index", flat=True))
-    unknown = [index for index in shot_indices if index not in known]
+    count = len(footage_shots(recap))
+    unknown = [number for number in shot_indices if not 0 <= number < count]
     if not shot_indices or unknown or len(set(shot_indices)) != len(shot_indices):
         raise RecapRefusal(
             "invalid_shots",
-            f"shots must list distinct shots of this video, 0 to {max(known, default=0)} "
-            f"(got {shot_indices}).",
+            f"shots must list distinct shots of the recap's footage, 0 to {count - 1} (got {shot_indices}).",
         )
     scene.shots, scene.pinned = shot_indices, True
     scene.save(update_fields=["shots", "pinned"])
@@ -164,7 +181,7 @@ def do_pin_shots(scene: RecapScene, shot_indices: list[int]) -> RecapScene:
 
 def lay_out_cuts(recap: Recap) -> None:
     """Every scene's cuts, in order, from its pinned shots or its anchor, within the rights guard."""
-    shots = video_shots(recap.video)
+    shots = [cutting.Shot(shot.number, shot.start, shot.end) for shot in footage_shots(recap)]
     run = cutting.Run()
     scenes = list(recap.scenes.all())
     for scene in scenes:
@@ -197,7 +214,8 @@ def do_render_recap(recap: Recap, user: User | None) -> Job:
     quota.require_feature(schema, Plan.Feature.RECAP)
     if recap.state not in (Recap.State.REVIEW, Recap.State.READY) or _job_running(recap):
         raise SourceNotReady("recap_busy", "This recap is still being aligned or rendered.")
-    require_ready_source(recap.video)
+    for source in sources_of(recap):
+        require_ready_source(source.video)
     seconds = sum(recap.scenes.values_list("length", flat=True))
     reservation = quota.do_reserve_minutes(
         schema, seconds + CARD_SECONDS * (bool(recap.intro) + bool(recap.outro)), 0
@@ -208,7 +226,3 @@ def do_render_recap(recap: Recap, user: User | None) -> Job:
     quota.attach_job(reservation, job.pk)
     claims.create_stages(job)
     return job
-
-
-def shots_of(video: Video) -> list[Shot]:
-    return list(video.shots.all())

@@ -34,6 +34,7 @@ from recaps.alignment import WEAK_CONFIDENCE
 from recaps.api.serializers import status_of
 from recaps.api.views import UPLOAD_LIMIT, visible_recaps
 from recaps.errors import RecapRefusal
+from recaps.footage import footage_shots
 from tenants.context import current_schema_name
 
 SHOTS_SHOWN = 60  # on the video page; the API lists them all
@@ -74,10 +75,11 @@ def make_recap(request: HttpRequest, video_id: int) -> HttpResponse:
     narration = request.FILES.get("narration")
     narration_path = uploads.temporary_path(narration) if narration else None
     try:
+        more = _more_videos(request.POST.get("more_videos", ""))
         recap = services.do_start_recap(
             video, cast(User, request.user), request.POST.get("script", ""), _options(request),
             request.POST.get("review") != "1",
-            narration_path, (narration.name or "") if narration else "",
+            narration_path, (narration.name or "") if narration else "", more,
         )  # fmt: skip
     except BillingRefusal as error:
         messages.error(request, f"{error.message} Plans and usage: {error.upgrade_url}")
@@ -89,12 +91,25 @@ def make_recap(request: HttpRequest, video_id: int) -> HttpResponse:
     return redirect("recap_detail", recap_id=recap.pk)
 
 
+def _more_videos(given: str) -> list[Video]:
+    """The form's "more videos": ids separated by commas or spaces, each a video this tenant may see."""
+    try:
+        ids = [int(part) for part in given.replace(",", " ").split()]
+    except ValueError:
+        raise RecapRefusal("invalid_videos", "More videos are video numbers, separated by commas.") from None
+    found = {video.pk: video for video in visible_videos(Video.objects.filter(pk__in=ids))}
+    missing = [str(pk) for pk in ids if pk not in found]
+    if missing:
+        raise RecapRefusal("invalid_videos", f"No video {', '.join(missing)} here.")
+    return [found[pk] for pk in ids]
+
+
 @login_required
 def recap_detail(request: HttpRequest, recap_id: int) -> HttpResponse:
     recap = get_object_or_404(visible_recaps().select_related("video"), id=recap_id)
-    shots = {shot.index: shot for shot in recap.video.shots.all()}
+    shots = {shot.number: shot for shot in footage_shots(recap)}
     scenes = [
-        (scene, [shots[index] for index in scene.shots if index in shots],
+        (scene, [shots[number] for number in scene.shots if number in shots],
          scene.confidence is not None and scene.confidence < WEAK_CONFIDENCE)
         for scene in recap.scenes.all()
     ]  # fmt: skip

@@ -95,6 +95,7 @@ def _recap_parser(commands: Any) -> None:
     recap.add_argument("--max-run", type=float, default=10.0, help="longest continuous run of source (10 s)")
     recap.add_argument("--aspect", default="16:9", help="16:9, 1:1 or 9:16 (default 16:9)")
     recap.add_argument("--review", action="store_true", help="align only: review and render from the page")
+    recap.add_argument("--more", default="", help="more video ids after this one, as one source: 12,13")
 
 
 def main(argv: list[str] | None = None) -> None:

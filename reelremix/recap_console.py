@@ -50,8 +50,13 @@ def make_recap(
     options = services.RecapOptions(
         title=args.title, max_run=args.max_run, intro=args.intro, outro=args.outro, aspect=args.aspect
     )
+    more = [
+        clips_console.video_to_work_on(schema_name, given) for given in args.more.split(",") if given.strip()
+    ]
     try:
-        recap = services.do_start_recap(video, None, script, options, not args.review, narration)
+        recap = services.do_start_recap(
+            video, None, script, options, not args.review, narration, more_videos=more
+        )
     except (RecapRefusal, BillingRefusal) as error:
         raise StartupError(error.message) from None
     except UnplayableMedia as error:

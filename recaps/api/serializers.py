@@ -10,9 +10,10 @@ from rest_framework import serializers
 
 from clips.media.types import ASPECTS
 from recaps.alignment import WEAK_CONFIDENCE
+from recaps.footage import FootageShot
 from recaps.models import Recap, RecapScene, Shot
 from recaps.script import MAX_SCRIPT_CHARS
-from recaps.services import DEFAULT_MAX_RUN, MAX_CARD_CHARS, MAX_RUN_LIMITS
+from recaps.services import DEFAULT_MAX_RUN, MAX_CARD_CHARS, MAX_RUN_LIMITS, MAX_SOURCES
 
 
 class RecapRequestSerializer(serializers.Serializer[dict[str, Any]]):
@@ -30,6 +31,24 @@ class RecapRequestSerializer(serializers.Serializer[dict[str, Any]]):
     outro = serializers.CharField(max_length=MAX_CARD_CHARS, required=False, default="", allow_blank=True)
     aspect = serializers.ChoiceField(choices=list(ASPECTS), default="16:9")
     render = serializers.BooleanField(default=True, help_text="false: stop after the alignment, for review")
+    more_videos = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), default=list, max_length=MAX_SOURCES - 1,
+        help_text="more videos played after this one, in order, as one source",
+    )  # fmt: skip
+
+
+class FootageShotSerializer(serializers.Serializer[Any]):
+    """One shot of a recap's footage: its number (what a scene's `shots` lists), its video and place."""
+
+    number = serializers.IntegerField()
+    video = serializers.IntegerField(source="video_id")
+    index = serializers.IntegerField(help_text="the shot's number in its video")
+    start = serializers.FloatField(help_text="footage seconds")
+    end = serializers.FloatField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    def get_thumbnail_url(self, shot: FootageShot) -> str:
+        return reverse("shot_thumbnail", args=[shot.video_id, shot.index])
 
 
 class ShotSerializer(serializers.ModelSerializer[Shot]):
@@ -64,13 +83,14 @@ class RecapSerializer(serializers.ModelSerializer[Recap]):
     job_error = serializers.SerializerMethodField()
     scenes = RecapSceneSerializer(many=True, read_only=True)
     file_url = serializers.SerializerMethodField()
+    sources = serializers.SerializerMethodField()
 
     class Meta:
         model = Recap
         fields = [
-            "id", "video", "title", "status", "job", "job_error", "narration_seconds", "max_run", "captions",
-            "intro", "outro", "aspect", "confidence", "version", "duration", "report", "file_url", "scenes",
-            "created_at",
+            "id", "video", "sources", "title", "status", "job", "job_error", "narration_seconds", "max_run",
+            "captions", "intro", "outro", "aspect", "confidence", "version", "duration", "report", "file_url",
+            "scenes", "created_at",
         ]  # fmt: skip
 
     @extend_schema_field(serializers.ChoiceField(choices=[*Recap.State.values, "failed"]))
@@ -79,6 +99,10 @@ class RecapSerializer(serializers.ModelSerializer[Recap]):
 
     def get_job_error(self, recap: Recap) -> str:
         return recap.job.error if recap.job is not None and status_of(recap) == "failed" else ""
+
+    def get_sources(self, recap: Recap) -> list[int]:
+        """The videos the recap draws from, in footage order (the first is `video`)."""
+        return [source.video_id for source in recap.sources.all()]
 
     def get_file_url(self, recap: Recap) -> str | None:
         return reverse("recap_file", args=[recap.pk, "mp4"]) if recap.file else None

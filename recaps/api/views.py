@@ -23,6 +23,7 @@ from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Video
 from recaps import services
 from recaps.api.serializers import (
+    FootageShotSerializer,
     PinShotsSerializer,
     RecapFilterSerializer,
     RecapRequestSerializer,
@@ -31,6 +32,7 @@ from recaps.api.serializers import (
     ShotSerializer,
 )
 from recaps.errors import RecapRefusal
+from recaps.footage import footage_shots
 from recaps.models import Recap
 
 UPLOAD_LIMIT = services.MAX_NARRATION_BYTES + 1024 * 1024  # the narration and the script
@@ -47,7 +49,11 @@ def refused(error: Exception) -> Response:
 
 
 def visible_recaps() -> QuerySet[Recap]:
-    return Recap.objects.filter(video__in=visible_videos(Video.objects.all())).select_related("job")
+    """Recaps all of whose videos may be shown (a video rejected later hides the recaps it is in)."""
+    visible = visible_videos(Video.objects.all())
+    hidden = Video.objects.exclude(pk__in=visible.values("pk"))
+    recaps = Recap.objects.filter(video__in=visible).exclude(sources__video__in=hidden)
+    return recaps.select_related("job").prefetch_related("sources")
 
 
 class StartRecap(APIView):
@@ -81,10 +87,12 @@ class StartRecap(APIView):
             data["title"], data["max_run"], data["captions"], data["intro"], data["outro"], data["aspect"]
         )
         narration = data.get("narration")
+        more = [get_object_or_404(visible_videos(Video.objects.all()), id=pk) for pk in data["more_videos"]]
         try:
             recap = services.do_start_recap(
                 video, cast(User, request.user), data["script"], options, data["render"],
                 uploads.temporary_path(narration) if narration else None, narration.name if narration else "",
+                more,
             )  # fmt: skip
         except (RecapRefusal, BillingRefusal, UnplayableMedia) as error:
             return refused(error)
@@ -128,6 +136,12 @@ class RecapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(
             RecapSerializer(self.get_queryset().get(pk=recap.pk)).data, status=status.HTTP_202_ACCEPTED
         )
+
+    @extend_schema(responses={200: FootageShotSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def shots(self, request: Request, pk: str) -> Response:
+        """The shots of the recap's footage, numbered as a scene's `shots` lists them."""
+        return Response(FootageShotSerializer(footage_shots(self.get_object()), many=True).data)
 
     @extend_schema(
         request=PinShotsSerializer,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -31,7 +31,7 @@ from clips.media.compile import render_compilation
 from clips.media.render import ClipReport
 from clips.media.types import CaptionWord
 from media_jobs.media.probe import probe_media
-from media_jobs.media.types import AudioCensor, BlurTrack, MediaInfo, MediaProcessingError
+from media_jobs.media.types import AudioCensor, BlurTrack, MediaProcessingError
 from recaps.media.cards import render_card
 from recaps.media.narration import RATE as ANALYSIS_RATE
 from recaps.media.narration import decode_mono
@@ -44,7 +44,7 @@ from recaps.media.timeline import (
     placements,
     union_seconds,
 )
-from recaps.media.types import NarrationRefused, RecapReport, RecapScene, RecapSpec
+from recaps.media.types import NarrationRefused, RecapReport, RecapScene, RecapSpec, Source, source_at
 from recaps.media.voiceover import narrate
 
 
@@ -58,14 +58,18 @@ class SceneStore(Protocol):
     def keep(self, key: str, scene: RenderedScene) -> None: ...
 
 
-def scene_key(spec: RecapSpec, scene: RecapScene, words: list[CaptionWord]) -> str:
+def scene_key(sources: Sequence[Source], spec: RecapSpec, scene: RecapScene, words: list[CaptionWord]) -> str:
     """A digest of what one rendered scene is made of: its cuts, words, size, and the faces and censoring
     within its cuts (frozen dataclasses: their reprs are stable)."""
-    spans: list[BlurTrack | AudioCensor] = [*spec.blur, *spec.audio]
-    inside = [item for cut in scene.cuts for item in spans if item.start < cut.end and item.end > cut.start]
-    faces = [face for cut in scene.cuts for face in spec.faces if cut.start - 2 <= face.t <= cut.end + 2]
-    made_of = repr((SCENE_FORMAT, scene.cuts, words, spec.width, spec.height, inside, faces))
-    return hashlib.sha256(made_of.encode()).hexdigest()[:32]
+    made_of: list[object] = [SCENE_FORMAT, words, spec.width, spec.height]
+    for cut in scene.cuts:
+        source = source_at(sources, cut.start)
+        start, end = cut.start - source.offset, cut.end - source.offset
+        spans: list[BlurTrack | AudioCensor] = [*source.blur, *source.audio]
+        inside = [item for item in spans if item.start < end and item.end > start]
+        faces = [face for face in source.faces if start - 2 <= face.t <= end + 2]
+        made_of.append((sources.index(source), start, end, inside, faces))
+    return hashlib.sha256(repr(made_of).encode()).hexdigest()[:32]
 
 
 SCENE_FORMAT = 1  # raised when how a scene renders changes: scenes kept by older renders are not reused
@@ -90,20 +94,20 @@ class _Progress:
 
 
 def render_recap(
-    src: Path,
-    info: MediaInfo,
+    sources: Sequence[Source],
     spec: RecapSpec,
     narration: Path | None,
     out: Path,
     on_progress: Callable[[float], None] | None = None,
     store: SceneStore | None = None,
 ) -> RecapReport:
-    """Write `out`: the recap `spec` describes, cut from `src`, narrated by `narration` if given.
+    """Write `out`: the recap `spec` describes, cut from `sources` (one video, or several played one after
+    another as one footage timeline: each cut lies within one), narrated by `narration` if given.
 
     A scene with a narration span (and a narration file) is narrated; any other scene shows its caption
     over the source sound. Refuses an unusable narration (NarrationRefused) before rendering anything.
     With a `store`, each scene is kept as it is rendered and a scene kept by an earlier try is reused."""
-    _check(info, spec)
+    _check(sources, spec)
     voice = narration if any(scene.narration is not None for scene in spec.scenes) else None
     if voice is not None:
         _check_narration(voice, spec)
@@ -111,7 +115,7 @@ def render_recap(
     partial = out.with_name(f".{out.name}.part")
     try:
         with tempfile.TemporaryDirectory(prefix="recap-") as scratch:
-            assembly = _assemble(src, info, spec, voice, partial, Path(scratch), progress, store)
+            assembly = _assemble(sources, spec, voice, partial, Path(scratch), progress, store)
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
@@ -130,8 +134,7 @@ class _Assembly:
 
 
 def _assemble(
-    src: Path,
-    info: MediaInfo,
+    sources: Sequence[Source],
     spec: RecapSpec,
     voice: Path | None,
     out: Path,
@@ -141,9 +144,10 @@ def _assemble(
 ) -> _Assembly:
     """Write `out`: the scenes rendered, joined with the cards, the narration mixed in."""
     scenes, reused = _render_scenes(
-        src, info, spec, voice is not None, scratch, progress.between(0.0, CUTS_SHARE), store
+        sources, spec, voice is not None, scratch, progress.between(0.0, CUTS_SHARE), store
     )
-    parts = _with_cards(spec, [scene.path for scene in scenes], Fraction(info.fps), scratch)
+    fps = Fraction(sources[0].info.fps)
+    parts = _with_cards(spec, [scene.path for scene in scenes], fps, scratch)
     durations = [probe_media(part).duration for part in parts]
     fade = crossfade_for(durations, spec.crossfade)
     joining = progress.between(CUTS_SHARE, 1.0 if voice is None else 0.97)
@@ -156,18 +160,24 @@ def _assemble(
     return _Assembly(scenes, durations, fade, spans, reused)
 
 
-def _check(info: MediaInfo, spec: RecapSpec) -> None:
-    if not info.has_video or info.fps <= 0:
-        raise MediaProcessingError("the source has no playable video to cut a recap from")
+def _check(sources: Sequence[Source], spec: RecapSpec) -> None:
+    if not sources or any(not source.info.has_video or source.info.fps <= 0 for source in sources):
+        raise MediaProcessingError("every source of a recap needs playable video to cut from")
+    fps = sources[0].info.fps
+    if any(abs(source.info.fps - fps) > 0.01 for source in sources):  # a scene's cuts are joined as they are
+        rates = ", ".join(f"{source.info.fps:g}" for source in sources)
+        raise MediaProcessingError(f"the videos of one recap must share their frame rate (got {rates} fps)")
     if not spec.scenes or any(not scene.cuts for scene in spec.scenes):
         raise MediaProcessingError("a recap needs at least one scene, and every scene at least one cut")
     for cut in (cut for scene in spec.scenes for cut in scene.cuts):
-        if cut.start < 0 or cut.duration <= 0 or cut.end > info.duration + 1 / info.fps:
+        source = source_at(sources, cut.start)
+        if cut.start < source.offset - 1e-6 or cut.duration <= 0 or cut.end > source.end + 1 / fps:
             raise MediaProcessingError(
-                f"the cut [{cut.start}, {cut.end}] is empty or outside the source (0-{info.duration:.2f} s)"
+                f"the cut [{cut.start}, {cut.end}] is empty or not within one source "
+                f"({source.offset:.2f}-{source.end:.2f} s)"
             )
     parts = len(spec.scenes) + bool(spec.intro.strip()) + bool(spec.outro.strip())
-    if parts > 1 and spec.crossfade < 1 / info.fps:  # xfade over no time drops the part after it
+    if parts > 1 and spec.crossfade < 1 / fps:  # xfade over no time drops the part after it
         raise MediaProcessingError(f"the crossfade {spec.crossfade} s is shorter than a frame")
 
 
@@ -185,8 +195,7 @@ def _check_narration(narration: Path, spec: RecapSpec) -> None:
 
 
 def _render_scenes(
-    src: Path,
-    info: MediaInfo,
+    sources: Sequence[Source],
     spec: RecapSpec,
     voiced: bool,
     scratch: Path,
@@ -204,13 +213,13 @@ def _render_scenes(
             on_progress((before + fraction * share) / total)
 
         out = scratch / f"scene{index}.mov"
-        key = scene_key(spec, scene, words)
+        key = scene_key(sources, spec, scene, words)
         kept = store.fetch(key, out) if store is not None else None
         if kept is not None:
             rendered.append(RenderedScene(out, kept))
             reused += 1
         else:
-            rendered.append(render_scene(src, info, spec, scene, words, out, scene_progress))
+            rendered.append(render_scene(sources, spec, scene, words, out, scene_progress))
             if store is not None:
                 store.keep(key, rendered[-1])
         done += scene.duration

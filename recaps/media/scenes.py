@@ -10,16 +10,15 @@ filter into PCM, in a MOV beside the pictures.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from clips.media.render import ClipReport, render_clip
 from clips.media.types import CaptionWord, ClipSpec
 from media_jobs.media.ffmpeg import run_ffmpeg
-from media_jobs.media.types import MediaInfo
 from recaps.media.timeline import words_for_cut
-from recaps.media.types import RecapScene, RecapSpec
+from recaps.media.types import RecapScene, RecapSpec, Source, source_at
 
 RESTART_TIMESTAMPS = "setts=pts=PTS-STARTPTS:dts=DTS-STARTPTS"
 
@@ -31,8 +30,7 @@ class RenderedScene:
 
 
 def render_scene(
-    src: Path,
-    info: MediaInfo,
+    sources: Sequence[Source],
     spec: RecapSpec,
     scene: RecapScene,
     words: list[CaptionWord],
@@ -42,22 +40,23 @@ def render_scene(
     """Write the scene's cuts next to `out` and join them into `out` (a .mov); `words` in scene seconds."""
     reports, paths, done = [], [], 0.0
     for number, cut in enumerate(scene.cuts):
+        source = source_at(sources, cut.start)
         clip = ClipSpec(
-            cut.start,
-            cut.end,
+            cut.start - source.offset,
+            cut.end - source.offset,
             spec.width,
             spec.height,
-            faces=spec.faces,
+            faces=source.faces,
             words=words_for_cut(words, scene.cuts, number),
-            blur=spec.blur,
-            audio=spec.audio,
+            blur=source.blur,
+            audio=source.audio,
         )
         path = out.with_name(f"{out.stem}-cut{number}.mp4")
 
         def cut_progress(fraction: float, before: float = done, share: float = cut.duration) -> None:
             on_progress((before + fraction * share) / scene.duration)
 
-        reports.append(render_clip(src, info, clip, path, cut_progress))
+        reports.append(render_clip(source.path, source.info, clip, path, cut_progress))
         paths.append(path)
         done += cut.duration
     join_cuts(paths, out)

@@ -1,20 +1,45 @@
-"""Values the recap renderer takes and gives back. Times are seconds of the source video unless they say
-otherwise; the censor plan is the source's, in source time, as moderation hands it to every renderer."""
+"""Values the recap renderer takes and gives back. The recap's footage is one or more source videos played
+one after another: cuts are in seconds of that footage timeline; each source's faces and censor plan are
+in its own seconds, as moderation hands them to every renderer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from clips.media.types import FaceSample
-from media_jobs.media.types import AudioCensor, BlurTrack, UnplayableMedia
+from media_jobs.media.types import AudioCensor, BlurTrack, MediaInfo, UnplayableMedia
 
 CARD_SECONDS = 2.5  # an intro or outro title card
 CROSSFADE = 0.4  # seconds, between scenes and cards
 
 
 @dataclass(frozen=True)
+class Source:
+    """One source video: its file and facts, where it starts on the footage timeline, and the faces the
+    detector saw in it and its censor plan, in its own seconds."""
+
+    path: Path
+    info: MediaInfo
+    offset: float = 0.0
+    faces: tuple[FaceSample, ...] = ()  # the crop of each cut follows them
+    blur: tuple[BlurTrack, ...] = ()
+    audio: tuple[AudioCensor, ...] = ()
+
+    @property
+    def end(self) -> float:
+        return self.offset + self.info.duration
+
+
+def source_at(sources: Sequence[Source], t: float) -> Source:
+    """The source that second t of the footage timeline belongs to."""
+    return next((source for source in reversed(sources) if source.offset <= t + 1e-6), sources[0])
+
+
+@dataclass(frozen=True)
 class Cut:
-    """One continuous run of source footage in the recap."""
+    """One continuous run of footage in the recap (seconds of the footage timeline, within one source)."""
 
     start: float
     end: float
@@ -43,17 +68,14 @@ class RecapScene:
 
 @dataclass(frozen=True)
 class RecapSpec:
-    """Everything a recap render needs besides the source and the narration file."""
+    """Everything a recap render needs besides the sources and the narration file."""
 
     scenes: tuple[RecapScene, ...]
     width: int
     height: int
-    blur: tuple[BlurTrack, ...] = ()
-    audio: tuple[AudioCensor, ...] = ()
     crossfade: float = CROSSFADE  # seconds, between scenes (cuts inside a scene are hard cuts)
     intro: str = ""  # a title card's text before the first scene; empty: none
     outro: str = ""  # after the last
-    faces: tuple[FaceSample, ...] = ()  # sampled face detections: the crop of each cut follows them
 
 
 class NarrationRefused(UnplayableMedia):

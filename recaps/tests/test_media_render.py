@@ -17,7 +17,7 @@ from media_jobs.media.types import BlurTrack, BoxAt, MediaProcessingError
 from recaps.media.cards import card_frames
 from recaps.media.narration import split_narration
 from recaps.media.render import render_recap
-from recaps.media.types import Cut, NarrationRefused, RecapReport, RecapScene, RecapSpec
+from recaps.media.types import Cut, NarrationRefused, RecapReport, RecapScene, RecapSpec, Source
 from recaps.tests.media_samples import (
     FPS,
     SOURCE_HZ,
@@ -31,6 +31,7 @@ FRAME = 1 / FPS
 FADE = 0.4
 CARD = card_frames(FPS) / FPS  # a title card: CARD_SECONDS, to the frame
 BOX = BoxAt(0.0, 0.6, 0.1, 0.95, 0.45)  # the censor plan's box: top right, clear of the captions
+BLUR = (BlurTrack(2.0, 3.0, (BOX,)),)  # the source's censor plan: it blurs second 2 only
 CAPTIONED = RecapSpec(
     scenes=(
         # 0.72 s of second 0, then a hard cut to 0.8 s of second 2
@@ -40,7 +41,6 @@ CAPTIONED = RecapSpec(
     ),
     width=320,
     height=180,
-    blur=(BlurTrack(2.0, 3.0, (BOX,)),),  # blurs second 2 only
     crossfade=FADE,
     intro="Our week",
     outro="See you soon",
@@ -49,6 +49,10 @@ CAPTIONED = RecapSpec(
 A_START = CARD - FADE
 B_START = A_START + 1.52 - FADE
 OUTRO_START = B_START + 1.8 - FADE
+
+
+def _one(source: Path, blur: tuple[BlurTrack, ...] = ()) -> list[Source]:
+    return [Source(source, probe_media(source), blur=blur)]
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +66,7 @@ def captioned(
 ) -> tuple[Path, RecapReport, list[float]]:
     out = tmp_path_factory.mktemp("captioned") / "recap.mp4"
     progress: list[float] = []
-    report = render_recap(source, probe_media(source), CAPTIONED, None, out, progress.append)
+    report = render_recap(_one(source, blur=BLUR), CAPTIONED, None, out, progress.append)
     return out, report, progress
 
 
@@ -169,7 +173,7 @@ def _narrated(source: Path, scenes: tuple[RecapScene, ...], narration: Path) -> 
     """The scenes rendered at 320x180 with FADE crossfades, narrated: the recap beside the narration."""
     out = narration.with_name("narrated.mp4")
     spec = RecapSpec(scenes, width=320, height=180, crossfade=FADE)
-    return out, render_recap(source, probe_media(source), spec, narration, out)
+    return out, render_recap(_one(source), spec, narration, out)
 
 
 def _onset(sound: np.ndarray, hz: float, after: float, step: float = 0.02) -> float:
@@ -184,20 +188,20 @@ def test_it_refuses_a_narration_that_is_not_audio(source: Path, tmp_path: Path) 
     text.write_text("not a recording")
     spec = RecapSpec((RecapScene((Cut(0.0, 1.0),), narration=(0.0, 1.0)),), 320, 180)
     with pytest.raises(NarrationRefused, match="not an audio file"):
-        render_recap(source, probe_media(source), spec, text, tmp_path / "recap.mp4")
+        render_recap(_one(source), spec, text, tmp_path / "recap.mp4")
     assert not list(tmp_path.glob("*recap.mp4*"))
 
 
 def test_it_refuses_cuts_outside_the_source(source: Path, tmp_path: Path) -> None:
     spec = RecapSpec((RecapScene((Cut(7.5, 9.5),)),), 320, 180)
-    with pytest.raises(MediaProcessingError, match="outside the source"):
-        render_recap(source, probe_media(source), spec, None, tmp_path / "recap.mp4")
+    with pytest.raises(MediaProcessingError, match="not within one source"):
+        render_recap(_one(source), spec, None, tmp_path / "recap.mp4")
 
 
 def test_it_refuses_a_crossfade_shorter_than_a_frame(source: Path, tmp_path: Path) -> None:
     spec = RecapSpec((RecapScene((Cut(0.0, 1.0),)), RecapScene((Cut(3.0, 4.0),))), 320, 180, crossfade=0.0)
     with pytest.raises(MediaProcessingError, match="shorter than a frame"):
-        render_recap(source, probe_media(source), spec, None, tmp_path / "recap.mp4")
+        render_recap(_one(source), spec, None, tmp_path / "recap.mp4")
 
 
 def test_it_cuts_a_narration_span_where_the_next_scene_starts(source: Path, tmp_path: Path) -> None:
@@ -214,3 +218,18 @@ def test_it_cuts_a_narration_span_where_the_next_scene_starts(source: Path, tmp_
     assert tone_level(window(sound, second_start + 0.05, second_start + 0.5), 700.0) < 0.005
     assert tone_level(window(sound, second_start + 0.05, second_start + 0.45), 1100.0) > 0.05
     assert report.narration_cut == pytest.approx(2.0 - second_start, abs=FRAME)  # the cut lasts whole frames
+
+
+def test_it_cuts_from_several_sources_as_one_footage_timeline(source: Path, tmp_path: Path) -> None:
+    """Two videos one after the other: a cut at 8 + 5.1 s is second 5 of the second one, censored by the
+    second one's own plan (its box blurs its second 5; the first one's plan blurs nothing there)."""
+    info = probe_media(source)
+    second = Source(source, info, offset=info.duration, blur=(BlurTrack(5.0, 6.0, (BOX,)),))
+    spec = RecapSpec((RecapScene((Cut(1.1, 1.9), Cut(info.duration + 5.1, info.duration + 5.9))),), 320, 180)
+    out = tmp_path / "recap.mp4"
+    report = render_recap([Source(source, info), second], spec, None, out)
+    frames = decoded_frames(out)
+    assert source_second(frame_at(frames, 0.4)) == 1 and source_second(frame_at(frames, 1.2)) == 5
+    grey = [frame_at(frames, at).mean(axis=2)[25:75, 200:300].std() for at in (0.4, 1.2)]
+    assert grey[1] < 0.3 * grey[0] and report.blurred_frames == 20
+    assert report.source_seconds == pytest.approx(1.6)

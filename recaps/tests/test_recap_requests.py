@@ -12,11 +12,11 @@ from billing.models import UsageEntry
 from billing.tests.conftest import put_on_plan
 from conftest import client_for
 from media_jobs import artifacts
-from media_jobs.models import Job
+from media_jobs.models import Job, Video
 from media_jobs.tests.factories import make_moderated_videos
 from moderation.models import Case
 from moderation.stages import TRANSCRIPT
-from recaps.models import Recap, RecapScene, Shot
+from recaps.models import Recap, RecapScene, RecapSource, Shot
 from recaps.services import RECAP, RECAP_ALIGN
 
 SCRIPT = "# One\nThe team launches the product.\n\n# Two\nThe price is announced.\n\n# Three\nWe cook."
@@ -124,13 +124,17 @@ def test_a_plan_without_recaps_is_refused_with_the_upgrade_path(world):
     assert _recap_jobs(world.acme) == 0
 
 
-def _aligned_recap(tenant) -> Recap:
-    video = make_moderated_videos(tenant, 1)[0]
+def _aligned_recap(tenant, videos: int = 1) -> Recap:
+    """A recap as alignment leaves it, of `videos` 60 s videos of six 10 s shots each."""
+    made = make_moderated_videos(tenant, videos)
     with schema_context(tenant.schema_name):
         Shot.objects.bulk_create(
-            Shot(video=video, index=k, start=k * 10.0, end=k * 10.0 + 10) for k in range(6)
+            Shot(video=video, index=k, start=k * 10.0, end=k * 10.0 + 10) for video in made for k in range(6)
         )
-        recap = Recap.objects.create(video=video, script=SCRIPT, state=Recap.State.REVIEW)
+        recap = Recap.objects.create(video=made[0], script=SCRIPT, state=Recap.State.REVIEW)
+        RecapSource.objects.bulk_create(
+            RecapSource(recap=recap, video=video, position=k, offset=k * 60.0) for k, video in enumerate(made)
+        )
         RecapScene.objects.create(recap=recap, index=0, text="One.", anchor_start=12.0, length=4.0)
     return recap
 
@@ -215,3 +219,45 @@ def test_a_script_in_another_language_than_the_speech_is_refused(world):
     assert "French" in response.json()["detail"] and "English" in response.json()["detail"]
     english = "The boss laughed about the party, and then everyone ate the cake shaped like a rocket."
     assert _ask(world.alice, video.pk, script=english).status_code == 202
+
+
+def test_several_videos_make_one_source(world):
+    first, second = make_moderated_videos(world.acme, 2)
+    made = _ask(world.alice, first.pk, more_videos=[second.pk], render=False)
+    assert made.status_code == 202, made.content
+    assert made.json()["sources"] == [first.pk, second.pk]
+    with schema_context(world.acme.schema_name):
+        offsets = list(
+            RecapSource.objects.filter(recap_id=made.json()["id"]).values_list("offset", flat=True)
+        )
+    assert offsets == [0.0, 60.0]
+    recap = _aligned_recap(world.acme, videos=2)
+    api = _api(world.alice)
+    listed = api.get(f"/api/v1/recaps/{recap.pk}/shots/").json()
+    second = listed[6]["video"]
+    assert second != recap.video_id
+    assert [(s["number"], s["video"], s["index"], s["start"]) for s in listed][5:8] == [
+        (5, recap.video_id, 5, 50.0), (6, second, 0, 60.0), (7, second, 1, 70.0),
+    ]  # fmt: skip
+    swapped = api.patch(
+        f"/api/v1/recaps/{recap.pk}/scenes/0/", {"shots": [7]}, content_type="application/json"
+    )
+    assert swapped.status_code == 200 and swapped.json()["cuts"] == [[70.0, 74.0]]  # the second video's 10 s
+
+
+@pytest.mark.parametrize("problem", ["repeated", "other_tenant", "frame_rate"])
+def test_a_bad_set_of_videos_is_refused(world, problem):
+    first, second = make_moderated_videos(world.acme, 2)
+    more = {"repeated": [first.pk], "other_tenant": [make_moderated_videos(world.globex, 1)[0].pk],
+            "frame_rate": [second.pk]}[problem]  # fmt: skip
+    if problem == "frame_rate":
+        with schema_context(world.acme.schema_name):
+            Video.objects.filter(pk__in=[first.pk, second.pk]).update(fps=25.0)
+            Video.objects.filter(pk=second.pk).update(fps=30.0)
+    response = _ask(world.alice, first.pk, more_videos=more)
+    expected = {"repeated": (400, "repeated_video"), "other_tenant": (404, None),
+                "frame_rate": (400, "mixed_frame_rates")}[problem]  # fmt: skip
+    assert response.status_code == expected[0], response.content
+    if expected[1]:
+        assert response.json()["code"] == expected[1]
+    assert _recap_jobs(world.acme) == 0
