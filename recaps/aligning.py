@@ -90,7 +90,8 @@ def _anchors(recap: Recap, texts: list[str]) -> tuple[list[alignment.Anchor], li
         score = alignment.similarities(text_vectors, np.stack([segments[k].embedding for k in spoken]))
         if pictures is not None:
             score = score + alignment.IMAGE_WEIGHT * pictures[:, spoken]
-        anchors = alignment.align(score)
+        starts = [spans[k][0] for k in spoken]
+        anchors = alignment.with_rivals(score, alignment.align(score), starts)
         return [alignment.Anchor(spoken[a.segment], a.similarity, a.confidence) for a in anchors], spans
     if pictures is not None:
         return alignment.align(pictures), spans

@@ -7,14 +7,20 @@ by dynamic programming, maximising the summed similarity under the order constra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-# A scene's cosine similarity to its anchor mapped to a 0..1 confidence: at or under LOW the match is a
-# guess, at or over HIGH it is as good as all-MiniLM gets for a paraphrase. Tuned on the townhall and
-# cooking recordings of tests/media/search_eval (paraphrased scripts); reported on travel (held out).
+# A scene's confidence is how similar it is to its anchor, mapped to 0..1 (at or under LOW the match is a
+# guess, at or over HIGH it is as good as all-MiniLM gets for a paraphrase), times how clearly it beats its
+# best rival elsewhere in the video (half when the rival is as similar; RIVAL_SECONDS away at least).
+# Set on the townhall and cooking recordings of tests/media/search_eval with their topics' paraphrases
+# (python -m bench recap): right anchors scored 0.33-0.73, the best segment of another topic 0.04-0.44
+# (median 0.11); travel is held out and reported apart in bench/RESULTS.md.
 LOW_SIMILARITY, HIGH_SIMILARITY = 0.12, 0.50
+RIVAL_SECONDS = 15.0
+MARGIN_SCALE = 0.4  # a lead of 0.2 over the rival is full confidence, a deficit of 0.2 none
 WEAK_CONFIDENCE = 0.35  # below this the page asks the user to check the scene's shots
 IMAGE_WEIGHT = 0.5  # a keyframe's picture similarity, centred per scene, added to the text similarity
 
@@ -94,5 +100,21 @@ def _backtrack(score: np.ndarray, best: np.ndarray, came_from: np.ndarray) -> li
     ]
 
 
-def confidence(similarity: float) -> float:
-    return round(float(np.clip((similarity - LOW_SIMILARITY) / (HIGH_SIMILARITY - LOW_SIMILARITY), 0, 1)), 3)
+def confidence(similarity: float, rival: float | None = None) -> float:
+    absolute = float(np.clip((similarity - LOW_SIMILARITY) / (HIGH_SIMILARITY - LOW_SIMILARITY), 0, 1))
+    if rival is None:
+        return round(absolute, 3)
+    lead = float(np.clip(0.5 + (similarity - rival) / MARGIN_SCALE, 0, 1))
+    return round(absolute * lead, 3)
+
+
+def with_rivals(score: np.ndarray, anchors: list[Anchor], starts: Sequence[float]) -> list[Anchor]:
+    """The anchors' confidences weighed against each scene's best rival: the most similar segment at least
+    RIVAL_SECONDS from its anchor (another part of the video that says much the same)."""
+    times = np.asarray(starts, dtype=np.float64)
+    weighed = []
+    for i, anchor in enumerate(anchors):
+        far = np.abs(times - times[anchor.segment]) >= RIVAL_SECONDS
+        rival = float(score[i, far].max()) if far.any() else None
+        weighed.append(Anchor(anchor.segment, anchor.similarity, confidence(anchor.similarity, rival)))
+    return weighed

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from recaps.alignment import HIGH_SIMILARITY, align, confidence, similarities
+from recaps.alignment import (
+    HIGH_SIMILARITY,
+    WEAK_CONFIDENCE,
+    Anchor,
+    align,
+    confidence,
+    similarities,
+    with_rivals,
+)
 
 
 def _basis(n: int, dims: int = 16) -> np.ndarray:
@@ -45,3 +53,16 @@ def test_confidence_grows_with_similarity():
     assert confidence(0.0) == 0.0
     assert 0 < confidence(0.3) < confidence(0.4) < 1
     assert confidence(HIGH_SIMILARITY + 0.1) == 1.0
+
+
+def test_a_rival_elsewhere_in_the_video_lowers_the_confidence():
+    segments = _basis(4)
+    clear = np.stack([segments[1]])
+    # Order put the scene at segment 1, but segment 3, 30 s away, says it better: a guess to check.
+    rivalled = np.stack([0.8 * segments[1] + segments[3]])
+    starts = [0.0, 10.0, 20.0, 40.0]
+    (alone,) = with_rivals(similarities(clear, segments), align(similarities(clear, segments)), starts)
+    score = similarities(rivalled, segments)
+    (doubted,) = with_rivals(score, [Anchor(1, float(score[0, 1]), confidence(float(score[0, 1])))], starts)
+    assert alone.confidence == 1.0
+    assert doubted.confidence < WEAK_CONFIDENCE < confidence(float(score[0, 1]))

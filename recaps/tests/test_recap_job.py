@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 from billing.models import UsageEntry
 from media_jobs import services as media_services
 from media_jobs.models import Job
+from recaps.alignment import WEAK_CONFIDENCE
 from recaps.cutting import reuse_of
 from recaps.media.types import Cut
 from recaps.models import Recap, Shot
@@ -88,7 +89,7 @@ def _check_alignment(recap: Recap) -> None:
         truth = topics[topic]
         assert scene.anchor_start is not None and scene.confidence is not None
         assert truth.start - 1.0 <= scene.anchor_start <= truth.end, (scene.text, scene.anchor_start, truth)
-        assert scene.confidence >= 0.5, (scene.text, scene.similarity)
+        assert scene.confidence >= WEAK_CONFIDENCE, (scene.text, scene.similarity, scene.confidence)
         assert sum(end - start for start, end in scene.cuts) == pytest.approx(scene.length, abs=0.01)
         assert scene.cuts[0][0] == pytest.approx(scene.anchor_start, abs=0.01)
 
