@@ -14,6 +14,7 @@ from gpu_worker.embeddings import get_image_embedder, get_text_embedder
 from media_jobs import artifacts
 from media_jobs.models import Job, Video
 from media_jobs.registry import Progress
+from moderation.stages import TRANSCRIPT
 from recaps import alignment, services
 from recaps.footage import footage_seconds, sources_of
 from recaps.media.narration import split_narration
@@ -21,6 +22,7 @@ from recaps.media.shots import detect_shots
 from recaps.media.types import CROSSFADE
 from recaps.models import Recap, RecapScene, Shot
 from search.models import Segment
+from search.segmenting import Window, sentences
 
 
 def do_detect_shots(job: Job, progress: Progress) -> dict[str, Any]:
@@ -54,10 +56,12 @@ def do_align_recap(job: Job, progress: Progress) -> dict[str, Any]:
     recap = services.recap_for_job(job)
     scenes = list(recap.scenes.all())
     progress(0.1, "Matching the script to the video")
-    anchors, spans = _anchors(recap, [scene.text for scene in scenes])
+    texts = [scene.text for scene in scenes]
+    anchors, spans = _anchors(recap, texts)
+    matched = _sharpened(recap, texts, [spans[anchor.segment] for anchor in anchors])
     lengths = _lengths(recap, scenes)
-    for scene, anchor, length in zip(scenes, anchors, lengths, strict=True):
-        scene.anchor_start, scene.anchor_end = spans[anchor.segment] if spans else (0.0, 0.0)
+    for scene, anchor, span, length in zip(scenes, anchors, matched, lengths, strict=True):
+        scene.anchor_start, scene.anchor_end = span
         scene.similarity, scene.confidence = anchor.similarity, anchor.confidence
         scene.length, scene.pinned, scene.shots = length[0], False, []
         scene.narration_start, scene.narration_end = length[1]
@@ -99,6 +103,28 @@ def _anchors(recap: Recap, texts: list[str]) -> tuple[list[alignment.Anchor], li
     return [alignment.Anchor(k, 0.0, 0.0) for k in range(len(texts))], [
         (k * share, (k + 1) * share) for k in range(len(texts))
     ]
+
+
+def _sharpened(recap: Recap, texts: list[str], spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Each anchor narrowed to the sentence of its segment that tells its scene best (a segment holds a few
+    sentences, and may begin with the end of the topic before): the footage starts where that is said."""
+    said = [
+        Window(source.offset + s.start, source.offset + s.end, s.text)
+        for source in sources_of(recap)
+        for s in sentences((artifacts.latest_json(source.video, TRANSCRIPT) or {"words": []})["words"])
+    ]
+    inside = [[s for s in said if start <= (s.start + s.end) / 2 <= end] for start, end in spans]
+    candidates = [s.text for group in inside for s in group]
+    if not candidates:
+        return spans
+    vectors = get_text_embedder().embed([*texts, *candidates])
+    scenes, sentence_vectors = vectors[: len(texts)], iter(vectors[len(texts) :])
+    sharpened = []
+    for k, (group, span) in enumerate(zip(inside, spans, strict=True)):
+        own = [next(sentence_vectors) for _ in group]
+        best = int(np.argmax([float(scenes[k] @ vector) for vector in own])) if own else -1
+        sharpened.append((group[best].start, group[best].end) if own else span)
+    return sharpened
 
 
 def _picture_scores(texts: list[str], segments: list[Segment]) -> np.ndarray | None:
