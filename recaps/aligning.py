@@ -18,7 +18,7 @@ from moderation.stages import TRANSCRIPT
 from recaps import alignment, services
 from recaps.footage import footage_seconds, sources_of
 from recaps.media.narration import split_narration
-from recaps.media.shots import detect_shots
+from recaps.media.shots import DetectedShot, detect_shots
 from recaps.media.types import CROSSFADE
 from recaps.models import Recap, RecapScene, Shot
 from search.models import Segment
@@ -43,7 +43,7 @@ def do_detect_shots(job: Job, progress: Progress) -> dict[str, Any]:
 
 
 @transaction.atomic
-def _save_shots(video: Video, found: list[Any]) -> None:
+def _save_shots(video: Video, found: list[DetectedShot]) -> None:
     video.shots.all().delete()  # a try that died half-way through saving
     for index, detected in enumerate(found):
         shot = Shot(video=video, index=index, start=detected.start, end=detected.end)
