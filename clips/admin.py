@@ -3,26 +3,12 @@ changelist read in a fixed number of queries; nothing of it exists on the platfo
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from clips.models import Clip, ClipEdit, ClipRun, Compilation, MusicTrack, Rendition
-from tenants.admin_sites import ReadOnly, ReadOnlyInline, TenantSiteAdmin
-
-
-class _ClipsAdmin(ReadOnly, TenantSiteAdmin):
-    actions = None  # no bulk delete: rows go with their video, or through the clips services
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        if request.method == "POST":
-            raise PermissionDenied  # nothing here is edited in bulk
-        return super().changelist_view(request, extra_context)
+from tenants.admin_sites import ReadOnlyInline, ReadOnlySiteAdmin
 
 
 class RenditionInline(ReadOnlyInline):
@@ -38,7 +24,7 @@ class ClipEditInline(ReadOnlyInline):
 
 
 @admin.register(Clip)
-class ClipAdmin(_ClipsAdmin):
+class ClipAdmin(ReadOnlySiteAdmin):
     list_display = ("title", "video", "rank", "start", "end", "score", "safe_to_post", "state", "version")
     list_filter = ("safe_to_post", "state")
     list_select_related = ("video",)
@@ -52,7 +38,7 @@ class ClipAdmin(_ClipsAdmin):
 
 
 @admin.register(ClipRun)
-class ClipRunAdmin(_ClipsAdmin):
+class ClipRunAdmin(ReadOnlySiteAdmin):
     list_display = ("__str__", "video", "count", "min_seconds", "max_seconds", "job_state", "created_at")
     list_select_related = ("video", "job")
     fields = ("video", "job", "count", "min_seconds", "max_seconds", "aspects", "captions", "around",
@@ -65,7 +51,7 @@ class ClipRunAdmin(_ClipsAdmin):
 
 
 @admin.register(Compilation)
-class CompilationAdmin(_ClipsAdmin):
+class CompilationAdmin(ReadOnlySiteAdmin):
     list_display = ("title", "aspect", "duration", "clip_count", "created_at")
     fields = ("title", "aspect", "crossfade", "music", "file", "duration", "job", "created_by", "created_at")
     readonly_fields = fields
@@ -79,7 +65,7 @@ class CompilationAdmin(_ClipsAdmin):
 
 
 @admin.register(MusicTrack)
-class MusicTrackAdmin(_ClipsAdmin):
+class MusicTrackAdmin(ReadOnlySiteAdmin):
     list_display = ("title", "duration", "created_at")
     fields = ("title", "file", "duration", "uploaded_by", "created_at")
     readonly_fields = fields

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from recaps.models import Recap, RecapScene
-from tenants.admin_sites import ReadOnly, ReadOnlyInline, TenantSiteAdmin
+from tenants.admin_sites import ReadOnlyInline, ReadOnlySiteAdmin
 
 
 class RecapSceneInline(ReadOnlyInline):
@@ -16,8 +16,7 @@ class RecapSceneInline(ReadOnlyInline):
 
 
 @admin.register(Recap)
-class RecapAdmin(ReadOnly, TenantSiteAdmin):
-    actions = None  # rows go with their video, or through the recaps services
+class RecapAdmin(ReadOnlySiteAdmin):
     list_display = ("__str__", "video", "state", "confidence", "duration", "created_by", "created_at")
     list_filter = ("state",)
     list_select_related = ("video", "created_by")

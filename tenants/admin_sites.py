@@ -7,7 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 
 
 def _schema_name(request: HttpRequest) -> str | None:
@@ -56,6 +57,19 @@ class ReadOnly:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlySiteAdmin(ReadOnly, TenantSiteAdmin):
+    """Rows an app's services make and change: listed and opened for operators, never edited here."""
+
+    actions = None  # no bulk delete: rows go with their video, or through their app's services
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if request.method == "POST":
+            raise PermissionDenied  # nothing here is edited in bulk
+        return super().changelist_view(request, extra_context)
 
 
 class ReadOnlyInline(ReadOnly, admin.TabularInline):  # type: ignore[type-arg]

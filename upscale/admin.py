@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
 
-from tenants.admin_sites import ReadOnly, ReadOnlyInline, TenantSiteAdmin
+from tenants.admin_sites import ReadOnlyInline, ReadOnlySiteAdmin
 from upscale.models import Upscale, UpscaleChunk
 
 
@@ -19,8 +15,7 @@ class UpscaleChunkInline(ReadOnlyInline):
 
 
 @admin.register(Upscale)
-class UpscaleAdmin(ReadOnly, TenantSiteAdmin):
-    actions = None  # no bulk delete: upscales go with their video
+class UpscaleAdmin(ReadOnlySiteAdmin):
     list_display = ("__str__", "video", "model", "scale", "width", "height", "job_state", "created_at")
     list_filter = ("model",)
     list_select_related = ("video", "job")
@@ -30,13 +25,6 @@ class UpscaleAdmin(ReadOnly, TenantSiteAdmin):
     )  # fmt: skip
     readonly_fields = fields
     inlines = (UpscaleChunkInline,)
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        if request.method == "POST":
-            raise PermissionDenied  # nothing here is edited in bulk
-        return super().changelist_view(request, extra_context)
 
     @admin.display(description="job")
     def job_state(self, upscale: Upscale) -> str:

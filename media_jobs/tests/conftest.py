@@ -1,8 +1,10 @@
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import dramatiq
 import pytest
+
+from media_jobs.tests.workers import WorkerProcess
 
 
 def _pending(broker: dramatiq.Broker) -> int:
@@ -31,3 +33,13 @@ def work_queued_jobs(committed_db) -> Callable[[], None]:
     broker = dramatiq.get_broker()
     broker.flush_all()
     return lambda: run_worker_until_idle(broker)
+
+
+@pytest.fixture
+def workers(committed_db) -> Iterator[list[WorkerProcess]]:
+    """Start worker processes with `workers.append(WorkerProcess(...))`; all are killed at the end."""
+    dramatiq.get_broker().flush_all()
+    started: list[WorkerProcess] = []
+    yield started
+    for worker in started:
+        worker.stop()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,18 +29,6 @@ _expected: dict[str, tuple] = {}  # the undisturbed run's outcome, measured once
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory) -> Path:
     return make_fault_clip(tmp_path_factory.mktemp("crash") / "clip.mp4")
-
-
-@pytest.fixture
-def workers(committed_db, tmp_path) -> Iterator[list[WorkerProcess]]:
-    """Start worker processes with `workers.append(WorkerProcess(...))`; all are killed at the end."""
-    import dramatiq
-
-    dramatiq.get_broker().flush_all()
-    started: list[WorkerProcess] = []
-    yield started
-    for worker in started:
-        worker.stop()
 
 
 def _outcome(job: Job) -> tuple:

@@ -1,4 +1,4 @@
-# The real Dramatiq worker fixture: recap jobs run on it, after moderation.
-from media_jobs.tests.conftest import work_queued_jobs
+# Real Dramatiq workers: in this process (work_queued_jobs), or as processes to kill (workers).
+from media_jobs.tests.conftest import work_queued_jobs, workers
 
-__all__ = ["work_queued_jobs"]
+__all__ = ["work_queued_jobs", "workers"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -22,17 +21,6 @@ from recaps.stages import RENDER
 from upscale.tests.factories import make_source, moderated_video_of
 
 SCENES = 4
-
-
-@pytest.fixture
-def workers(committed_db) -> Iterator[list[WorkerProcess]]:
-    import dramatiq
-
-    dramatiq.get_broker().flush_all()
-    started: list[WorkerProcess] = []
-    yield started
-    for worker in started:
-        worker.stop()
 
 
 @pytest.fixture(scope="module")
