@@ -239,7 +239,8 @@ def _vector_only(vectors: np.ndarray, ef_search: int, filters: dict[str, Any]) -
     segments = query.filtered(query.SearchFilters(**filters))
     for vector in vectors:
         nearest = functools.partial(query._nearest, segments, "embedding", vector.tolist(), ef_search)
-        elapsed, ids = _timed(nearest)
+        elapsed, found = _timed(nearest)
+        ids = [segment_id for segment_id, _ in found]
         millis.append(elapsed)
         recalls.append(len(set(ids[:K]) & set(_exact(vector, filters))) / K)
         full += len(ids) == query.CANDIDATES

@@ -25,6 +25,14 @@ from moderation.models import Case
 from search.models import Segment
 
 CANDIDATES = 50  # per ranked list fused
+# A hit found by meaning alone is a strong match when its text is at least this similar to the query
+# (all-MiniLM-L6-v2 cosine). On the evaluation set (tests/media/search_eval) the paraphrases scored
+# 0.285-0.706 against the topics they paraphrase; eight queries about nothing in it scored 0.09-0.29 at
+# best (7 of 8 under the floor; "medieval castle architecture" met "an old temple" at 0.29). Below the
+# floor a hit is kept but marked weak: a query with no real match says so, and recall stays whole. A word
+# match (every word of the query in the text) is always strong.
+MEANING_FLOOR = 0.25
+PICTURE_FLOOR = 0.25  # CLIP text-to-keyframe cosine: not measured here (no weights ship); a starting point
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.): 1 / (60 + rank)
 QUERY_CACHE_SECONDS = 24 * 3600
 MAX_QUERY_CHARS = 500
@@ -51,6 +59,8 @@ class Hit:
     score: float
     snippet: str  # HTML: the escaped text with the matched words in <mark>
     matched_by: list[str] = field(default_factory=list)  # "meaning", "words", "picture"
+    similarity: float | None = None  # of its text to the query, when the meaning list found it
+    weak: bool = False  # under the relevance floor on every list that found it
 
 
 def filtered(filters: SearchFilters) -> QuerySet[Segment]:
@@ -83,8 +93,10 @@ def _cached_vector(
     return vector
 
 
-def _nearest(segments: QuerySet[Segment], column: str, vector: Sequence[float], ef_search: int) -> list[int]:
-    """Ids of the CANDIDATES nearest segments by cosine distance, through the HNSW index.
+def _nearest(
+    segments: QuerySet[Segment], column: str, vector: Sequence[float], ef_search: int
+) -> list[tuple[int, float]]:
+    """(id, cosine similarity) of the CANDIDATES nearest segments, nearest first, through the HNSW index.
 
     pgvector 0.8's iterative scan keeps reading the index until enough rows pass the filters, so a
     narrow filter still returns CANDIDATES rows; relaxed order may return them slightly out of order,
@@ -102,7 +114,7 @@ def _nearest(segments: QuerySet[Segment], column: str, vector: Sequence[float], 
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL hnsw.ef_search = %s", [ef_search])
             rows = list(nearest)
-    return [segment_id for segment_id, _ in sorted(rows, key=lambda row: row[1])]
+    return [(segment_id, 1.0 - distance) for segment_id, distance in sorted(rows, key=lambda row: row[1])]
 
 
 def text_query(query: str) -> SearchQuery | None:
@@ -140,33 +152,53 @@ def fuse(rankings: dict[str, list[int]]) -> list[tuple[int, float, list[str]]]:
     return [(segment_id, scores[segment_id], sources[segment_id]) for segment_id in ordered]
 
 
-def _rankings(query: str, segments: QuerySet[Segment], ef_search: int) -> dict[str, list[int]]:
+@dataclass
+class Rankings:
+    """Each list's ids, best first, and the similarities of the lists ranked by vector."""
+
+    ids: dict[str, list[int]]
+    similarity: dict[str, dict[int, float]]
+
+    def strong(self, segment_id: int) -> bool:
+        """Found by words, or by meaning or picture at or over that list's floor."""
+        floors = {"meaning": MEANING_FLOOR, "picture": PICTURE_FLOOR}
+        return segment_id in self.ids["words"] or any(
+            self.similarity[name].get(segment_id, -1.0) >= floor for name, floor in floors.items()
+        )
+
+
+def _rankings(query: str, segments: QuerySet[Segment], ef_search: int) -> Rankings:
     from gpu_worker.embeddings import get_image_embedder, get_text_embedder
 
     text_model = get_text_embedder()
     text_vector = _cached_vector("text", text_model.name, query, text_model.embed)
-    rankings = {
-        "meaning": _nearest(segments, "embedding", text_vector, ef_search),
-        "words": _full_text(segments, text_query(query)),
-    }
+    spoken = segments.exclude(text="")  # a segment with no words has nothing to say to a text query
+    nearest = {"meaning": _nearest(spoken, "embedding", text_vector, ef_search), "picture": []}
     image_model = get_image_embedder()
     if image_model is not None:
         vector = _cached_vector("image", image_model.name, query, image_model.embed_text)
-        rankings["picture"] = _nearest(segments, "image_embedding", vector, ef_search)
-    return rankings
+        nearest["picture"] = _nearest(segments, "image_embedding", vector, ef_search)
+    ids = {name: [segment_id for segment_id, _ in found] for name, found in nearest.items() if found}
+    ids["words"] = _full_text(segments, text_query(query))
+    return Rankings(ids, {name: dict(found) for name, found in nearest.items()})
 
 
 def search_segments(query: str, filters: SearchFilters, limit: int, ef_search: int) -> list[Hit]:
-    """The best `limit` segments for the query under the filters, with highlighted snippets."""
+    """The best `limit` segments for the query under the filters, with highlighted snippets: strong
+    matches first (in fused order), then weak ones, marked."""
     segments = filtered(filters)
-    fused = fuse(_rankings(query, segments, ef_search))[: limit * 2]  # spare rows for the final check
+    rankings = _rankings(query, segments, ef_search)
+    fused = fuse({name: ids for name, ids in rankings.ids.items() if ids})[: limit * 2]  # spare rows
     visible = _hydrate([segment_id for segment_id, _, _ in fused], highlight_query(query))
     hits = [
-        Hit(visible[segment_id], score, _snippet(visible[segment_id]), sources)
+        Hit(
+            visible[segment_id], score, _snippet(visible[segment_id]), sources,
+            rankings.similarity["meaning"].get(segment_id), not rankings.strong(segment_id),
+        )
         for segment_id, score, sources in fused
         if segment_id in visible
-    ]
-    return hits[:limit]
+    ]  # fmt: skip
+    return sorted(hits, key=lambda hit: hit.weak)[:limit]  # stable: fused order within each
 
 
 def _hydrate(ids: list[int], tsquery: SearchQuery | None) -> dict[int, Segment]:

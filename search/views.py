@@ -33,6 +33,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             data = params.validated_data
             hits = search_segments(data["q"], params.filters(), data["limit"], settings.SEARCH_EF_SEARCH)
             context["hits"] = [(hit, play_url(hit), hit_actions(hit.segment)) for hit in hits]
+            context["strong_hits"] = sum(not hit.weak for hit in hits)
         else:
             context["errors"] = params.errors
     return render(request, "search/search.html", context)

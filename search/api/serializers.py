@@ -85,6 +85,8 @@ class HitSerializer(serializers.Serializer[Hit]):
             "snippet": hit.snippet,
             "score": round(hit.score, 5),
             "matched_by": hit.matched_by,
+            "similarity": None if hit.similarity is None else round(hit.similarity, 4),
+            "weak": hit.weak,  # under the relevance floor: shown, but not a real match
             "labels": segment.labels,
             "moderation_state": segment.moderation_state,
             "thumbnail_url": reverse("segment_thumbnail", args=[segment.pk]),

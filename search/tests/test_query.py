@@ -2,6 +2,7 @@ import datetime
 
 import numpy as np
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
@@ -171,3 +172,18 @@ def test_it_fuses_rankings_by_reciprocal_rank():
     assert [segment_id for segment_id, _, _ in fused] == [3, 1, 2, 4]
     assert fused[0][1] == pytest.approx(1 / 63 + 1 / 61)
     assert fused[0][2] == ["meaning", "words"]
+
+
+def test_a_query_with_no_real_match_says_so(world):
+    make_indexed_video(world.acme, [PRICING, "First, chop two onions and fry them slowly in butter.", ""])
+    with schema_context(world.acme.schema_name):
+        nothing = query.search_segments(
+            "photosynthesis in tropical rainforest canopies", SearchFilters(), 10, settings.SEARCH_EF_SEARCH
+        )
+        onions = query.search_segments(
+            "softening onions in a pan", SearchFilters(), 10, settings.SEARCH_EF_SEARCH
+        )
+    assert nothing and all(hit.weak for hit in nothing)  # shown, but marked: no strong match
+    assert all(hit.similarity is not None and hit.similarity < query.MEANING_FLOOR for hit in nothing)
+    assert not onions[0].weak and "onions" in onions[0].segment.text
+    assert all(hit.segment.text for hit in nothing + onions)  # a segment with no words answers no text query

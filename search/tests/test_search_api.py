@@ -7,6 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
+from conftest import client_for
 from media_jobs import artifacts
 from media_jobs.models import Job
 from moderation.models import Case
@@ -142,3 +143,16 @@ def test_it_answers_in_the_same_number_of_queries_whatever_the_number_of_results
             )
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_it_marks_weak_matches_and_says_when_nothing_matches(world):
+    make_indexed_video(world.acme, ["First, chop two onions and fry them slowly in butter."])
+    api = _api(world.alice)
+    weak = api.get("/api/v1/search/", {"q": "photosynthesis in tropical rainforest canopies"}).json()[
+        "results"
+    ]
+    strong = api.get("/api/v1/search/", {"q": "frying onions"}).json()["results"]
+    assert weak and all(hit["weak"] and hit["similarity"] < 0.25 for hit in weak)
+    assert strong and not strong[0]["weak"]
+    page = client_for(world.alice).get("/search/", {"q": "photosynthesis in tropical rainforest canopies"})
+    assert "No strong match" in page.content.decode() and "weak match" in page.content.decode()
