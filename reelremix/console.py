@@ -10,8 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from reelremix import stack
 from reelremix.errors import StartupError
+
+
+def worker_log() -> Path:
+    """Where the commands' worker writes its log lines, instead of over the progress bar."""
+    return Path(settings.VAR_DIR) / "log" / "worker.log"
 
 
 @contextlib.contextmanager
@@ -27,7 +34,7 @@ def tenant_with_worker(tenant_slug: str) -> Iterator[Any]:
         tenant = Tenant.objects.filter(slug=tenant_slug).first()
         if tenant is None:
             raise StartupError(f"no tenant {tenant_slug!r}; create it with manage.py provision_tenant")
-        children = stack.start_worker(threads=2)
+        children = stack.start_worker(threads=2, output=worker_log())
         try:
             with schema_context(tenant.schema_name):
                 yield tenant

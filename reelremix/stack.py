@@ -128,10 +128,13 @@ def worker_command(threads: int) -> list[str]:
             "--worker-shutdown-timeout", str(WORKER_SHUTDOWN_SECONDS * 1000)]  # fmt: skip
 
 
-def start_worker(threads: int) -> Supervisor:
-    """One Dramatiq worker process, started again if it dies, until the returned supervisor's stop()."""
+def start_worker(threads: int, output: Path | None = None) -> Supervisor:
+    """One Dramatiq worker process, started again if it dies, until the returned supervisor's stop().
+    `output`: a file its log lines go to (the CLI's progress bar stays clean); None: this terminal."""
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
     children = Supervisor(env=child_env(), cwd=settings.BASE_DIR, log=_say)
-    children.start("worker", worker_command(threads))
+    children.start("worker", worker_command(threads), output=output)
     children.tend_in_background()
     return children
 

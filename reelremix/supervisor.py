@@ -41,6 +41,7 @@ class Child:
     name: str
     command: list[str]
     pass_fds: tuple[int, ...] = ()  # descriptors it inherits (a listening socket), kept across restarts
+    output: Path | None = None  # where its stdout and stderr go (appended); None: this process's own
     process: subprocess.Popen[bytes] | None = None
     started: float = 0.0
     deaths: int = 0  # deaths in a row, each within STABLE_AFTER of its start
@@ -58,13 +59,17 @@ class Supervisor:
     children: dict[str, Child] = field(default_factory=dict)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
-    def start(self, name: str, command: list[str], pass_fds: tuple[int, ...] = ()) -> None:
-        child = self.children.setdefault(name, Child(name, command, pass_fds))
-        # Its own session: a Ctrl-C in the terminal reaches `up` alone, which stops each child once.
-        child.process = subprocess.Popen(
-            command, env=self.env, cwd=self.cwd, preexec_fn=_die_with_parent, start_new_session=True,
-            pass_fds=child.pass_fds,
-        )  # fmt: skip
+    def start(
+        self, name: str, command: list[str], pass_fds: tuple[int, ...] = (), output: Path | None = None
+    ) -> None:
+        child = self.children.setdefault(name, Child(name, command, pass_fds, output=output))
+        with contextlib.ExitStack() as stack:
+            log = stack.enter_context(child.output.open("ab")) if child.output else None
+            # Its own session: a Ctrl-C in the terminal reaches `up` alone, which stops each child once.
+            child.process = subprocess.Popen(
+                command, env=self.env, cwd=self.cwd, preexec_fn=_die_with_parent, start_new_session=True,
+                pass_fds=child.pass_fds, stdout=log, stderr=subprocess.STDOUT if log else None,
+            )  # fmt: skip
         child.started, child.restart_at = time.monotonic(), None
 
     def exited(self) -> tuple[str, int] | None:
@@ -81,7 +86,7 @@ class Supervisor:
         for child in self.children.values():
             if child.restart_at is not None:
                 if now >= child.restart_at:
-                    self.start(child.name, child.command, child.pass_fds)
+                    self.start(child.name, child.command, child.pass_fds, child.output)
                     self.log(f"reelremix: {child.name} started again (pid {self._pid(child)})")
                 continue
             code = child.process.poll() if child.process else None

@@ -23,6 +23,9 @@ def test_it_moderates_a_file_and_prints_flags_and_output(e2e_env, tmp_path):
     output = Path(lines[-1].removeprefix("Censored output: "))
     assert output.is_file() and output.stat().st_size > 10_000
     assert "100.0 %" in result.stdout  # the progress bar reached the end
+    # The worker's log lines go to a file, not over the progress bar.
+    assert "dramatiq" not in result.stdout.lower() + result.stderr.lower()
+    assert "dramatiq" in (Path(e2e_env["REELREMIX_VAR_DIR"]) / "log" / "worker.log").read_text().lower()
 
 
 def test_it_refuses_a_file_that_is_not_a_video(e2e_env, tmp_path):
