@@ -17,12 +17,17 @@ ADMIN_PASSWORD = "an end-to-end password"
 class Stack:
     def __init__(self, process: subprocess.Popen[str], port: int) -> None:
         self.process, self.port, self.lines = process, port, queue.Queue[str]()
+        self.printed: list[str] = []  # everything `up` printed so far, for a failing test's message
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
+            self.printed.append(line)
             self.lines.put(line)
+
+    def tail(self, lines: int = 60) -> str:
+        return "".join(self.printed[-lines:])
 
     def wait_for(self, text: str, timeout: float = 120) -> str:
         seen = ""

@@ -54,19 +54,27 @@ class Api:
             return False
 
 
+def _phase(began: float, what: str) -> None:
+    print(f"\n{time.monotonic() - began:6.1f} s  {what}")  # shown when the test fails: where the time went
+
+
 def test_it_restarts_a_killed_worker_and_leaves_no_job_running_after_ctrl_c(stack, clip, e2e_env):
+    began = time.monotonic()
     stack.wait_for("Press Ctrl-C to stop.")
+    _phase(began, "up: migrated a new database and serving")
     api = Api(stack)
     video = api.submit(clip)
     wait_for(lambda: api.stage(video, "transcribe")["state"] == "running", 120, "transcription to start")
+    _phase(began, "transcription running: its worker killed")
     pid = int(api.stage(video, "transcribe")["claimed_by"].rsplit(":", 1)[1])
     os.kill(pid, signal.SIGKILL)  # the kernel's OOM killer: no clean-up
     killed_at, unhealthy = time.time(), 0
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + 180  # 61 s when it passes; under the suite's 300 s, so a stall says why
     while api.job(video)["state"] not in ("succeeded", "failed"):
-        assert time.monotonic() < deadline, "the job did not finish"
+        assert time.monotonic() < deadline, f"the job did not finish: {api.job(video)}\n{stack.tail()}"
         unhealthy += not api.healthy()
         time.sleep(1)
+    _phase(began, "the job finished")
     job = api.job(video)
     transcribe = next(s for s in job["stages"] if s["name"] == "transcribe")
     rerun_after = datetime.fromisoformat(transcribe["started_at"]).timestamp() - killed_at
@@ -78,8 +86,10 @@ def test_it_restarts_a_killed_worker_and_leaves_no_job_running_after_ctrl_c(stac
 
     second = api.submit(clip)
     wait_for(lambda: api.stage(second, "transcribe")["state"] == "running", 120, "transcription to start")
+    _phase(began, "a second job transcribing: Ctrl-C")
     stack.process.send_signal(signal.SIGINT)
     assert stack.process.wait(60) == 0
+    _phase(began, "up stopped")
     with psycopg.connect(e2e_env["DATABASE_URL"]) as db:
         rows = db.execute(
             "SELECT s.name, s.state, j.state FROM t_demo.media_jobs_stage s "
