@@ -10,7 +10,9 @@ def test_it_checks_tenant_charlie_token_is_rejected_on_acme(world):
     client = Client(HTTP_HOST="acme.localhost", HTTP_AUTHORIZATION=f"Token {world.charlie.token}")
     response = client.get("/api/v1/jobs/")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid token."}
+    assert response.json() == {
+        "error": {"code": "authentication_failed", "message": "Invalid token.", "details": {}}
+    }
 
 
 def test_it_issues_tokens_for_a_tenant_login(world):
@@ -36,4 +38,4 @@ def test_it_refuses_a_malformed_token_request(world):
     client = Client(HTTP_HOST="acme.localhost")
     response = client.post("/api/v1/auth/token/", data="{not json", content_type="application/json")
     assert response.status_code == 400
-    assert "JSON parse error" in response.json()["detail"]
+    assert "JSON parse error" in response.json()["error"]["message"]
