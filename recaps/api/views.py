@@ -124,7 +124,7 @@ class RecapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         )
 
     @extend_schema(responses={200: FootageShotSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # all of them, as a list
     def shots(self, request: Request, pk: str) -> Response:
         """The shots of the recap's footage, numbered as a scene's `shots` lists them."""
         return Response(FootageShotSerializer(footage_shots(self.get_object()), many=True).data)

@@ -85,3 +85,8 @@ def test_it_documents_the_filters_of_lists(schema):
         _query(schema["paths"]["/api/v1/clips/"]["get"])
     )
     assert "video" in _query(schema["paths"]["/api/v1/recaps/"]["get"])
+
+
+def test_it_documents_a_recaps_shots_as_the_list_they_are(schema):
+    shots = schema["paths"]["/api/v1/recaps/{id}/shots/"]["get"]["responses"]["200"]
+    assert shots["content"]["application/json"]["schema"]["type"] == "array"
