@@ -10,14 +10,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
-from billing.api.authentication import PlanTokenAuthentication
 from billing.errors import BillingRefusal
 from media_jobs import files, hooks, registry, services, uploads
 from media_jobs.hooks import visible_videos
@@ -73,10 +67,7 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
     return render(request, "media_jobs/video_detail.html", context)
 
 
-@extend_schema(responses={(200, "video/mp4"): OpenApiTypes.BINARY})
-@api_view(["GET"])
-@authentication_classes([PlanTokenAuthentication, SessionAuthentication])
-@permission_classes([IsAuthenticated])
+@files.file_view("video/mp4")
 def video_file(request: Request, video_id: int, which: str) -> HttpResponseBase:
     """The original or censored MP4 of a video of this tenant: for players (session) and the API (token)."""
     video = get_object_or_404(visible_videos(Video.objects.all()), id=video_id)

@@ -163,6 +163,8 @@ STATIC_URL = "static/"
 STATIC_ROOT: Path | None = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# How long a signed media link from the API opens its file (media_jobs.links); S3 presigned URLs too.
+MEDIA_LINK_SECONDS = env_int("MEDIA_LINK_SECONDS", 4 * 3600, minimum=60)
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

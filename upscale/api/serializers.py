@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from rest_framework import serializers
 
 from media_jobs.api.serializers import JobSummarySerializer
+from media_jobs.links import signed_reverse
 from upscale import options
 from upscale.models import Upscale
 
@@ -64,4 +64,4 @@ class UpscaleSerializer(serializers.ModelSerializer[Upscale]):
 
     def get_url(self, upscale: Upscale) -> str | None:
         """The upscaled file, once made."""
-        return reverse("upscale_file", args=[upscale.pk]) if upscale.file else None
+        return signed_reverse("upscale_file", upscale.pk) if upscale.file else None
