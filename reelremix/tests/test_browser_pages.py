@@ -99,7 +99,8 @@ def _player_time(page: Page) -> float:
 
 
 def _seeks_the_player(page: Page) -> None:
-    """A word seeks by click; a flag's mark is reached by keyboard and seeks with Enter."""
+    """A word seeks by click; a flag's mark is reached by keyboard and seeks with Enter; the clips form takes
+    the player's time."""
     page.wait_for_function("document.getElementById('original-player').readyState >= 1", timeout=30_000)
     page.locator(".transcript .word", has_text="launch").click()
     page.wait_for_function("Math.abs(document.getElementById('original-player').currentTime - 2.7) < 0.05")
@@ -109,6 +110,12 @@ def _seeks_the_player(page: Page) -> None:
     page.keyboard.press("Enter")
     page.wait_for_function("Math.abs(document.getElementById('original-player').currentTime - 1.0) < 0.05")
     assert abs(_player_time(page) - 1.0) < 0.05
+    # "Make a clip from here" sends where the player stands (the form is held back: no job is started).
+    page.evaluate(
+        "document.getElementById('clip-here').form.addEventListener('submit', e => e.preventDefault())"
+    )
+    page.click("#clip-here")
+    assert page.input_value("#clip-at") == "1.00"
 
 
 def test_the_daily_pages_are_accessible_and_the_player_seeks(site, committed_db, tmp_path):

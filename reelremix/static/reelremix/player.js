@@ -1,6 +1,8 @@
 // The video page's player: anything with data-seek="<seconds>" (a flag on the timeline, a transcript line's
 // time or word) moves the original player there; a link ending in #t=<seconds> (search results) starts
-// there; the transcript line being spoken is highlighted. Plain JavaScript, no framework.
+// there; a button with data-time-into="<id>" writes where the player stands into that field as it is
+// pressed (clips: "Make a clip from here"); the transcript line being spoken is highlighted.
+// Plain JavaScript, no framework.
 (function () {
   "use strict";
   var player = document.getElementById("original-player");
@@ -16,6 +18,8 @@
 
   // One listener for every seekable thing, present or added later; buttons answer Enter and Space themselves.
   document.addEventListener("click", function (event) {
+    var into = event.target.closest("[data-time-into]");
+    if (into) document.getElementById(into.getAttribute("data-time-into")).value = player.currentTime.toFixed(2);
     var target = event.target.closest("[data-seek]");
     if (!target) return;
     var seconds = parseFloat(target.getAttribute("data-seek"));
