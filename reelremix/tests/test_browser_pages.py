@@ -148,7 +148,7 @@ def _walk_the_pages(page: Page, site: str, world: World, video: Video, job_id: i
     _seeks_the_player(page)
 
     page.set_viewport_size({"width": 375, "height": 800})
-    for path in ("/videos/", f"/videos/{video.pk}/"):
+    for path in ("/", "/videos/", f"/videos/{video.pk}/", "/search/", "/clips/", "/billing/"):
         page.goto(f"{site}{path}")
         wide = page.evaluate(WIDER_THAN_THE_SCREEN)
         assert not wide, path  # nothing wider than the phone
