@@ -19,6 +19,7 @@ from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django_tenants.utils import schema_context
 from playwright.sync_api import Page, sync_playwright
 
+from clips.tests.factories import make_clip
 from conftest import PASSWORD, World
 from media_jobs.models import Video
 from media_jobs.tests.media_factory import make_video
@@ -61,8 +62,9 @@ def site(committed_db: World) -> Iterator[str]:
         server.server_close()
 
 
-def _talk(world: World, tmp_path: Path) -> tuple[Video, int]:
-    """A 6-second video with its transcript and flags (as moderation leaves them), and its job's id."""
+def _talk(world: World, tmp_path: Path) -> tuple[Video, list[str]]:
+    """A 6-second video with its transcript and flags (as moderation leaves them); the addresses of its job's
+    page and of a clip's (of another video)."""
     path = make_video(tmp_path / "talk.mp4", duration=6.0)
     with schema_context(world.acme.schema_name), path.open("rb") as handle:
         video = Video(
@@ -70,8 +72,9 @@ def _talk(world: World, tmp_path: Path) -> tuple[Video, int]:
         )
         video.original.save("talk.mp4", File(handle))
     make_watched_video(world.acme, video)
+    clip = make_clip(world.acme, title="The launch, in short")
     with schema_context(world.acme.schema_name):
-        return video, video.jobs.get().pk
+        return video, [f"/jobs/{video.jobs.get().pk}/", f"/clips/{clip.pk}/"]
 
 
 def _assert_accessible(page: Page) -> None:
@@ -119,7 +122,7 @@ def _seeks_the_player(page: Page) -> None:
 
 
 def test_the_daily_pages_are_accessible_and_the_player_seeks(site, committed_db, tmp_path):
-    video, job_id = _talk(committed_db, tmp_path)
+    video, more_pages = _talk(committed_db, tmp_path)
     # Playwright's sync API runs an event loop in this thread, where Django then refuses the ORM: the rows
     # are made first, and the browser is closed before the fixtures clean up.
     with sync_playwright() as playwright:
@@ -127,7 +130,7 @@ def test_the_daily_pages_are_accessible_and_the_player_seeks(site, committed_db,
         try:
             page = browser.new_page()
             _check_the_public_pages(page, site)
-            _walk_the_pages(page, site, committed_db, video, job_id)
+            _walk_the_pages(page, site, committed_db, video, more_pages)
         finally:
             browser.close()
 
@@ -139,10 +142,10 @@ def _check_the_public_pages(page: Page, site: str) -> None:
         _visit(page, f"{public}{path}")
 
 
-def _walk_the_pages(page: Page, site: str, world: World, video: Video, job_id: int) -> None:
+def _walk_the_pages(page: Page, site: str, world: World, video: Video, more_pages: list[str]) -> None:
     _log_in(page, site, world)
     _assert_accessible(page)  # the dashboard
-    pages = ("/videos/", "/videos/?moderation=maybe", "/search/", "/clips/", "/billing/", f"/jobs/{job_id}/")
+    pages = ("/videos/", "/videos/?moderation=maybe", "/search/", "/clips/", "/billing/", *more_pages)
     for path in (*pages, f"/videos/{video.pk}/"):
         _visit(page, f"{site}{path}")
     _seeks_the_player(page)
