@@ -27,6 +27,7 @@ urlpatterns = [
     path("", job_views.dashboard, name="dashboard"),
     path("jobs/<int:job_id>/", job_views.job_detail, name="job_detail"),
     path("jobs/selfcheck/", job_views.start_selfcheck, name="start_selfcheck"),
+    path("videos/", job_views.video_list, name="video_list"),
     path("videos/upload/", job_views.upload_video, name="upload_video"),
     path("videos/<int:video_id>/", job_views.video_detail, name="video_detail"),
     path("videos/<int:video_id>/<str:which>.mp4", job_views.video_file, name="video_file"),

@@ -1,6 +1,8 @@
-"""The search page and segment thumbnails of the tenant site."""
+"""The search page, segment thumbnails and the transcript on a video's page."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -11,6 +13,8 @@ from rest_framework.request import Request
 from media_jobs import artifacts, files
 from media_jobs.hooks import visible_videos
 from media_jobs.models import Video
+from moderation.stages import TRANSCRIPT
+from search import segmenting
 from search.api.serializers import SearchParamsSerializer, play_url
 from search.hooks import hit_actions
 from search.models import Segment
@@ -45,3 +49,10 @@ def segment_thumbnail(request: Request, segment_id: int) -> HttpResponse:
     response = HttpResponse(jpeg, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def transcript_section(video: Video) -> dict[str, Any]:
+    """The newest transcript, one line per sentence, each word with its time (a page section of media_jobs:
+    clicking a word or a line's time seeks the player)."""
+    transcript = artifacts.latest_json(video, TRANSCRIPT) or {"words": []}
+    return {"transcript_lines": segmenting.sentence_words(transcript["words"])}
