@@ -19,6 +19,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
@@ -149,6 +151,26 @@ def client_for(persona: Persona, host: str | None = None) -> Client:
     with schema_context(persona.tenant.schema_name):
         client.force_login(persona.user)
     return client
+
+
+def verified_client(user: User, schema_name: str, host: str) -> Client:
+    """`user` logged in on `host` having passed a second factor (an authenticator is made for them): what the
+    platform's admin, which always asks for one, lets in."""
+    client = Client(HTTP_HOST=host)
+    with schema_context(schema_name):
+        client.force_login(user)
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def platform_operator() -> Client:
+    """A superuser of the public schema in the platform's admin, second factor passed."""
+    with schema_context("public"):
+        operator = User.objects.create_superuser("operator", "operator@example.com", "x")
+    return verified_client(operator, "public", settings.BASE_DOMAIN)
 
 
 @pytest.fixture

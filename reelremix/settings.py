@@ -85,7 +85,9 @@ _BOTH = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.admin",
+    "tenants.admin_config.AdminConfig",  # django.contrib.admin, its site asking for a second factor
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 SHARED_APPS = [
     "django_tenants",
@@ -120,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): passed a second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -129,6 +132,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 LOGIN_URL = "login"
+# Two-factor (TOTP, django-otp) for the admin: always on the platform's admin (unless this is off), on a
+# tenant's admin when its owner turns it on; a user who set an authenticator up is always asked for it.
+PLATFORM_ADMIN_REQUIRES_2FA = env_bool("PLATFORM_ADMIN_REQUIRES_2FA", True)
+OTP_TOTP_ISSUER = "ReelRemix"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
