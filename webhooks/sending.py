@@ -64,7 +64,7 @@ class Outcome:
     status: int | None
     error: str
     elapsed_ms: int | None
-    permanent: bool = False  # no point trying again (the URL is not allowed)
+    permanent: bool = False  # no point trying again (the endpoint is switched off)
 
     @property
     def ok(self) -> bool:
@@ -104,10 +104,10 @@ def _attempt(delivery: Delivery) -> Outcome:
     endpoint = delivery.endpoint
     if not endpoint.active:
         return Outcome(None, "The endpoint is switched off.", None, permanent=True)
-    try:
+    try:  # DNS may have changed since the endpoint was saved; a lookup that failed may work next time
         check_endpoint_url(endpoint.url)
     except ValidationError as error:
-        return Outcome(None, " ".join(error.messages), None, permanent=True)
+        return Outcome(None, " ".join(error.messages), None)
     body, timestamp = body_of(delivery), int(time.time())
     headers = {
         "Content-Type": "application/json",

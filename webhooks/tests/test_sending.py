@@ -220,3 +220,16 @@ def test_it_stops_sending_to_an_endpoint_switched_off(committed_db, work_queued_
     _sweep_and_work(work_queued_jobs)
     delivery = _delivery(world.acme)
     assert (delivery.state, delivery.last_error) == ("failed", "The endpoint is switched off.")
+
+
+def test_it_does_not_post_to_an_address_that_became_private(
+    committed_db, work_queued_jobs, receiver, settings
+):
+    world = committed_db
+    make_endpoint(world.acme, receiver.url)  # saved while allowed; checked again before every attempt
+    settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS = False
+    _finish_a_job(world.acme)
+    work_queued_jobs()
+    delivery = _delivery(world.acme)
+    assert receiver.received == [] and (delivery.state, delivery.attempts) == ("pending", 1)
+    assert "only sends webhooks to public hosts" in delivery.last_error
