@@ -111,6 +111,7 @@ TENANT_APPS = [
     "clips",
     "recaps",
     "upscale",
+    "webhooks",  # after the apps whose events it sends
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -236,6 +237,15 @@ RECOVERY_INTERVAL_SECONDS = env_int("RECOVERY_INTERVAL_SECONDS", 15, minimum=1)
 RUN_PERIODIC_TASKS = env_bool("RUN_PERIODIC_TASKS", True)  # in worker processes (reelremix.scheduler)
 PROGRESS_MIN_INTERVAL = 1.0  # seconds between progress saves/pushes per job
 SELFCHECK_STEP_SECONDS = 0.5
+
+# --- Webhooks (webhooks/) ----------------------------------------------------------------------
+# Endpoints that resolve to private, loopback or link-local addresses are refused (SSRF) unless this is on
+# (tests, a development machine posting to itself).
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", False)
+# Seconds each socket operation of a POST may wait (connect, send, the answer): past it the attempt failed.
+WEBHOOKS_TIMEOUT_SECONDS: float = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10, minimum=1, maximum=30)
+# Every worker looks for due retries this often (webhooks.sending.sweep_due_deliveries).
+WEBHOOKS_SWEEP_SECONDS = env_int("WEBHOOKS_SWEEP_SECONDS", 15, minimum=1)
 
 # --- Upload limits (billing plans narrow them per tenant) ---------------------------------------
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 4 * 1024**3, minimum=1024)

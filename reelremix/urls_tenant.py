@@ -18,6 +18,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("clips.api.urls")),
     path("", include("recaps.api.urls")),
     path("", include("upscale.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,7 @@ urlpatterns = [
     path("", include("clips.urls")),
     path("", include("recaps.urls")),
     path("", include("upscale.urls")),
+    path("", include("webhooks.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -47,6 +47,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("clips", ("clips",)),
     ("recaps", ("recaps",)),
     ("upscale", ("upscale",)),
+    ("webhooks", ("webhooks",)),
     ("root", ("reelremix", "reelremix.apps", "reelremix.broker", "manage", "bench", "tools", "conftest")),
 ]
 # Third-party packages a layer must not import at all.
