@@ -102,7 +102,8 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     *_BOTH,
-    "rest_framework.authtoken",
+    "knox",  # its AuthToken is swapped for accounts.ApiToken (below): no table of its own
+    "accounts",
     "media_jobs",
     "moderation",
     "search",
@@ -152,6 +153,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: told of every saved password change, it revokes that user's API tokens.
+    {"NAME": "accounts.validators.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -298,7 +301,7 @@ BILLING_PLAN_CACHE_SECONDS = env_int(
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "billing.api.authentication.PlanTokenAuthentication",  # tokens need a plan with API access
+        "billing.api.authentication.PlanTokenAuthentication",  # knox tokens; need a plan with API access
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -321,6 +324,12 @@ SPECTACULAR_SETTINGS = {
         "AspectEnum": ["9:16", "1:1", "16:9"],
     },
 }
+
+# --- API tokens (accounts/) -------------------------------------------------------------------------
+# Tokens are django-rest-knox's, stored as SHA-512 digests in accounts.ApiToken (name, expiry, last use).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105  (a model name)
+REST_KNOX = {"TOKEN_TTL": None}  # each token carries its own expiry (accounts.models.LIFETIMES)
+MIGRATION_MODULES = {"knox": None}  # knox's own migrations would make its swapped-out table in every schema
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"ReelRemix <noreply@{BASE_DOMAIN}>")
