@@ -1,4 +1,4 @@
-"""API tokens over the API: issued for a username and password, listed and
+"""API tokens over the API: issued for a username and password (throttled by django-axes), listed and
 revoked by their owner. Tokens live in the tenant's schema, so nothing here can reach another tenant's."""
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import services, throttling
 from accounts.api.serializers import (
     ApiTokenSerializer,
     IssuedTokenSerializer,
@@ -28,13 +28,27 @@ from accounts.api.serializers import (
 from accounts.models import ApiToken
 
 
+class LoginLockedOut(Throttled):
+    """429 with Retry-After: too many wrong passwords for this username from this address."""
+
+    default_detail = (
+        "Too many failed sign-ins for this username from your address; its password is not checked."
+    )
+    default_code = "login_locked_out"
+    extra_detail_singular = extra_detail_plural = "Try again in {wait} seconds."
+
+
 def _log_in(request: Request, username: str, password: str) -> AbstractBaseUser:
-    """The user these credentials name."""
+    """The user these credentials name, through django-axes, which refuses a locked-out pair unchecked."""
+    # Axes marks the request it is given; the DRF request keeps the mark away from its middleware, which
+    # would otherwise answer with the login page's lock-out page.
     user = authenticate(request, username=username, password=password)
     if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise LoginLockedOut(wait=throttling.seconds_locked(request, username))
         refusal = "Unable to log in with provided credentials."
         raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [refusal]}, code="authorization")
-    user_logged_in.send(sender=type(user), request=request, user=user)  # last_login
+    user_logged_in.send(sender=type(user), request=request, user=user)  # last_login; axes clears failures
     return user
 
 
