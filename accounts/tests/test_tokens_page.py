@@ -1,5 +1,6 @@
 """/account/tokens/: make (key shown once), list, revoke, revoke all."""
 
+import re
 from datetime import timedelta
 
 from django.test import Client
@@ -34,9 +35,10 @@ def test_it_shows_a_new_key_once(world):
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
     assert "copy this key now, it will not be shown again" in html
+    assert "accounts/copy.js" in html  # the Copy button's script, only with a key to copy
     with schema_context(world.acme.schema_name):
         token = ApiToken.objects.get(user=world.alice.user, name="CI uploads")
-    key = html.split('id="new-key" value="')[1].split('"')[0]
+    key = re.search(r'id="new-key"[^>]* value="([0-9a-f]{64})"', html).group(1)
     api = Client(HTTP_HOST=world.alice.host, HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/jobs/").status_code == 200
     assert key not in alice.get("/account/tokens/").content.decode()

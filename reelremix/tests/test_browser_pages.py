@@ -145,13 +145,29 @@ def _check_the_public_pages(page: Page, site: str) -> None:
 def _walk_the_pages(page: Page, site: str, world: World, video: Video, more_pages: list[str]) -> None:
     _log_in(page, site, world)
     _assert_accessible(page)  # the dashboard
-    pages = ("/videos/", "/videos/?moderation=maybe", "/search/", "/clips/", "/billing/", *more_pages)
+    pages = (
+        "/videos/",
+        "/videos/?moderation=maybe",
+        "/search/",
+        "/clips/",
+        "/billing/",
+        "/account/tokens/",
+        *more_pages,
+    )
     for path in (*pages, f"/videos/{video.pk}/"):
         _visit(page, f"{site}{path}")
     _seeks_the_player(page)
 
     page.set_viewport_size({"width": 375, "height": 800})
-    for path in ("/", "/videos/", f"/videos/{video.pk}/", "/search/", "/clips/", "/billing/"):
+    for path in (
+        "/",
+        "/videos/",
+        f"/videos/{video.pk}/",
+        "/search/",
+        "/clips/",
+        "/billing/",
+        "/account/tokens/",
+    ):
         page.goto(f"{site}{path}")
         wide = page.evaluate(WIDER_THAN_THE_SCREEN)
         assert not wide, path  # nothing wider than the phone
