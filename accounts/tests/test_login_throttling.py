@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.test import Client, RequestFactory
 from django_tenants.utils import schema_context
 
@@ -112,3 +112,12 @@ def test_it_draws_the_lockout_page_when_called_as_axes_async_middleware_does(wor
     assert page.status_code == 429
     assert "Signing in as <strong>alice</strong>" in page.content.decode()
     assert int(page["Retry-After"]) > 14 * 60
+
+
+def test_it_locks_the_platform_admin_login_apart_from_the_tenants(world):
+    User.objects.create_superuser("alice", "ops@example.com", PASSWORD)  # an operator, in the public schema
+    platform = Client(HTTP_HOST="localhost")
+    pages = [platform.post("/admin/login/", {"username": "alice", "password": "wrong"}) for _ in range(5)]
+    assert [page.status_code for page in pages] == [200] * 4 + [429]
+    assert AccessAttempt.objects.filter(username="public:alice").exists()
+    assert _token(world.alice.host, PASSWORD).status_code == 200  # acme's alice is someone else
