@@ -22,8 +22,8 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
-from rest_framework.authtoken.models import Token
 
+from accounts import services as account_services
 from reelremix import embedded
 from tenants import services as tenant_services
 from tenants.context import tenant_connection
@@ -73,7 +73,7 @@ class World:
 def _persona(tenant: Tenant, username: str) -> Persona:
     user = tenant_services.do_create_tenant_user(tenant, username, f"{username}@example.com", PASSWORD)
     with schema_context(tenant.schema_name):
-        token = Token.objects.create(user=user).key
+        _, token = account_services.do_create_token(user, "tests")
     return Persona(user=user, tenant=tenant, token=token)
 
 

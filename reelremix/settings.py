@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -101,10 +102,12 @@ SHARED_APPS = [
     "drf_spectacular",
     "channels",
     "celery_progress",
+    "axes",  # failed sign-ins of every tenant, in the public schema (reelremix.settings: login throttling)
 ]
 TENANT_APPS = [
     *_BOTH,
-    "rest_framework.authtoken",
+    "knox",  # its AuthToken is swapped for accounts.ApiToken (below): no table of its own
+    "accounts",
     "media_jobs",
     "moderation",
     "search",
@@ -126,6 +129,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): passed a second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lock-out page
 ]
 
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env_list("EXTRA_ALLOWED_HOSTS")]
@@ -160,6 +164,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: told of every saved password change, it revokes that user's API tokens.
+    {"NAME": "accounts.validators.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -315,7 +321,7 @@ BILLING_PLAN_CACHE_SECONDS = env_int(
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "billing.api.authentication.PlanTokenAuthentication",  # tokens need a plan with API access
+        "billing.api.authentication.PlanTokenAuthentication",  # knox tokens; need a plan with API access
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -339,6 +345,32 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- API tokens and login throttling (accounts/) -----------------------------------------------------
+# Tokens are django-rest-knox's, stored as SHA-512 digests in accounts.ApiToken (name, expiry, last use).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105  (a model name)
+REST_KNOX = {"TOKEN_TTL": None}  # each token carries its own expiry (accounts.models.LIFETIMES)
+MIGRATION_MODULES = {"knox": None}  # knox's own migrations would make its swapped-out table in every schema
+# django-axes: LOGIN_FAILURE_LIMIT wrong passwords for one username from one address lock that pair out of
+# the login page, the admin and POST /api/v1/auth/token/ for LOGIN_COOLOFF_MINUTES. Usernames are per
+# tenant, so attempts are keyed "<schema>:<username>" (accounts.throttling.attempt_username).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before a password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the pair: one address cannot lock a user out
+AXES_USERNAME_CALLABLE = "accounts.throttling.attempt_username"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_page"
+# Attempts during a lock-out are refused without extending it, so Retry-After is exact.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures are what it is for; successful logins are not logged again
+AXES_ENABLE_ADMIN = False  # its tables are shared: a tenant's admin would list every tenant's attempts
+# Behind a proxy REMOTE_ADDR is the proxy's; AXES_IPWARE_* (django-axes' settings) name the real client.
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"ReelRemix <noreply@{BASE_DOMAIN}>")
 # For EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend:
@@ -354,5 +386,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"apscheduler": {"level": "WARNING"}},  # not a line per periodic run
+    # apscheduler: not a line per periodic run; axes: its failures and lock-outs, not every login
+    "loggers": {"apscheduler": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -4,14 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from media_jobs import views as job_views
 from reelremix.views import healthz
 from tenants import views as tenant_views
 
 api_v1: list[URLPattern | URLResolver] = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include("accounts.api.urls")),
     path("", include("media_jobs.api.urls")),
     path("", include("billing.api.urls")),
     path("", include("search.api.urls")),
@@ -34,6 +33,7 @@ urlpatterns = [
     path("videos/upload/", job_views.upload_video, name="upload_video"),
     path("videos/<int:video_id>/", job_views.video_detail, name="video_detail"),
     path("videos/<int:video_id>/<str:which>.mp4", job_views.video_file, name="video_file"),
+    path("", include("accounts.urls")),
     path("", include("billing.urls")),
     path("", include("search.urls")),
     path("", include("clips.urls")),

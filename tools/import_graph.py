@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("tenants", ("tenants",)),
+    ("accounts", ("accounts",)),
     ("billing", ("billing",)),
     ("media_jobs", ("media_jobs",)),
     ("moderation", ("moderation",)),

@@ -152,6 +152,7 @@ def _walk_the_pages(page: Page, site: str, world: World, video: Video, more_page
         "/clips/",
         "/webhooks/",
         "/billing/",
+        "/account/tokens/",
         *more_pages,
     )
     for path in (*pages, f"/videos/{video.pk}/"):
@@ -159,7 +160,16 @@ def _walk_the_pages(page: Page, site: str, world: World, video: Video, more_page
     _seeks_the_player(page)
 
     page.set_viewport_size({"width": 375, "height": 800})
-    for path in ("/", "/videos/", f"/videos/{video.pk}/", "/search/", "/clips/", "/webhooks/", "/billing/"):
+    for path in (
+        "/",
+        "/videos/",
+        f"/videos/{video.pk}/",
+        "/search/",
+        "/clips/",
+        "/webhooks/",
+        "/billing/",
+        "/account/tokens/",
+    ):
         page.goto(f"{site}{path}")
         wide = page.evaluate(WIDER_THAN_THE_SCREEN)
         assert not wide, path  # nothing wider than the phone
