@@ -7,7 +7,6 @@ from drf_spectacular.views import SpectacularAPIView
 
 from media_jobs import views as job_views
 from reelremix.views import healthz
-from tenants import views as tenant_views
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("accounts.api.urls")),
@@ -25,7 +24,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/two-factor/", tenant_views.two_factor_page, name="two_factor"),
     path("", job_views.dashboard, name="dashboard"),
     path("jobs/<int:job_id>/", job_views.job_detail, name="job_detail"),
     path("jobs/selfcheck/", job_views.start_selfcheck, name="start_selfcheck"),

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
-from tenants.two_factor import DEVICE_NAME
+from accounts.two_factor import DEVICE_NAME
 
 
 class Command(BaseCommand):

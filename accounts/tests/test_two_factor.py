@@ -101,42 +101,42 @@ def test_a_user_with_an_authenticator_is_always_asked_for_it(world):
 def test_setting_up_an_authenticator_from_the_account_page(world):
     alice = _staff(world.alice, superuser=True)
     client = client_for(world.alice)
-    assert 'data-state="off"' in client.get("/accounts/two-factor/").content.decode()
-    client.post("/accounts/two-factor/", {"action": "start"})
-    page = client.get("/accounts/two-factor/").content.decode()
+    assert 'data-state="off"' in client.get("/account/two-factor/").content.decode()
+    client.post("/account/two-factor/", {"action": "start"})
+    page = client.get("/account/two-factor/").content.decode()
     assert "<svg" in page and "data-secret" in page
     with schema_context(world.acme.schema_name):
         pending = TOTPDevice.objects.get(user=alice, confirmed=False)
-    wrong = client.post("/accounts/two-factor/", {"action": "confirm", "code": "12"}, follow=True)
+    wrong = client.post("/account/two-factor/", {"action": "confirm", "code": "12"}, follow=True)
     assert "not the one the authenticator shows" in wrong.content.decode()
-    client.post("/accounts/two-factor/", {"action": "confirm", "code": _code(pending)})
+    client.post("/account/two-factor/", {"action": "confirm", "code": _code(pending)})
     with schema_context(world.acme.schema_name):
         assert TOTPDevice.objects.get(pk=pending.pk).confirmed
     assert client.get("/admin/").status_code == 200  # this session passed the second factor
-    assert 'data-state="on"' in client.get("/accounts/two-factor/").content.decode()
+    assert 'data-state="on"' in client.get("/account/two-factor/").content.decode()
 
 
 def test_only_an_owner_with_an_authenticator_can_require_it(world):
     client = client_for(world.bob)  # not an owner
-    answer = client.post("/accounts/two-factor/", {"action": "require"}, follow=True)
+    answer = client.post("/account/two-factor/", {"action": "require"}, follow=True)
     assert "Only the tenant&#x27;s owners can change this" in answer.content.decode()
     owner = _staff(world.alice, superuser=True)
     client = client_for(world.alice)
-    answer = client.post("/accounts/two-factor/", {"action": "require"}, follow=True)
+    answer = client.post("/account/two-factor/", {"action": "require"}, follow=True)
     assert "Set up your own authenticator first" in answer.content.decode()
     assert not Tenant.objects.get(pk=world.acme.pk).admin_requires_2fa
     device = _authenticator(owner, world.acme.schema_name)
-    client.post("/accounts/two-factor/", {"action": "require"})
+    client.post("/account/two-factor/", {"action": "require"})
     assert Tenant.objects.get(pk=world.acme.pk).admin_requires_2fa
     assert not Tenant.objects.get(pk=world.globex.pk).admin_requires_2fa  # the other tenant is untouched
-    refused = client.post("/accounts/two-factor/", {"action": "remove", "code": _code(device)}, follow=True)
+    refused = client.post("/account/two-factor/", {"action": "remove", "code": _code(device)}, follow=True)
     assert "an owner must turn that off first" in refused.content.decode()
 
 
 def test_another_tenants_host_knows_nothing_of_a_users_authenticator(world):
     _authenticator(world.alice.user, world.acme.schema_name)
     client = client_for(world.alice, host=world.charlie.host)  # acme's session on globex's host
-    assert client.get("/accounts/two-factor/").status_code == 302  # to globex's login
+    assert client.get("/account/two-factor/").status_code == 302  # to globex's login
     with schema_context(world.globex.schema_name):
         assert not TOTPDevice.objects.exists()
 

@@ -1,4 +1,4 @@
-"""A user's own account pages on their tenant's site."""
+"""The two-factor page of a tenant's site: a user's own authenticator, and an owner's rule for the admin."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from tenants import two_factor
+from accounts import two_factor
 
 
 @login_required
@@ -39,7 +39,7 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
         "tenant": tenant,
         "can_require": user.is_superuser,  # type: ignore[union-attr]
     }
-    return render(request, "tenants/two_factor.html", context)
+    return render(request, "accounts/two_factor.html", context)
 
 
 def _act(request: HttpRequest, action: str) -> None:
