@@ -19,16 +19,18 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
-from rest_framework.authtoken.models import Token
 
+from accounts import services as account_services
 from reelremix import embedded
 from tenants import services as tenant_services
 from tenants.context import tenant_connection
 from tenants.models import Tenant
 
 PASSWORD = "correct horse battery staple"  # noqa: S105  (test personas only)
-TENANT_DATA_APPS = ("media_jobs", "moderation", "search", "clips")
+TENANT_DATA_APPS = ("media_jobs", "moderation", "search", "clips", "webhooks")
 _started: list[embedded.RunningService] = []
 
 
@@ -71,7 +73,7 @@ class World:
 def _persona(tenant: Tenant, username: str) -> Persona:
     user = tenant_services.do_create_tenant_user(tenant, username, f"{username}@example.com", PASSWORD)
     with schema_context(tenant.schema_name):
-        token = Token.objects.create(user=user).key
+        _, token = account_services.do_create_token(user, "tests")
     return Persona(user=user, tenant=tenant, token=token)
 
 
@@ -149,6 +151,26 @@ def client_for(persona: Persona, host: str | None = None) -> Client:
     with schema_context(persona.tenant.schema_name):
         client.force_login(persona.user)
     return client
+
+
+def verified_client(user: User, schema_name: str, host: str) -> Client:
+    """`user` logged in on `host` having passed a second factor (an authenticator is made for them): what the
+    platform's admin, which always asks for one, lets in."""
+    client = Client(HTTP_HOST=host)
+    with schema_context(schema_name):
+        client.force_login(user)
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def platform_operator() -> Client:
+    """A superuser of the public schema in the platform's admin, second factor passed."""
+    with schema_context("public"):
+        operator = User.objects.create_superuser("operator", "operator@example.com", "x")
+    return verified_client(operator, "public", settings.BASE_DOMAIN)
 
 
 @pytest.fixture

@@ -39,8 +39,8 @@ TOPICS = ("launch party", "spring campaign budget", "customer complaint", "new o
 def _tenant_and_token() -> tuple[Any, str]:
     from django.contrib.auth.models import User
     from django_tenants.utils import schema_context
-    from rest_framework.authtoken.models import Token
 
+    from accounts.services import do_create_token, do_revoke_all_tokens
     from tenants import services
     from tenants.models import Tenant
 
@@ -50,8 +50,10 @@ def _tenant_and_token() -> tuple[Any, str]:
         tenant = services.do_create_tenant("API benchmark", BENCH_SLUG, email, plan="agency").tenant
         services.do_create_tenant_user(tenant, "bench", email, "bench-password-not-secret")
     with schema_context(tenant.schema_name):
-        token, _ = Token.objects.get_or_create(user=User.objects.get(username="bench"))
-        return tenant, token.key
+        user = User.objects.get(username="bench")
+        do_revoke_all_tokens(user)  # one token per benchmark run, the earlier runs' retired
+        _, key = do_create_token(user, "API benchmark", "30d")
+        return tenant, key
 
 
 def _seed(schema_name: str) -> None:

@@ -7,13 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from clips import selection, services
 from clips.analysis import Analysis
 from clips.models import Clip
 from clips.scoring import Scored
+from media_jobs import hooks
 from media_jobs.hooks import visible_videos
 from media_jobs.models import Video
 from search.query import Hit, SearchFilters, search_segments
@@ -23,6 +25,21 @@ SEARCH_HITS = 50  # moments a clip search looks at
 
 def visible_clips() -> QuerySet[Clip]:
     return Clip.objects.filter(video__in=visible_videos(Video.objects.all()))
+
+
+def with_or_without_clips(videos: QuerySet[Video], has_clips: str) -> QuerySet[Video]:
+    """The video list's "clips" filter (a hook of media_jobs)."""
+    made = Clip.objects.filter(video=OuterRef("pk"))
+    return videos.filter(Exists(made)) if has_clips == "yes" else videos.filter(~Exists(made))
+
+
+HAS_CLIPS_FILTER = hooks.ListFilter(
+    name="clips",
+    form_field=lambda: forms.ChoiceField(
+        label="Clips", required=False, choices=[("", "any"), ("yes", "Has clips"), ("no", "No clips")]
+    ),
+    keep=with_or_without_clips,
+)
 
 
 def filtered(clips: QuerySet[Clip], filters: dict[str, Any]) -> QuerySet[Clip]:

@@ -23,6 +23,7 @@ from clips.media.types import ASPECTS
 from clips.models import Clip, ClipEdit, ClipRun
 from clips.scoring import CLAIM_WORDS, Scored, tokens
 from clips.selection import ClipOptions
+from clips.signals import clip_ready
 from gpu_worker import titles
 from gpu_worker.types import RemoteServiceError
 from media_jobs import artifacts, claims, jobs
@@ -283,7 +284,9 @@ def do_edit_clip(clip_id: int, user: User, start: float, end: float) -> Clip:
 
 
 def do_mark_ready(clip: Clip) -> None:
-    Clip.objects.filter(pk=clip.pk).update(state=Clip.State.READY)
+    """The clip's renditions are all kept: it is ready (and the apps above hear it once per version)."""
+    if Clip.objects.filter(pk=clip.pk).exclude(state=Clip.State.READY).update(state=Clip.State.READY):
+        clip_ready.send(sender=Clip, clip=clip)
 
 
 def job_result(job: Job) -> dict[str, Any]:

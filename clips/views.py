@@ -13,15 +13,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
 from billing import quota
-from billing.api.authentication import PlanTokenAuthentication
 from billing.errors import BillingRefusal
 from billing.models import Plan
 from clips import compilations, queries, services
@@ -181,10 +175,7 @@ def upload_music(request: HttpRequest) -> HttpResponse:
     return redirect("clips")
 
 
-@extend_schema(responses={(200, "video/mp4"): OpenApiTypes.BINARY, (200, "image/jpeg"): OpenApiTypes.BINARY})
-@api_view(["GET"])
-@authentication_classes([PlanTokenAuthentication, SessionAuthentication])
-@permission_classes([IsAuthenticated])
+@files.file_view("video/mp4", "image/jpeg")
 def clip_file(request: Request, clip_id: int, aspect: str, ext: str) -> HttpResponseBase:
     """A clip's MP4 or thumbnail in one aspect (9x16, 1x1, 16x9): for players (session) and the API."""
     clip = get_object_or_404(queries.visible_clips(), id=clip_id)
@@ -196,10 +187,7 @@ def clip_file(request: Request, clip_id: int, aspect: str, ext: str) -> HttpResp
     return files.serve_file(request, rendition.file, "video/mp4")
 
 
-@extend_schema(responses={(200, "video/mp4"): OpenApiTypes.BINARY})
-@api_view(["GET"])
-@authentication_classes([PlanTokenAuthentication, SessionAuthentication])
-@permission_classes([IsAuthenticated])
+@files.file_view("video/mp4")
 def compilation_file(request: Request, compilation_id: int) -> HttpResponseBase:
     compilation = get_object_or_404(Compilation, id=compilation_id)
     if not compilation.file:

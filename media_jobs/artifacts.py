@@ -77,10 +77,12 @@ def _read_json(found: Artifact) -> Any:
 def local_path(field_file: FieldFile) -> Iterator[Path]:
     """A local path for a stored file: the file itself on disk storage, else a temporary copy."""
     try:
-        yield Path(field_file.path)
+        on_disk = Path(field_file.path)
+    except NotImplementedError:  # remote storage (S3): copy it down
+        pass
+    else:
+        yield on_disk
         return
-    except NotImplementedError:
-        pass  # remote storage (S3): copy it down
     suffix = Path(field_file.name or "").suffix
     with tempfile.NamedTemporaryFile(suffix=suffix) as copy, field_file.open("rb") as source:
         shutil.copyfileobj(source, copy)

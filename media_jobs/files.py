@@ -1,13 +1,26 @@
-"""Serve stored media to logged-in users of the tenant, with HTTP Range support so players can seek."""
+"""Serve stored media: to logged-in users and tokens of the tenant, or through a signed link (links.py).
+Local files are streamed with HTTP Range support so players can seek; files on S3 are a redirect to a
+presigned URL that expires with the link, so media never passes through Django there."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import connection
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+
+from billing.api.authentication import PlanTokenAuthentication
+from media_jobs.links import SignedLinkOrAuthenticated
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 256 * 1024
@@ -39,7 +52,13 @@ def _chunks(field_file: FieldFile, first: int, last: int):  # type: ignore[no-un
 
 
 def serve_file(request: HttpRequest, field_file: FieldFile, content_type: str) -> HttpResponseBase:
-    """The whole file, or the requested byte range (206) for video players."""
+    """The whole file, or the requested byte range (206) for video players; on S3, a presigned redirect."""
+    if not isinstance(field_file.storage, FileSystemStorage):
+        s3: Any = field_file.storage  # django-storages' S3Storage: the only other storage settings configure
+        parameters = {"ResponseContentType": content_type}
+        return HttpResponseRedirect(
+            s3.url(field_file.name, parameters=parameters, expire=settings.MEDIA_LINK_SECONDS)
+        )
     size = field_file.size
     header = request.headers.get("Range", "")
     span = _byte_range(header, size) if header else None
@@ -63,3 +82,24 @@ def serve_file(request: HttpRequest, field_file: FieldFile, content_type: str) -
     if not connection.in_atomic_block:
         connection.close()
     return response
+
+
+_LINK_PARAMETERS = [
+    OpenApiParameter("expires", int, description="from a signed link in an API answer (unix seconds)"),
+    OpenApiParameter("signature", str, description="from a signed link in an API answer"),
+]
+
+
+def file_view(*content_types: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A GET view that serves stored files of `content_types`, opened by a session, a token, or a signed
+    link (the API's file URLs are signed)."""
+    responses: dict[Any, Any] = {(200, kind): OpenApiTypes.BINARY for kind in content_types}
+    responses[(302, "text/plain")] = None  # files on S3: to a presigned URL
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        view = permission_classes([SignedLinkOrAuthenticated])(view)
+        view = authentication_classes([PlanTokenAuthentication, SessionAuthentication])(view)
+        view = api_view(["GET"])(view)
+        return extend_schema(responses=responses, parameters=_LINK_PARAMETERS)(view)
+
+    return decorate

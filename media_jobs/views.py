@@ -1,36 +1,50 @@
-"""Tenant site pages: the dashboard (upload, videos, jobs), a video's page, a job's progress page."""
+"""Tenant site pages: the dashboard (upload, recent videos, jobs), the video list, a video's page, a job's
+progress page."""
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
-from billing.api.authentication import PlanTokenAuthentication
 from billing.errors import BillingRefusal
-from media_jobs import files, hooks, registry, services, uploads
+from media_jobs import files, hooks, listing, registry, services, uploads
 from media_jobs.hooks import visible_videos
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Artifact, Job, Video
 from media_jobs.stages import SELFCHECK
 
+RECENT_VIDEOS = 10  # on the dashboard; the video list has them all
+
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    videos = hooks.loaded_for_list(visible_videos(Video.objects.prefetch_related("jobs")))[:50]
+    videos = hooks.loaded_for_list(visible_videos(Video.objects.prefetch_related("jobs")))[:RECENT_VIDEOS]
     jobs = Job.objects.filter(kind=SELFCHECK).select_related("created_by")[:10]
     return render(request, "media_jobs/dashboard.html", {"videos": videos, "jobs": jobs})
+
+
+@login_required
+def video_list(request: HttpRequest) -> HttpResponse:
+    """Every video the tenant may see, filtered, sorted and paged; bad filter values are named and ignored."""
+    form = listing.VideoFilterForm(request.GET)
+    videos = listing.filtered(hooks.loaded_for_list(visible_videos(Video.objects.all())), form)
+    page = Paginator(videos, listing.PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "notes": form.notes(),
+        "filtered": listing.is_filtered(form),
+        "empty_hints": listing.empty_hints(form),
+    }
+    return render(request, "media_jobs/video_list.html", context)
 
 
 @csrf_exempt  # checked below, once the size limit is in place (the CSRF check reads the body)
@@ -69,14 +83,27 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
     video = get_object_or_404(visible_videos(Video.objects.all()), id=video_id)
     job = video.jobs.filter(kind=registry.upload_kind()).prefetch_related("stages").first()
     censored = video.artifacts.filter(kind=Artifact.Kind.CENSORED).exists()
-    context = {"video": video, "job": job, "censored": censored, **hooks.video_page_sections(video)}
+    marks = hooks.video_timeline(video)
+    context: dict[str, Any] = {
+        "video": video,
+        "job": job,
+        "censored": censored,
+        "timeline_kinds": sorted({m.kind for m in marks}),
+    }
+    context["timeline"] = [(mark, *_placed(mark, video.duration)) for mark in marks]
+    context.update(hooks.video_page_sections(video))
     return render(request, "media_jobs/video_detail.html", context)
 
 
-@extend_schema(responses={(200, "video/mp4"): OpenApiTypes.BINARY})
-@api_view(["GET"])
-@authentication_classes([PlanTokenAuthentication, SessionAuthentication])
-@permission_classes([IsAuthenticated])
+def _placed(mark: hooks.Mark, duration: float) -> tuple[float, float]:
+    """Where a mark sits on the timeline and how wide it is, in percent (at least a sliver, to be seen)."""
+    if duration <= 0:
+        return 0.0, 100.0
+    left = min(max(mark.start / duration, 0.0), 1.0) * 100
+    return round(left, 2), round(max((mark.end - mark.start) / duration * 100, 0.6), 2)
+
+
+@files.file_view("video/mp4")
 def video_file(request: Request, video_id: int, which: str) -> HttpResponseBase:
     """The original or censored MP4 of a video of this tenant: for players (session) and the API (token)."""
     video = get_object_or_404(visible_videos(Video.objects.all()), id=video_id)

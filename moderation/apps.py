@@ -25,4 +25,6 @@ class ModerationConfig(AppConfig):
         hooks.set_visibility_policy(services.publishable)
         hooks.add_video_list_loading(services.with_case)
         hooks.add_video_page_section("moderation/video_case.html", services.video_page_context)
+        hooks.add_video_list_filter(services.OUTCOME_FILTER)
+        hooks.add_video_timeline(services.timeline_marks)
         post_migrate.connect(_moderators_group, sender=self)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from media_jobs import services as media_jobs
 from moderation.live import push_queue_event_on_commit
 from moderation.models import Case, Decision, Flag, Review
-from moderation.signals import case_state_changed
+from moderation.signals import case_decided, case_state_changed
 from moderation.stages import RENDER
 from moderation.tracking import reshaped_keyframes
 
@@ -173,7 +173,8 @@ def do_decide_case(case_id: int, user: User, action: str, reason: str = "") -> C
         case.assignee, case.claimed_at = None, None  # back in the queue (escalated: for a senior moderator)
     case.save(update_fields=["state", "assignee", "claimed_at", "updated_at"])
     case_state_changed.send(sender=Case, video_id=case.video_id)  # in this transaction (search listens)
-    _record(case, user, action, before, _case_state(case), reason)
+    decision = _record(case, user, action, before, _case_state(case), reason)
+    case_decided.send(sender=Case, case=case, decision=decision)
     if target == State.CENSORED:
         media_jobs.do_start_job(RENDER, case.video, user)  # the output now follows the moderator's verdicts
     if target in FINAL_STATES:

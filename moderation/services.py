@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from gpu_worker.types import FACE, Alternative, Transcript, Word
-from media_jobs import registry
+from media_jobs import hooks, registry
 from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan
 from media_jobs.models import Job, Video
 from moderation.live import push_queue_event_on_commit
@@ -190,6 +191,34 @@ def video_page_context(video: Video) -> dict[str, Any]:
 def with_case(videos: QuerySet[Video]) -> QuerySet[Video]:
     """Videos with their cases, for lists that show each one's moderation state (a hook of media_jobs)."""
     return videos.select_related("case")
+
+
+# The video list's "moderation" filter: outcomes as a team thinks of them, each a set of case states.
+OUTCOMES = {
+    "approved": ("Approved", (Case.State.APPROVED, Case.State.CENSORED, Case.State.AUTO_CENSORED)),
+    "waiting": ("Waiting for a moderator", Case.OPEN_STATES),
+    "clean": ("Clean", (Case.State.CLEAN,)),
+    "rejected": ("Rejected", (Case.State.REJECTED,)),
+}
+OUTCOME_FILTER = hooks.ListFilter(
+    name="moderation",
+    form_field=lambda: forms.ChoiceField(
+        label="Moderation", required=False,
+        choices=[("", "any"), *((value, label) for value, (label, _) in OUTCOMES.items())],
+    ),
+    keep=lambda videos, outcome: videos.filter(case__state__in=OUTCOMES[outcome][1]),
+    # The visibility policy hides rejected videos from every page: the filter can only come back empty.
+    hints={"rejected": "Rejected videos are hidden from the site; moderators find them in the admin."},
+)  # fmt: skip
+
+
+def timeline_marks(video: Video) -> list[hooks.Mark]:
+    """The case's flags as marks on the player's timeline (a hook of media_jobs)."""
+    flags = Flag.objects.filter(case__video=video)
+    return [
+        hooks.Mark(flag.start, flag.end, str(flag.kind), f"{flag.get_kind_display()}: {flag.label}")
+        for flag in flags
+    ]
 
 
 def publishable(videos: QuerySet[Video]) -> QuerySet[Video]:

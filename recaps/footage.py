@@ -22,8 +22,9 @@ def sources_of(recap: Recap) -> list[RecapSource]:
 
 
 def footage_shots(recap: Recap) -> list[FootageShot]:
-    offsets = {source.video_id: source.offset for source in recap.sources.all()}
-    order = {source.video_id: source.position for source in recap.sources.all()}
+    sources = list(recap.sources.all())
+    offsets = {source.video_id: source.offset for source in sources}
+    order = {source.video_id: source.position for source in sources}
     rows = sorted(
         Shot.objects.filter(video_id__in=offsets).values_list("video_id", "index", "start", "end"),
         key=lambda row: (order[row[0]], row[1]),

@@ -28,6 +28,7 @@ from recaps.media.render import render_recap
 from recaps.media.scenes import RenderedScene
 from recaps.media.types import Cut, RecapScene, RecapSpec, Source
 from recaps.models import Recap
+from recaps.signals import recap_ready
 from tenants.context import current_schema_name
 
 
@@ -132,3 +133,4 @@ def _keep(recap: Recap, video: Path, thumbnail: Path, duration: float, report: d
         recap.thumbnail.save("recap.jpg", File(thumb_file), save=False)
     recap.duration, recap.report, recap.state = round(duration, 3), report, Recap.State.READY
     recap.save()
+    recap_ready.send(sender=Recap, recap=recap)

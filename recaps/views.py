@@ -13,15 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
 from billing import quota
-from billing.api.authentication import PlanTokenAuthentication
 from billing.errors import BillingRefusal
 from billing.models import Plan
 from clips.media.types import ASPECTS
@@ -149,10 +143,7 @@ def render_recap(request: HttpRequest, recap_id: int) -> HttpResponse:
     return redirect("job_detail", job_id=job.pk)
 
 
-@extend_schema(responses={(200, "video/mp4"): OpenApiTypes.BINARY, (200, "image/jpeg"): OpenApiTypes.BINARY})
-@api_view(["GET"])
-@authentication_classes([PlanTokenAuthentication, SessionAuthentication])
-@permission_classes([IsAuthenticated])
+@files.file_view("video/mp4", "image/jpeg")
 def recap_file(request: Request, recap_id: int, ext: str) -> HttpResponseBase:
     """A recap's MP4 or thumbnail: for players (session) and the API."""
     recap = get_object_or_404(visible_recaps(), id=recap_id)
@@ -163,10 +154,7 @@ def recap_file(request: Request, recap_id: int, ext: str) -> HttpResponseBase:
     return files.serve_file(request, recap.file, "video/mp4")
 
 
-@extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
-@api_view(["GET"])
-@authentication_classes([PlanTokenAuthentication, SessionAuthentication])
-@permission_classes([IsAuthenticated])
+@files.file_view("image/jpeg")
 def shot_thumbnail(request: Request, video_id: int, index: int) -> HttpResponseBase:
     """The first frame of one of the video's shots."""
     video = get_object_or_404(visible_videos(Video.objects.all()), id=video_id)

@@ -13,10 +13,15 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
 from reelremix.http_routing import HttpRouter  # noqa: E402
 from reelremix.routing import websocket_urlpatterns  # noqa: E402
 from tenants.channels import TenantAuthMiddleware  # noqa: E402
+
+# Import every view now, not on the first request: a process accepts connections once this module is loaded.
+for urlconf in (settings.ROOT_URLCONF, settings.PUBLIC_SCHEMA_URLCONF):
+    get_resolver(urlconf).reverse_dict  # noqa: B018  (the lookup populates the resolver)
 
 if settings.PRELOAD_SEARCH_MODEL:
     # A web process embeds search queries: load the model now, in the background, rather than on the

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -85,7 +86,9 @@ _BOTH = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.admin",
+    "tenants.admin_config.AdminConfig",  # django.contrib.admin, its site asking for a second factor
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 SHARED_APPS = [
     "django_tenants",
@@ -100,16 +103,19 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and Redoc assets, served from our static files
     "channels",
     "celery_progress",
+    "axes",  # failed sign-ins of every tenant, in the public schema (reelremix.settings: login throttling)
 ]
 TENANT_APPS = [
     *_BOTH,
-    "rest_framework.authtoken",
+    "knox",  # its AuthToken is swapped for accounts.ApiToken (below): no table of its own
+    "accounts",
     "media_jobs",
     "moderation",
     "search",
     "clips",
     "recaps",
     "upscale",
+    "webhooks",  # after the apps whose events it sends
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -121,8 +127,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): passed a second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lock-out page
 ]
 
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env_list("EXTRA_ALLOWED_HOSTS")]
@@ -130,6 +138,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 LOGIN_URL = "login"
+# Two-factor (TOTP, django-otp) for the admin: always on the platform's admin (unless this is off), on a
+# tenant's admin when its owner turns it on; a user who set an authenticator up is always asked for it.
+PLATFORM_ADMIN_REQUIRES_2FA = env_bool("PLATFORM_ADMIN_REQUIRES_2FA", True)
+OTP_TOTP_ISSUER = "ReelRemix"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -153,6 +165,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: told of every saved password change, it revokes that user's API tokens.
+    {"NAME": "accounts.validators.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -164,6 +178,8 @@ STATIC_URL = "static/"
 STATIC_ROOT: Path | None = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# How long a signed media link from the API opens its file (media_jobs.links); S3 presigned URLs too.
+MEDIA_LINK_SECONDS = env_int("MEDIA_LINK_SECONDS", 4 * 3600, minimum=60)
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -228,6 +244,15 @@ RECOVERY_INTERVAL_SECONDS = env_int("RECOVERY_INTERVAL_SECONDS", 15, minimum=1)
 RUN_PERIODIC_TASKS = env_bool("RUN_PERIODIC_TASKS", True)  # in worker processes (reelremix.scheduler)
 PROGRESS_MIN_INTERVAL = 1.0  # seconds between progress saves/pushes per job
 SELFCHECK_STEP_SECONDS = 0.5
+
+# --- Webhooks (webhooks/) ----------------------------------------------------------------------
+# Endpoints that resolve to private, loopback or link-local addresses are refused (SSRF) unless this is on
+# (tests, a development machine posting to itself).
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", False)
+# Seconds each socket operation of a POST may wait (connect, send, the answer): past it the attempt failed.
+WEBHOOKS_TIMEOUT_SECONDS: float = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10, minimum=1, maximum=30)
+# Every worker looks for due retries this often (webhooks.sending.sweep_due_deliveries).
+WEBHOOKS_SWEEP_SECONDS = env_int("WEBHOOKS_SWEEP_SECONDS", 15, minimum=1)
 
 # --- Upload limits (billing plans narrow them per tenant) ---------------------------------------
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 4 * 1024**3, minimum=1024)
@@ -301,7 +326,7 @@ API_RATE_USER = env_rate("API_RATE_USER", "1200/minute")
 API_RATE_ANON = env_rate("API_RATE_ANON", "60/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "billing.api.authentication.PlanTokenAuthentication",  # tokens need a plan with API access
+        "billing.api.authentication.PlanTokenAuthentication",  # knox tokens; need a plan with API access
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -342,6 +367,32 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- API tokens and login throttling (accounts/) -----------------------------------------------------
+# Tokens are django-rest-knox's, stored as SHA-512 digests in accounts.ApiToken (name, expiry, last use).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105  (a model name)
+REST_KNOX = {"TOKEN_TTL": None}  # each token carries its own expiry (accounts.models.LIFETIMES)
+MIGRATION_MODULES = {"knox": None}  # knox's own migrations would make its swapped-out table in every schema
+# django-axes: LOGIN_FAILURE_LIMIT wrong passwords for one username from one address lock that pair out of
+# the login page, the admin and POST /api/v1/auth/token/ for LOGIN_COOLOFF_MINUTES. Usernames are per
+# tenant, so attempts are keyed "<schema>:<username>" (accounts.throttling.attempt_username).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before a password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the pair: one address cannot lock a user out
+AXES_USERNAME_CALLABLE = "accounts.throttling.attempt_username"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_page"
+# Attempts during a lock-out are refused without extending it, so Retry-After is exact.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures are what it is for; successful logins are not logged again
+AXES_ENABLE_ADMIN = False  # its tables are shared: a tenant's admin would list every tenant's attempts
+# Behind a proxy REMOTE_ADDR is the proxy's; AXES_IPWARE_* (django-axes' settings) name the real client.
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"ReelRemix <noreply@{BASE_DOMAIN}>")
 # For EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend:
@@ -357,5 +408,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"apscheduler": {"level": "WARNING"}},  # not a line per periodic run
+    # apscheduler: not a line per periodic run; axes: its failures and lock-outs, not every login
+    "loggers": {"apscheduler": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

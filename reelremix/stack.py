@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import secrets
 import signal
@@ -207,16 +208,31 @@ def _connect_address(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104
 
 
-def _wait_until_serving(children: Supervisor, host: str, port: int, timeout: float = 60) -> None:
+def _wait_until_serving(children: Supervisor, host: str, port: int, timeout: float = 120) -> None:
+    """Until a web process answers HTTP. The listening socket is ours from the start, so an open port
+    proves nothing: connections wait in its backlog while the processes still import Django."""
     address = _connect_address(host)
     deadline = time.monotonic() + timeout
-    while not embedded.port_is_open(port, address):
+    while not _answers_http(address, port):
         died = children.exited()
         if died:
             raise StartupError(f"the {died[0]} exited with {describe_exit(died[1])} while starting")
         if time.monotonic() > deadline:
-            raise StartupError(f"the web server did not listen on port {port} within {timeout:.0f} s")
-        time.sleep(0.1)
+            raise StartupError(f"the web server did not answer on port {port} within {timeout:.0f} s")
+        time.sleep(0.2)
+
+
+def _answers_http(address: str, port: int) -> bool:
+    """A web process answered /healthz (whatever it said: it is serving)."""
+    connection = http.client.HTTPConnection(address, port, timeout=5)
+    try:
+        connection.request("GET", "/healthz", headers={"Host": settings.BASE_DOMAIN})
+        connection.getresponse().read()
+        return True
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
 
 
 def down() -> None:

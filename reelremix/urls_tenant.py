@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from media_jobs import views as job_views
 from reelremix import api_errors
@@ -17,13 +16,14 @@ handler404 = api_errors.handler404
 handler500 = api_errors.handler500
 
 api_v1: list[URLPattern | URLResolver] = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include("accounts.api.urls")),
     path("", include("media_jobs.api.urls")),
     path("", include("billing.api.urls")),
     path("", include("search.api.urls")),
     path("", include("clips.api.urls")),
     path("", include("recaps.api.urls")),
     path("", include("upscale.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]
 
 urlpatterns = [
@@ -34,14 +34,17 @@ urlpatterns = [
     path("", job_views.dashboard, name="dashboard"),
     path("jobs/<int:job_id>/", job_views.job_detail, name="job_detail"),
     path("jobs/selfcheck/", job_views.start_selfcheck, name="start_selfcheck"),
+    path("videos/", job_views.video_list, name="video_list"),
     path("videos/upload/", job_views.upload_video, name="upload_video"),
     path("videos/<int:video_id>/", job_views.video_detail, name="video_detail"),
     path("videos/<int:video_id>/<str:which>.mp4", job_views.video_file, name="video_file"),
+    path("", include("accounts.urls")),
     path("", include("billing.urls")),
     path("", include("search.urls")),
     path("", include("clips.urls")),
     path("", include("recaps.urls")),
     path("", include("upscale.urls")),
+    path("", include("webhooks.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI and Redoc, their scripts served by us (drf-spectacular-sidecar): no CDN.

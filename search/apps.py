@@ -14,11 +14,14 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        from media_jobs import registry
+        from media_jobs import hooks, registry
         from moderation.signals import case_state_changed
-        from search import services, stages
+        from search import services, stages, views
 
         registry.register(stages=stages.STAGES)
+        hooks.add_video_page_section(
+            "search/video_transcript.html", views.transcript_section, hooks.BESIDE_PLAYER
+        )
         case_state_changed.connect(services.do_sync_moderation_state, dispatch_uid="search.follow_cases")
         register(check_embedders)
 

@@ -29,9 +29,9 @@ class Window:
         return self.end - self.start
 
 
-def sentences(words: Sequence[dict[str, Any]]) -> list[Window]:
-    """The transcript's sentences: ended by . ? ! or a pause, cut between words past MAX_SECONDS."""
-    out: list[Window] = []
+def sentence_words(words: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The transcript's words by sentence: ended by . ? ! or a pause, cut between words past MAX_SECONDS."""
+    out: list[list[dict[str, Any]]] = []
     current: list[dict[str, Any]] = []
     for index, word in enumerate(words):
         current.append(word)
@@ -40,9 +40,14 @@ def sentences(words: Sequence[dict[str, Any]]) -> list[Window]:
         pause = following is not None and following["start"] - word["end"] >= SENTENCE_GAP
         too_long = following is not None and following["end"] - current[0]["start"] > MAX_SECONDS
         if following is None or ends or pause or too_long:
-            out.append(_window(current))
+            out.append(current)
             current = []
     return out
+
+
+def sentences(words: Sequence[dict[str, Any]]) -> list[Window]:
+    """The transcript's sentences as windows (see sentence_words)."""
+    return [_window(sentence) for sentence in sentence_words(words)]
 
 
 def _window(words: Sequence[dict[str, Any]]) -> Window:

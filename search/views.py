@@ -1,22 +1,20 @@
-"""The search page and segment thumbnails of the tenant site."""
+"""The search page, segment thumbnails and the transcript on a video's page."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
-from billing.api.authentication import PlanTokenAuthentication
-from media_jobs import artifacts
+from media_jobs import artifacts, files
 from media_jobs.hooks import visible_videos
 from media_jobs.models import Video
+from moderation.stages import TRANSCRIPT
+from search import segmenting
 from search.api.serializers import SearchParamsSerializer, play_url
 from search.hooks import hit_actions
 from search.models import Segment
@@ -39,10 +37,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "search/search.html", context)
 
 
-@extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
-@api_view(["GET"])
-@authentication_classes([PlanTokenAuthentication, SessionAuthentication])
-@permission_classes([IsAuthenticated])
+@files.file_view("image/jpeg")
 def segment_thumbnail(request: Request, segment_id: int) -> HttpResponse:
     """The sampled frame that stands for a segment (JPEG)."""
     segment = get_object_or_404(
@@ -54,3 +49,10 @@ def segment_thumbnail(request: Request, segment_id: int) -> HttpResponse:
     response = HttpResponse(jpeg, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def transcript_section(video: Video) -> dict[str, Any]:
+    """The newest transcript, one line per sentence, each word with its time (a page section of media_jobs:
+    clicking a word or a line's time seeks the player)."""
+    transcript = artifacts.latest_json(video, TRANSCRIPT) or {"words": []}
+    return {"transcript_lines": segmenting.sentence_words(transcript["words"])}

@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.sites import AdminSite
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django_otp import user_has_device
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+NO_AUTHENTICATOR = (
+    "This admin asks for an authenticator code, and this account has no authenticator yet: set one up on "
+    "your account's two-factor page (platform operators: manage.py totp_device)."
+)
 
 
 def _schema_name(request: HttpRequest) -> str | None:
@@ -26,6 +37,52 @@ def on_tenant_site(request: HttpRequest) -> bool:
     """A tenant's admin: tenant-only tables exist in its schema and nowhere else."""
     schema = _schema_name(request)
     return schema is not None and schema != settings.PUBLIC_SCHEMA_NAME
+
+
+def two_factor_required(request: HttpRequest) -> bool:
+    """Whether this admin asks every user for a second factor."""
+    if on_public_site(request):
+        return bool(settings.PLATFORM_ADMIN_REQUIRES_2FA)
+    return bool(getattr(getattr(request, "tenant", None), "admin_requires_2fa", False))
+
+
+def two_factor_passed(request: HttpRequest) -> bool:
+    """The user passed a second factor, or needs none here (no authenticator, and the site asks for none)."""
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]  # django_otp's middleware adds it
+        return True
+    return not two_factor_required(request) and not user_has_device(user)
+
+
+class TwoFactorLoginForm(OTPAdminAuthenticationForm):
+    """The password, then an authenticator code from users who set one up, and from everyone where the site
+    asks for one."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = AdminAuthenticationForm.clean(self)
+        user = self.get_user()
+        if user is not None and (user_has_device(user) or two_factor_required(self.request)):
+            if not user_has_device(user):
+                raise forms.ValidationError(NO_AUTHENTICATOR, code="no_authenticator")
+            self.clean_otp(user)
+        return cleaned
+
+    def _chosen_device(self, user: Any) -> Any:
+        """The device picked on the form, else the user's authenticator (each user has at most one)."""
+        return super()._chosen_device(user) or TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+class TwoFactorAdminSite(OTPAdminSite):
+    """`admin.site` (tenants.apps.AdminConfig makes it the default): staff get in once they pass
+    two_factor_passed."""
+
+    login_form = TwoFactorLoginForm
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return AdminSite.has_permission(self, request) and two_factor_passed(request)
 
 
 class TenantSiteAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

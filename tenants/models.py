@@ -9,6 +9,9 @@ class Tenant(TenantMixin):
     slug = models.SlugField(max_length=40, unique=True)
     owner_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    admin_requires_2fa = models.BooleanField(
+        default=False, help_text="Its admin asks every user for an authenticator code (set by an owner)."
+    )
 
     auto_create_schema = True
     auto_drop_schema = True

@@ -43,6 +43,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("tenants", ("tenants",)),
+    ("accounts", ("accounts",)),
     ("billing", ("billing",)),
     ("media_jobs", ("media_jobs",)),
     ("moderation", ("moderation",)),
@@ -50,6 +51,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("clips", ("clips",)),
     ("recaps", ("recaps",)),
     ("upscale", ("upscale",)),
+    ("webhooks", ("webhooks",)),
     ("root", ("reelremix", "reelremix.apps", "reelremix.broker", "manage", "bench", "tools", "conftest")),
 ]
 # Third-party packages a layer must not import at all.

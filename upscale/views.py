@@ -12,15 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
 from billing import quota
-from billing.api.authentication import PlanTokenAuthentication
 from billing.errors import BillingRefusal
 from billing.models import Plan
 from media_jobs import files
@@ -63,10 +57,7 @@ def start_upscale(request: HttpRequest, video_id: int) -> HttpResponse:
     return redirect("job_detail", job_id=upscale.job_id)
 
 
-@extend_schema(responses={(200, "video/mp4"): OpenApiTypes.BINARY})
-@api_view(["GET"])
-@authentication_classes([PlanTokenAuthentication, SessionAuthentication])
-@permission_classes([IsAuthenticated])
+@files.file_view("video/mp4", "video/x-matroska")
 def upscale_file(request: Request, upscale_id: int) -> HttpResponseBase:
     """An upscaled video, for players (session) and the API (token)."""
     upscale = get_object_or_404(queries.visible_upscales(), id=upscale_id)

@@ -1,4 +1,4 @@
-"""Token authentication that also asks billing: API access is a plan feature."""
+"""Token authentication (accounts' knox tokens) that also asks billing: API access is a plan feature."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from rest_framework import status
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.request import Request
 
+from accounts.authentication import ApiTokenAuthentication
 from billing import quota
 from billing.errors import BillingRefusal, FeatureNotInPlan
 from billing.models import Plan
@@ -24,7 +24,7 @@ class PaymentRequired(ApiError):
         super().__init__(status.HTTP_402_PAYMENT_REQUIRED, refusal.code, refusal.message, details)
 
 
-class PlanTokenAuthentication(TokenAuthentication):
+class PlanTokenAuthentication(ApiTokenAuthentication):
     """A valid token of a tenant whose plan lacks API access is answered 402, naming the upgrade path.
     Session logins (the tenant's own pages) are not API customers and are not affected."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from rest_framework import serializers
 
 from clips import selection, services
@@ -12,6 +11,7 @@ from clips.compilations import MAX_CLIPS, MAX_CROSSFADE
 from clips.media.types import ASPECTS
 from clips.models import Clip, ClipEdit, ClipRun, Compilation, MusicTrack, Rendition, breakdown_parts
 from media_jobs.api.serializers import JobSummarySerializer, UploadField
+from media_jobs.links import signed_reverse
 
 ASPECT_CHOICES = list(ASPECTS)
 DEFAULTS = selection.ClipOptions()
@@ -76,10 +76,10 @@ class RenditionSerializer(serializers.ModelSerializer[Rendition]):
         read_only_fields = fields
 
     def get_url(self, rendition: Rendition) -> str:
-        return reverse("clip_file", args=[rendition.clip_id, rendition.slug, "mp4"])
+        return signed_reverse("clip_file", rendition.clip_id, rendition.slug, "mp4")
 
     def get_thumbnail_url(self, rendition: Rendition) -> str:
-        return reverse("clip_file", args=[rendition.clip_id, rendition.slug, "jpg"])
+        return signed_reverse("clip_file", rendition.clip_id, rendition.slug, "jpg")
 
 
 class ClipEditSerializer(serializers.ModelSerializer[ClipEdit]):
@@ -173,7 +173,7 @@ class CompilationSerializer(serializers.ModelSerializer[Compilation]):
         return [item.clip_id for item in compilation.items.all()]
 
     def get_url(self, compilation: Compilation) -> str | None:
-        return reverse("compilation_file", args=[compilation.pk]) if compilation.file else None
+        return signed_reverse("compilation_file", compilation.pk) if compilation.file else None
 
 
 class MusicUploadSerializer(serializers.Serializer[dict[str, Any]]):

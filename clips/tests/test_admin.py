@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 
 from clips.models import Clip
 from clips.tests.factories import make_clip
-from conftest import client_for
+from conftest import client_for, platform_operator
 
 CLIPS_ADMIN, RUNS_ADMIN = "/admin/clips/clip/", "/admin/clips/cliprun/"
 
@@ -59,10 +59,7 @@ def test_posts_that_would_change_or_delete_are_refused(world):
 
 def test_the_platform_admin_has_no_clips(world):
     clip = _clip(world.acme, "Acme launch clip")
-    with schema_context("public"):
-        operator = User.objects.create_superuser("operator", "operator@example.com", "x")
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(operator)
+    client = platform_operator()
     assert "/admin/clips/" not in client.get("/admin/").content.decode()
     assert client.get(CLIPS_ADMIN).status_code == 403
     assert client.get(f"{CLIPS_ADMIN}{clip.pk}/change/").status_code == 403

@@ -5,12 +5,12 @@ import functools
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from media_jobs import registry
+from media_jobs.links import signed_reverse
 from media_jobs.models import Artifact, Job, Stage, Video
 
 
@@ -84,11 +84,11 @@ class VideoSerializer(serializers.ModelSerializer[Video]):
         return self.job_serializer_class()  # one for the whole page: building its fields is the cost
 
     def get_original_url(self, video: Video) -> str:
-        return reverse("video_file", args=[video.pk, "original"])
+        return signed_reverse("video_file", video.pk, "original")
 
     def get_censored_url(self, video: Video) -> str | None:
         has_output = video.has_censored  # type: ignore[attr-defined]  # from annotated()
-        return reverse("video_file", args=[video.pk, "censored"]) if has_output else None
+        return signed_reverse("video_file", video.pk, "censored") if has_output else None
 
 
 class VideoSummarySerializer(VideoSerializer):

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from conftest import Persona, client_for
+from conftest import Persona, client_for, platform_operator
 from media_jobs.models import Artifact, Job, Stage, Video
 from media_jobs.stages import EXTRACT, SELFCHECK
 from media_jobs.tests.factories import make_jobs, make_moderated_videos
@@ -206,10 +206,7 @@ def test_it_refuses_posts_that_would_add_change_or_delete(world):
 
 def test_it_keeps_the_engine_off_the_platform_admin(world):
     (job,) = make_jobs(world.acme, 1)
-    with schema_context("public"):
-        operator = User.objects.create_superuser("operator", "operator@example.com", "x")
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(operator)
+    client = platform_operator()
     assert "/admin/media_jobs/" not in _page(client, "/admin/")
     assert client.get(JOBS).status_code == 403
     # A job's page there is refused before any row is read: the public schema has no job table.

@@ -45,6 +45,7 @@ def test_it_queues_a_selfcheck(world):
 
 def test_it_lists_a_page_in_the_same_number_of_queries_whatever_its_size(world):
     client = _api(world.alice)
+    client.get("/api/v1/jobs/")  # the token's last use is stamped now, not in one of the two counted
     make_moderated_videos(world.acme, 5)
     with CaptureQueriesContext(connection) as small:
         assert len(client.get("/api/v1/jobs/?page_size=5").json()["results"]) == 5

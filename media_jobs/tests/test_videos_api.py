@@ -117,6 +117,7 @@ def _queries(client: Client, url: str) -> int:
 
 def test_it_lists_a_page_in_the_same_number_of_queries_whatever_its_size(world):
     client = _api(world.alice)
+    client.get("/api/v1/jobs/")  # the token's last use is stamped now, not in one of the two counted
     make_moderated_videos(world.acme, 5)
     small = _queries(client, "/api/v1/videos/?page_size=5")
     make_moderated_videos(world.acme, 45)

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from conftest import Persona, client_for
+from conftest import Persona, client_for, platform_operator
 from moderation.decisions import MODERATORS_GROUP
 
 MODELS = ("case", "decision", "policy", "policychange")
@@ -14,11 +14,7 @@ CHANGELISTS = [f"/admin/moderation/{model}/" for model in MODELS]
 
 def _platform_superuser() -> Client:
     """A superuser of the public schema, logged in on the platform's host."""
-    with schema_context("public"):
-        operator = User.objects.create_superuser("operator", "operator@example.com", "x")
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(operator)
-    return client
+    return platform_operator()
 
 
 def _moderator(persona: Persona) -> Client:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clips.media.types import ASPECTS
 from media_jobs.api.serializers import UploadField
+from media_jobs.links import signed_reverse
 from recaps.alignment import WEAK_CONFIDENCE
 from recaps.footage import FootageShot
 from recaps.models import Recap, RecapScene, Shot
@@ -49,7 +49,7 @@ class FootageShotSerializer(serializers.Serializer[Any]):
     thumbnail_url = serializers.SerializerMethodField()
 
     def get_thumbnail_url(self, shot: FootageShot) -> str:
-        return reverse("shot_thumbnail", args=[shot.video_id, shot.index])
+        return signed_reverse("shot_thumbnail", shot.video_id, shot.index)
 
 
 class ShotSerializer(serializers.ModelSerializer[Shot]):
@@ -60,7 +60,7 @@ class ShotSerializer(serializers.ModelSerializer[Shot]):
         fields = ["index", "start", "end", "thumbnail_url"]
 
     def get_thumbnail_url(self, shot: Shot) -> str:
-        return reverse("shot_thumbnail", args=[shot.video_id, shot.index])
+        return signed_reverse("shot_thumbnail", shot.video_id, shot.index)
 
 
 class RecapSceneSerializer(serializers.ModelSerializer[RecapScene]):
@@ -106,7 +106,7 @@ class RecapSerializer(serializers.ModelSerializer[Recap]):
         return [source.video_id for source in recap.sources.all()]
 
     def get_file_url(self, recap: Recap) -> str | None:
-        return reverse("recap_file", args=[recap.pk, "mp4"]) if recap.file else None
+        return signed_reverse("recap_file", recap.pk, "mp4") if recap.file else None
 
 
 def status_of(recap: Recap) -> str:

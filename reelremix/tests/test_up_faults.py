@@ -54,6 +54,39 @@ class Api:
             return False
 
 
+def _worker_processes(up_pid: int) -> list[int]:
+    """Dramatiq's worker processes under `up`: children of a `dramatiq` process (the master is not one)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, rest = stat.read_text().split(" ", 1)
+            parents[int(pid)] = int(rest.rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+
+    def is_dramatiq(pid: int) -> bool:
+        try:
+            return b"dramatiq" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+
+    return [pid for pid, parent in parents.items() if is_dramatiq(pid) and is_dramatiq(parent)]
+
+
+def _why_stalled(stack: Stack, api: Api, video: int, database_url: str) -> str:
+    """What a stalled run leaves to read: the job, the workers' stacks (SIGUSR1), the database's sessions."""
+    for pid in _worker_processes(stack.process.pid):
+        os.kill(pid, signal.SIGUSR1)  # faulthandler, registered by reelremix.worker
+    time.sleep(3)
+    with psycopg.connect(database_url) as db:
+        sessions = db.execute(
+            "SELECT pid, state, wait_event_type, wait_event, now() - xact_start, left(query, 120) "
+            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    sessions_text = "\n".join(map(str, sessions))
+    return f"the job did not finish: {api.job(video)}\n{stack.tail(400)}\nsessions:\n{sessions_text}"
+
+
 def _phase(began: float, what: str) -> None:
     print(f"\n{time.monotonic() - began:6.1f} s  {what}")  # shown when the test fails: where the time went
 
@@ -71,7 +104,7 @@ def test_it_restarts_a_killed_worker_and_leaves_no_job_running_after_ctrl_c(stac
     killed_at, unhealthy = time.time(), 0
     deadline = time.monotonic() + 180  # 61 s when it passes; under the suite's 300 s, so a stall says why
     while api.job(video)["state"] not in ("succeeded", "failed"):
-        assert time.monotonic() < deadline, f"the job did not finish: {api.job(video)}\n{stack.tail()}"
+        assert time.monotonic() < deadline, _why_stalled(stack, api, video, e2e_env["DATABASE_URL"])
         unhealthy += not api.healthy()
         time.sleep(1)
     _phase(began, "the job finished")

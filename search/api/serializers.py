@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from media_jobs.hooks import visible_videos
+from media_jobs.links import signed_reverse
 from media_jobs.models import Video
 from search.query import MAX_QUERY_CHARS, Hit, SearchFilters
 
@@ -89,6 +90,6 @@ class HitSerializer(serializers.Serializer[Hit]):
             "weak": hit.weak,  # under the relevance floor: shown, but not a real match
             "labels": segment.labels,
             "moderation_state": segment.moderation_state,
-            "thumbnail_url": reverse("segment_thumbnail", args=[segment.pk]),
+            "thumbnail_url": signed_reverse("segment_thumbnail", segment.pk),
             "play_url": play_url(hit),
         }

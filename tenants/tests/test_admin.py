@@ -2,15 +2,14 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from conftest import verified_client
 from tenants import services
 
 
 def _superuser_client(tenant, host: str) -> Client:
     with schema_context(tenant.schema_name):
         user = User.objects.create_superuser("root", "root@example.com", "x")
-        client = Client(HTTP_HOST=host)
-        client.force_login(user)
-    return client
+    return verified_client(user, tenant.schema_name, host)
 
 
 def test_it_lists_tenants_in_the_platform_admin(world):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from media_jobs.api.serializers import JobSummarySerializer
+from media_jobs.links import signed_reverse
 from upscale import options
 from upscale.models import Upscale
 
@@ -81,4 +81,4 @@ class UpscaleSerializer(serializers.ModelSerializer[Upscale]):
 
     def get_url(self, upscale: Upscale) -> str | None:
         """The upscaled file, once made."""
-        return reverse("upscale_file", args=[upscale.pk]) if upscale.file else None
+        return signed_reverse("upscale_file", upscale.pk) if upscale.file else None
