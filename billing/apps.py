@@ -32,12 +32,16 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
+        from billing.api.authentication import PaymentRequired
+        from billing.errors import BillingRefusal
         from billing.models import Plan, Subscription
         from billing.provisioning import PlanProvisioner
         from billing.quota import forget_plans
+        from reelremix.api_errors import register_translation
         from tenants.hooks import add_provisioner
 
         add_provisioner(PlanProvisioner())
+        register_translation(BillingRefusal, PaymentRequired)  # API views let refusals propagate: 402
         register(check_stripe)
         for model in (Plan, Subscription):
             post_save.connect(forget_plans, sender=model, dispatch_uid=f"forget-plans-{model.__name__}-saved")

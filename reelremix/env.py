@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
@@ -11,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+_RATE = re.compile(r"[1-9][0-9]*/(second|minute|hour|day)")
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -54,6 +56,16 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate such as `600/minute` (per second, minute, hour or day), as DRF's throttles read it."""
+    raw = os.environ.get(name, "").strip() or default
+    if not _RATE.fullmatch(raw):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate like 600/minute (second, minute, hour, day)"
+        )
+    return raw
 
 
 @dataclass(frozen=True)

@@ -19,16 +19,14 @@ PERMANENT_ERRORS: tuple[type[Exception], ...] = (PermanentJobError, PermanentMod
 
 class Refusal(Exception):
     """A request refused before any work starts. `code` names the reason for programs, the message is for
-    people; `status` is the HTTP answer (400, or 409 when what the request needs is not ready yet)."""
+    people; `status` is the HTTP answer (400, or 409 when what the request needs is not ready yet). API views
+    let it propagate: reelremix.api_errors answers it in the API's error shape."""
 
     status = 400
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code, self.message = code, message
-
-    def as_dict(self) -> dict[str, str]:
-        return {"detail": self.message, "code": self.code}
 
 
 class StartupError(Exception):

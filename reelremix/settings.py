@@ -12,7 +12,7 @@ from typing import Any, cast
 from django.core.exceptions import ImproperlyConfigured
 
 from reelremix import embedded
-from reelremix.env import database_from_url, env_bool, env_int, env_list, env_str, redis_url_with_db
+from reelremix.env import database_from_url, env_bool, env_int, env_list, env_rate, env_str, redis_url_with_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("REELREMIX_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -100,6 +100,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc assets, served from our static files
     "channels",
     "celery_progress",
     "axes",  # failed sign-ins of every tenant, in the public schema (reelremix.settings: login throttling)
@@ -319,15 +320,27 @@ BILLING_PLAN_CACHE_SECONDS = env_int(
 )  # a tenant's plan, per process
 
 # --- API --------------------------------------------------------------------------------------
+# Rate limits (reelremix.throttling), counted in the cache's Redis: per token, and per client IP for calls
+# without one. API_TRUSTED_PROXIES: how many proxies in front add X-Forwarded-For (0: the peer's address).
+API_RATE_USER = env_rate("API_RATE_USER", "1200/minute")
+API_RATE_ANON = env_rate("API_RATE_ANON", "60/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "billing.api.authentication.PlanTokenAuthentication",  # knox tokens; need a plan with API access
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Bodies are JSON; the upload endpoints take multipart themselves (media_jobs.api.views).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "reelremix.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "reelremix.api_errors.exception_handler",  # one error shape: see README, API
+    "DEFAULT_THROTTLE_CLASSES": [
+        "reelremix.throttling.TokenRateThrottle",
+        "reelremix.throttling.AnonRateThrottle",
+    ],
+    "NUM_PROXIES": env_int("API_TRUSTED_PROXIES", 0, minimum=0, maximum=10),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ReelRemix API",
@@ -336,6 +349,15 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENFORCE_NON_BLANK_FIELDS": True,  # a required text field says minLength 1: blank is refused
+    # The enum hook is drf-spectacular's default; ours documents every error status (reelremix.api_schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "reelremix.api_schema.add_error_responses",
+    ],
     # Choice sets that share a field name get names of their own (not "StateF6eEnum").
     "ENUM_NAME_OVERRIDES": {
         "JobStateEnum": "media_jobs.models.Job.State",

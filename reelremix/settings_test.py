@@ -31,3 +31,6 @@ PRELOAD_SEARCH_MODEL = env_bool("PRELOAD_SEARCH_MODEL", False)  # tests that imp
 WEBHOOKS_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", True)  # receivers on 127.0.0.1
 # A job kind of an app the engine does not know, added by one registration (tests/noop_jobs).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.noop_jobs"]  # noqa: F405
+# Rate limits count in Redis across tests, and every test client calls from 127.0.0.1: no limit in the way
+# (the throttling tests set low rates of their own).
+API_RATE_USER = API_RATE_ANON = "1000000/minute"

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,6 +58,8 @@ class ObtainTokenView(APIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
+    # A login: a form post as DRF's obtain_auth_token took, or JSON (the API's default is JSON only).
+    parser_classes = (JSONParser, FormParser, MultiPartParser)
 
     @extend_schema(request=ObtainTokenSerializer, responses={200: IssuedTokenSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -39,7 +39,9 @@ def test_it_checks_only_the_first_passwords_then_refuses_for_the_cool_off(world,
     refused = _token(world.alice.host, PASSWORD)
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 2
-    assert refused.json()["detail"].startswith("Too many failed sign-ins for this username from your address")
+    assert refused.json()["error"]["message"].startswith(
+        "Too many failed sign-ins for this username from your address"
+    )
     time.sleep(2.1)
     assert _token(world.alice.host, PASSWORD).status_code == 200
     assert not AccessAttempt.objects.filter(username=f"{world.acme.schema_name}:alice").exists()  # reset
@@ -50,7 +52,7 @@ def test_it_answers_retry_after_with_the_time_left(world):
     refused = _token(world.alice.host, PASSWORD)
     assert refused.status_code == 429
     assert 14 * 60 < int(refused["Retry-After"]) <= 15 * 60
-    assert "Try again in" in refused.json()["detail"]
+    assert "Try again in" in refused.json()["error"]["message"]
 
 
 def test_it_keys_attempts_by_tenant(world):

@@ -18,7 +18,11 @@ def test_it_checks_tenant_charlie_token_is_rejected_on_acme(world):
     client = Client(HTTP_HOST="acme.localhost", HTTP_AUTHORIZATION=f"Token {world.charlie.token}")
     response = client.get("/api/v1/jobs/")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid token."}
+    assert response.json()["error"] == {
+        "code": "authentication_failed",
+        "message": "Invalid token.",
+        "details": {},
+    }
 
 
 def test_it_issues_a_new_token_for_a_tenant_login(world):
@@ -53,7 +57,7 @@ def test_it_refuses_an_unknown_lifetime(world):
         "/api/v1/auth/token/", {"username": "alice", "password": PASSWORD, "lifetime": "forever"}
     )
     assert response.status_code == 400
-    assert "not a valid choice" in response.json()["lifetime"][0]
+    assert "not a valid choice" in response.json()["error"]["details"]["lifetime"][0]
 
 
 def test_it_checks_tenant_charlie_cannot_get_a_token_at_acme(world):
@@ -61,7 +65,9 @@ def test_it_checks_tenant_charlie_cannot_get_a_token_at_acme(world):
         "/api/v1/auth/token/", {"username": "charlie", "password": PASSWORD}
     )
     assert refused.status_code == 400
-    assert refused.json() == {"non_field_errors": ["Unable to log in with provided credentials."]}
+    assert refused.json()["error"]["details"] == {
+        "non_field_errors": ["Unable to log in with provided credentials."]
+    }
 
 
 def test_it_serves_the_openapi_schema(world):
@@ -75,10 +81,10 @@ def test_it_refuses_a_malformed_token_request(world):
     client = Client(HTTP_HOST="acme.localhost")
     response = client.post("/api/v1/auth/token/", data="{not json", content_type="application/json")
     assert response.status_code == 400
-    assert "JSON parse error" in response.json()["detail"]
+    assert "JSON parse error" in response.json()["error"]["message"]
 
 
 def test_it_refuses_a_request_without_a_password(world):
     response = Client(HTTP_HOST="acme.localhost").post("/api/v1/auth/token/", {"username": "alice"})
     assert response.status_code == 400
-    assert response.json()["password"] == ["This field is required."]
+    assert response.json()["error"]["details"]["password"] == ["This field is required."]

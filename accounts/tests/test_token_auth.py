@@ -32,7 +32,11 @@ def test_it_refuses_an_expired_token(world):
         ApiToken.objects.filter(uid=token.uid).update(expiry=timezone.now() - timedelta(seconds=1))
     response = _api(key).get("/api/v1/jobs/")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid token."}
+    assert response.json()["error"] == {
+        "code": "authentication_failed",
+        "message": "Invalid token.",
+        "details": {},
+    }
 
 
 def test_it_refuses_a_token_of_a_deactivated_user(world):
@@ -41,7 +45,7 @@ def test_it_refuses_a_token_of_a_deactivated_user(world):
         world.bob.user.save(update_fields=["is_active"])
     response = _api(world.bob.token).get("/api/v1/jobs/")
     assert response.status_code == 401
-    assert response.json() == {"detail": "User inactive or deleted."}
+    assert response.json()["error"]["message"] == "User inactive or deleted."
 
 
 def _last_used(world, token):

@@ -33,7 +33,11 @@ def test_it_checks_ownership_bob_sees_and_revokes_none_of_alices_tokens(world):
     assert [row["name"] for row in _api(world.bob).get("/api/v1/auth/tokens/").json()["results"]] == ["tests"]
     response = _api(world.bob).delete(f"/api/v1/auth/tokens/{_uid(world, world.alice)}/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "You have no token with this id."}
+    assert response.json()["error"] == {
+        "code": "not_found",
+        "message": "You have no token with this id.",
+        "details": {},
+    }
     assert _api(world.alice).get("/api/v1/auth/tokens/").status_code == 200
 
 

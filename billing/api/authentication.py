@@ -6,22 +6,22 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from rest_framework import status
-from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
 from accounts.authentication import ApiTokenAuthentication
 from billing import quota
-from billing.errors import FeatureNotInPlan
+from billing.errors import BillingRefusal, FeatureNotInPlan
 from billing.models import Plan
+from reelremix.api_errors import ApiError
 from tenants.context import current_schema_name
 
 
-class PaymentRequired(APIException):
-    status_code = status.HTTP_402_PAYMENT_REQUIRED
-    default_code = "payment_required"
+class PaymentRequired(ApiError):
+    """Any billing refusal in the API's error shape: 402, what was hit and where to upgrade."""
 
-    def __init__(self, refusal: FeatureNotInPlan) -> None:
-        super().__init__(refusal.as_dict())
+    def __init__(self, refusal: BillingRefusal) -> None:
+        details = {"limit": refusal.limit, "upgrade_url": refusal.upgrade_url}
+        super().__init__(status.HTTP_402_PAYMENT_REQUIRED, refusal.code, refusal.message, details)
 
 
 class PlanTokenAuthentication(ApiTokenAuthentication):

@@ -44,7 +44,7 @@ def test_it_answers_402_to_tokens_of_a_plan_without_api_access(world):
     Subscription.objects.filter(tenant=world.acme).update(plan=Plan.objects.get(code="free"))
     response = _api(world.alice).get("/api/v1/billing/")
     assert response.status_code == 402
-    assert "API access is not part of the Free plan" in response.json()["detail"]
+    assert "API access is not part of the Free plan" in response.json()["error"]["message"]
 
 
 def test_it_is_read_only(world):

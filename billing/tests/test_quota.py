@@ -101,9 +101,10 @@ def test_it_answers_402_over_quota_naming_the_limit_and_keeps_nothing(world, sho
     assert _api_upload(world.alice, short_mp4).status_code == 201
     response = _api_upload(world.alice, minute_mp4)
     assert response.status_code == 402
-    body = response.json()
-    assert body["limit"] == "minutes_per_month" and body["upgrade_url"] == "/billing/"
-    assert "1 processed minutes of the Test plan" in body["detail"] and "Upgrade" in body["detail"]
+    error = response.json()["error"]
+    assert error["code"] == "quota_exceeded"
+    assert error["details"] == {"limit": "minutes_per_month", "upgrade_url": "/billing/"}
+    assert "1 processed minutes of the Test plan" in error["message"] and "Upgrade" in error["message"]
     with schema_context(world.acme.schema_name):
         assert Video.objects.count() == 1
     assert len(_ledger(world.acme)) == 1
@@ -147,7 +148,9 @@ def test_it_applies_the_plans_upload_limits(world, short_mp4, settings):
     assert _api_upload(world.alice, short_mp4).status_code == 413  # cut off while streaming
     put_on_plan(world.acme, max_video_seconds=1.0)
     response = _api_upload(world.alice, short_mp4)
-    assert response.status_code == 400 and "your limit is 1 s" in response.json()["file"][0]
+    assert (
+        response.status_code == 400 and "your limit is 1 s" in response.json()["error"]["details"]["file"][0]
+    )
     with schema_context(world.globex.schema_name):  # another tenant keeps its own plan's limits
         assert services.upload_limits().max_duration == settings.MAX_VIDEO_SECONDS
 
@@ -179,8 +182,8 @@ def test_it_blocks_new_jobs_after_the_grace_period_and_nothing_else(world, short
     )
     assert post_event(failed).json()["state"] == "processed"  # delivered late, signed now
     refused = _api_upload(world.alice, short_mp4)
-    assert refused.status_code == 402 and refused.json()["limit"] == "payment"
-    assert "grace period ended" in refused.json()["detail"]
+    assert refused.status_code == 402 and refused.json()["error"]["details"]["limit"] == "payment"
+    assert "grace period ended" in refused.json()["error"]["message"]
     api, page = _api(world.alice), client_for(world.alice)
     assert api.get("/api/v1/videos/").json()["count"] == 2
     assert api.get(f"/videos/{existing.video_id}/original.mp4").status_code == 200
@@ -196,7 +199,11 @@ def test_it_refuses_api_tokens_of_a_plan_without_api_access(world):
     Subscription.objects.filter(tenant=world.acme).update(plan=Plan.objects.get(code="free"))
     response = _api(world.alice).get("/api/v1/videos/")
     assert response.status_code == 402
-    assert response.json()["limit"] == "api_access" and response.json()["upgrade_url"] == "/billing/"
+    assert response.json()["error"] == {
+        "code": "feature_not_in_plan",
+        "message": response.json()["error"]["message"],
+        "details": {"limit": "api_access", "upgrade_url": "/billing/"},
+    }
     assert client_for(world.alice).get("/").status_code == 200  # the site itself still works
     assert _api(world.charlie).get("/api/v1/videos/").status_code == 200
 

@@ -10,7 +10,7 @@ from clips import selection, services
 from clips.compilations import MAX_CLIPS, MAX_CROSSFADE
 from clips.media.types import ASPECTS
 from clips.models import Clip, ClipEdit, ClipRun, Compilation, MusicTrack, Rendition, breakdown_parts
-from media_jobs.api.serializers import JobSummarySerializer
+from media_jobs.api.serializers import JobSummarySerializer, UploadField
 from media_jobs.links import signed_reverse
 
 ASPECT_CHOICES = list(ASPECTS)
@@ -177,7 +177,7 @@ class CompilationSerializer(serializers.ModelSerializer[Compilation]):
 
 
 class MusicUploadSerializer(serializers.Serializer[dict[str, Any]]):
-    file = serializers.FileField()
+    file = UploadField()
     title = serializers.CharField(max_length=200, required=False, default="")
 
 

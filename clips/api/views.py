@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.errors import BillingRefusal
 from clips import compilations, queries, services
 from clips.api.serializers import (
     CandidateParamsSerializer,
@@ -28,7 +28,6 @@ from clips.api.serializers import (
     MusicTrackSerializer,
     MusicUploadSerializer,
 )
-from clips.errors import ClipRefusal
 from clips.models import Clip, ClipRun, Compilation, MusicTrack, breakdown_parts
 from clips.selection import ClipOptions
 from media_jobs import uploads
@@ -36,15 +35,8 @@ from media_jobs.api.views import LimitedMultipartUpload
 from media_jobs.hooks import visible_videos
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Video
+from reelremix.api_errors import PayloadTooLarge
 from search.api.serializers import HitSerializer
-
-
-def refused(error: Exception) -> Response:
-    """A refusal before any work starts: 402 from billing, 400 or 409 from the clips app."""
-    if isinstance(error, BillingRefusal):
-        return Response(error.as_dict(), status=status.HTTP_402_PAYMENT_REQUIRED)
-    assert isinstance(error, ClipRefusal)
-    return Response(error.as_dict(), status=error.status)
 
 
 @extend_schema(
@@ -62,15 +54,12 @@ def start_clips(request: Request, video_id: int) -> Response:
     form = ClipRequestSerializer(data=request.data)
     form.is_valid(raise_exception=True)
     data = form.validated_data
-    try:
-        options = services.check_options(
-            video, data["min_seconds"], data["max_seconds"], data["count"], data["aspects"]
-        )
-        run = services.do_start_clips(
-            video, cast(User, request.user), options, data["aspects"], data["captions"], data.get("at")
-        )
-    except (ClipRefusal, BillingRefusal) as error:
-        return refused(error)
+    options = services.check_options(
+        video, data["min_seconds"], data["max_seconds"], data["count"], data["aspects"]
+    )
+    run = services.do_start_clips(
+        video, cast(User, request.user), options, data["aspects"], data["captions"], data.get("at")
+    )
     run = ClipRun.objects.select_related("job").get(pk=run.pk)
     return Response(ClipRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
@@ -107,11 +96,8 @@ class ClipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         clip = self.get_object()
         form = ClipEditRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            services.do_edit_clip(clip.pk, cast(User, request.user), form.validated_data["start"],
-                                  form.validated_data["end"])  # fmt: skip
-        except (ClipRefusal, BillingRefusal) as error:
-            return refused(error)
+        services.do_edit_clip(clip.pk, cast(User, request.user), form.validated_data["start"],
+                              form.validated_data["end"])  # fmt: skip
         return Response(
             ClipSerializer(self.get_queryset().get(pk=clip.pk)).data, status=status.HTTP_202_ACCEPTED
         )
@@ -162,13 +148,10 @@ class CompilationViewSet(
         form = CompilationRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        try:
-            compilation = compilations.do_create_compilation(
-                cast(User, request.user), data["title"], data["clips"], data["aspect"], data["crossfade"],
-                data["music"],
-            )  # fmt: skip
-        except (ClipRefusal, BillingRefusal) as error:
-            return refused(error)
+        compilation = compilations.do_create_compilation(
+            cast(User, request.user), data["title"], data["clips"], data["aspect"], data["crossfade"],
+            data["music"],
+        )  # fmt: skip
         return Response(
             CompilationSerializer(self.get_queryset().get(pk=compilation.pk)).data,
             status=status.HTTP_202_ACCEPTED,
@@ -196,8 +179,7 @@ class MusicViewSet(
     )  # fmt: skip
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if uploads.upload_too_large(request._request):
-            detail = uploads.too_large_message(compilations.MAX_MUSIC_BYTES)
-            return Response({"detail": detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+            raise PayloadTooLarge(uploads.too_large_message(compilations.MAX_MUSIC_BYTES))
         form = MusicUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
@@ -209,5 +191,5 @@ class MusicViewSet(
                 form.validated_data["title"],
             )
         except UnplayableMedia as error:
-            return Response({"file": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
+            raise ValidationError({"file": [str(error)]}) from None
         return Response(MusicTrackSerializer(track).data, status=status.HTTP_201_CREATED)

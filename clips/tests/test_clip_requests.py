@@ -64,7 +64,7 @@ def test_a_moderated_video_gets_a_clips_job_with_its_minutes_reserved(world):
 def test_bad_options_are_refused_with_the_field_named(world, options, field):
     video = make_moderated_videos(world.acme, 1)[0]
     response = _ask(world.alice, video.pk, **options)
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == 400 and field in response.json()["error"]["details"]
     assert _queued_clip_jobs(world.acme) == 0
 
 
@@ -83,7 +83,10 @@ def test_a_video_shorter_than_the_shortest_clip_is_refused_and_says_how_to_go_on
         Video.objects.filter(pk=video.pk).update(duration=10.0)
     response = _ask(world.alice, video.pk)
     assert response.status_code == 400
-    assert response.json()["code"] == "video_too_short" and "min_seconds" in response.json()["detail"]
+    assert (
+        response.json()["error"]["code"] == "video_too_short"
+        and "min_seconds" in response.json()["error"]["message"]
+    )
     assert _ask(world.alice, video.pk, min_seconds=5, max_seconds=10).status_code == 202
 
 
@@ -92,10 +95,10 @@ def test_a_video_still_in_moderation_is_not_clipped_yet(world):
     with schema_context(world.acme.schema_name):
         Job.objects.filter(video=video).update(state=Job.State.RUNNING)
     response = _ask(world.alice, video.pk)
-    assert response.status_code == 409 and response.json()["code"] == "not_moderated"
+    assert response.status_code == 409 and response.json()["error"]["code"] == "not_moderated"
     with schema_context(world.acme.schema_name):
         Job.objects.filter(video=video).update(state=Job.State.FAILED)
-    assert _ask(world.alice, video.pk).json()["code"] == "moderation_failed"
+    assert _ask(world.alice, video.pk).json()["error"]["code"] == "moderation_failed"
     assert _queued_clip_jobs(world.acme) == 0
 
 
@@ -104,7 +107,10 @@ def test_a_plan_without_clips_is_refused_with_the_upgrade_path(world):
     put_on_plan(world.acme, clips=False)
     response = _ask(world.alice, video.pk)
     assert response.status_code == 402
-    assert response.json()["limit"] == "clips" and response.json()["upgrade_url"] == "/billing/"
+    assert (
+        response.json()["error"]["details"]["limit"] == "clips"
+        and response.json()["error"]["details"]["upgrade_url"] == "/billing/"
+    )
     assert _queued_clip_jobs(world.acme) == 0
 
 
@@ -117,7 +123,7 @@ def test_clip_minutes_count_against_the_quota(world):
     refused = _ask(
         world.alice, video.pk, count=10, max_seconds=120, min_seconds=15, aspects=["9:16", "1:1", "16:9"]
     )
-    assert refused.status_code == 402 and refused.json()["limit"] == "minutes_per_month"
+    assert refused.status_code == 402 and refused.json()["error"]["details"]["limit"] == "minutes_per_month"
 
 
 def test_another_tenants_video_and_a_rejected_video_are_not_found(world):
@@ -174,11 +180,11 @@ def test_an_edit_outside_the_video_is_refused_and_nothing_changes(world):
     response = api.patch(
         f"/api/v1/clips/{clip.pk}/", {"start": 50, "end": 90}, content_type="application/json"
     )
-    assert response.status_code == 400 and response.json()["code"] == "invalid_span"
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_span"
     response = api.patch(
         f"/api/v1/clips/{clip.pk}/", {"start": 20, "end": 10}, content_type="application/json"
     )
-    assert response.status_code == 400 and "end" in response.json()
+    assert response.status_code == 400 and "end" in response.json()["error"]["details"]
     assert (
         api.put(
             f"/api/v1/clips/{clip.pk}/", {"start": 1, "end": 9}, content_type="application/json"

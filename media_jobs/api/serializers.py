@@ -5,6 +5,7 @@ import functools
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -100,6 +101,11 @@ class VideoSummarySerializer(VideoSerializer):
         return super().get_latest_job(video)
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    """A file sent as a multipart part: `format: binary` in the schema (a FileField alone says `uri`)."""
+
+
 class VideoUploadSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(help_text="The video (multipart upload).")
+    file = UploadField(help_text="The video (multipart upload).")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)

@@ -5,11 +5,11 @@ from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.errors import BillingRefusal
 from media_jobs import services, uploads
 from media_jobs.api.serializers import (
     JobSerializer,
@@ -21,6 +21,7 @@ from media_jobs.api.serializers import (
 from media_jobs.hooks import visible_videos
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Job, Video
+from reelremix.api_errors import PayloadTooLarge
 
 
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Job]):
@@ -81,8 +82,7 @@ class VideoViewSet(
         """Upload a video; it is probed before it is kept, then moderated in the background."""
         form = VideoUploadSerializer(data=request.data)
         if uploads.upload_too_large(request._request):
-            detail = uploads.too_large_message(services.upload_limits().max_bytes)
-            return Response({"detail": detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+            raise PayloadTooLarge(uploads.too_large_message(services.upload_limits().max_bytes))
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
         try:
@@ -90,9 +90,7 @@ class VideoViewSet(
             title = form.validated_data.get("title", "")
             job = services.do_submit_video(cast(User, request.user), path, upload.name, title)
         except UnplayableMedia as err:
-            return Response({"file": [str(err)]}, status=status.HTTP_400_BAD_REQUEST)
-        except BillingRefusal as err:
-            return Response(err.as_dict(), status=status.HTTP_402_PAYMENT_REQUIRED)
+            raise ValidationError({"file": [str(err)]}) from None
         assert job.video_id is not None
         video = VideoSerializer.annotated(Video.objects.all()).get(pk=job.video_id)
         return Response(VideoSerializer(video).data, status=status.HTTP_201_CREATED)

@@ -63,7 +63,8 @@ def test_it_refuses_what_is_not_a_playable_video_and_keeps_nothing(world, settin
     before = _stored_files(settings)
     response = _upload(_api(world.alice), name, data)
     assert response.status_code == 400
-    errors = response.json()["file"]
+    assert response.json()["error"]["code"] == "invalid"
+    errors = response.json()["error"]["details"]["file"]
     assert errors and (message is None or errors == [message])
     assert _stored_files(settings) == before
     with schema_context(world.acme.schema_name):
@@ -75,14 +76,20 @@ def test_it_stops_an_oversized_upload_while_it_streams(world, settings, small_mp
     big = small_mp4.read_bytes() + b"\0" * 50_000
     response = _upload(_api(world.alice), "big.mp4", big)
     assert response.status_code == 413
-    assert response.json() == {"detail": "The file is larger than your upload limit of 0.0 GB."}
+    assert response.json() == {
+        "error": {
+            "code": "too_large",
+            "message": "The file is larger than your upload limit of 0.0 GB.",
+            "details": {},
+        }
+    }
     with schema_context(world.acme.schema_name):
         assert not Video.objects.exists()
 
 
 def test_it_refuses_a_request_without_a_file(world):
     response = _api(world.alice).post("/api/v1/videos/", {"title": "nothing"})
-    assert response.status_code == 400 and "file" in response.json()
+    assert response.status_code == 400 and "file" in response.json()["error"]["details"]
 
 
 def test_it_refuses_a_non_multipart_body(world):
@@ -130,6 +137,10 @@ def test_it_shows_a_videos_job_with_its_stages(world):
 
 def test_it_pages_at_most_100_rows(world):
     make_moderated_videos(world.acme, 3)
-    body = _api(world.alice).get("/api/v1/videos/?page_size=1000").json()
+    body = _api(world.alice).get("/api/v1/videos/?page_size=100").json()
     assert body["count"] == 3 and len(body["results"]) == 3
     assert len(_api(world.alice).get("/api/v1/videos/?page_size=2").json()["results"]) == 2
+    for bad in ("1000", "0", "ten"):
+        refused = _api(world.alice).get(f"/api/v1/videos/?page_size={bad}")
+        assert refused.status_code == 400
+        assert refused.json()["error"]["details"] == {"page_size": ["A whole number from 1 to 100."]}

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clips.media.types import ASPECTS
+from media_jobs.api.serializers import UploadField
 from media_jobs.links import signed_reverse
 from recaps.alignment import WEAK_CONFIDENCE
 from recaps.footage import FootageShot
@@ -22,7 +23,7 @@ class RecapRequestSerializer(serializers.Serializer[dict[str, Any]]):
         trim_whitespace=False,
         help_text="scenes split by blank lines, headings",
     )
-    narration = serializers.FileField(required=False, help_text="optional narration audio (multipart)")
+    narration = UploadField(required=False, help_text="optional narration audio (multipart)")
     title = serializers.CharField(max_length=MAX_CARD_CHARS, required=False, default="", allow_blank=True)
     max_run = serializers.FloatField(min_value=MAX_RUN_LIMITS[0], max_value=MAX_RUN_LIMITS[1],
                                      default=DEFAULT_MAX_RUN)  # fmt: skip

@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from billing.errors import BillingRefusal
 from media_jobs import uploads
 from media_jobs.hooks import visible_videos
 from media_jobs.media.types import UnplayableMedia
@@ -31,21 +31,11 @@ from recaps.api.serializers import (
     RecapSerializer,
     ShotSerializer,
 )
-from recaps.errors import RecapRefusal
 from recaps.footage import footage_shots
 from recaps.models import Recap
+from reelremix.api_errors import PayloadTooLarge
 
 UPLOAD_LIMIT = services.MAX_NARRATION_BYTES + 1024 * 1024  # the narration and the script
-
-
-def refused(error: Exception) -> Response:
-    """A refusal before any work starts: 402 from billing, 400 or 409 from the recaps app."""
-    if isinstance(error, BillingRefusal):
-        return Response(error.as_dict(), status=status.HTTP_402_PAYMENT_REQUIRED)
-    if isinstance(error, UnplayableMedia):
-        return Response({"narration": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
-    assert isinstance(error, RecapRefusal)
-    return Response(error.as_dict(), status=error.status)
 
 
 def visible_recaps() -> QuerySet[Recap]:
@@ -77,8 +67,7 @@ class StartRecap(APIView):
         """Answers 202 with the recap; its job finds the shots, aligns the script and (unless `render`
         is false) renders. With `render` false, review the scenes, swap shots, then POST .../render/."""
         if uploads.upload_too_large(request._request):
-            detail = uploads.too_large_message(UPLOAD_LIMIT)
-            return Response({"detail": detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+            raise PayloadTooLarge(uploads.too_large_message(UPLOAD_LIMIT))
         video = get_object_or_404(visible_videos(Video.objects.all()), id=video_id)
         form = RecapRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -94,8 +83,8 @@ class StartRecap(APIView):
                 uploads.temporary_path(narration) if narration else None, narration.name if narration else "",
                 more,
             )  # fmt: skip
-        except (RecapRefusal, BillingRefusal, UnplayableMedia) as error:
-            return refused(error)
+        except UnplayableMedia as error:
+            raise ValidationError({"narration": [str(error)]}) from None
         return Response(
             RecapSerializer(visible_recaps().get(pk=recap.pk)).data, status=status.HTTP_202_ACCEPTED
         )
@@ -129,16 +118,13 @@ class RecapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def render(self, request: Request, pk: str) -> Response:
         """Render the recap as aligned (and as its shots were swapped)."""
         recap = self.get_object()
-        try:
-            services.do_render_recap(recap, cast(User, request.user))
-        except (RecapRefusal, BillingRefusal) as error:
-            return refused(error)
+        services.do_render_recap(recap, cast(User, request.user))
         return Response(
             RecapSerializer(self.get_queryset().get(pk=recap.pk)).data, status=status.HTTP_202_ACCEPTED
         )
 
     @extend_schema(responses={200: FootageShotSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # all of them, as a list
     def shots(self, request: Request, pk: str) -> Response:
         """The shots of the recap's footage, numbered as a scene's `shots` lists them."""
         return Response(FootageShotSerializer(footage_shots(self.get_object()), many=True).data)
@@ -156,10 +142,7 @@ class RecapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         scene = get_object_or_404(recap.scenes.all(), index=int(index))
         form = PinShotsSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            scene = services.do_pin_shots(scene, form.validated_data["shots"])
-        except RecapRefusal as error:
-            return refused(error)
+        scene = services.do_pin_shots(scene, form.validated_data["shots"])
         return Response(RecapSceneSerializer(scene).data)
 
 

@@ -108,7 +108,7 @@ def _check_a_swap(world, recap: Recap) -> None:
     refused = api.patch(
         f"/api/v1/recaps/{recap.pk}/scenes/0/", {"shots": [99]}, content_type="application/json"
     )
-    assert refused.status_code == 400 and refused.json()["code"] == "invalid_shots"
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid_shots"
 
 
 def _check_rendered(world, recap: Recap) -> None:

@@ -60,7 +60,7 @@ def test_review_first_reserves_nothing_until_the_render(world):
         assert Recap.objects.get(pk=body["id"]).job.kind == RECAP_ALIGN
     assert UsageEntry.objects.get(job_id=body["job"], tenant=world.acme).seconds == 0
     busy = _api(world.alice).post(f"/api/v1/recaps/{body['id']}/render/")
-    assert busy.status_code == 409 and busy.json()["code"] == "recap_busy"
+    assert busy.status_code == 409 and busy.json()["error"]["code"] == "recap_busy"
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_bad_requests_are_refused_with_a_reason_and_nothing_queued(world, body, 
     assert response.status_code == 400, response.content
     assert words in response.content.decode()
     if code:
-        assert response.json()["code"] == code
+        assert response.json()["error"]["code"] == code
     assert _recap_jobs(world.acme) == 0
 
 
@@ -99,7 +99,7 @@ def test_a_narration_that_is_not_audio_is_refused(world, content, name, words):
         f"/api/v1/videos/{video.pk}/recaps/", {"script": SCRIPT, "narration": upload}
     )
     assert response.status_code == 400, response.content
-    assert words in " ".join(response.json()["narration"]).lower()
+    assert words in " ".join(response.json()["error"]["details"]["narration"]).lower()
     assert _recap_jobs(world.acme) == 0
 
 
@@ -109,9 +109,9 @@ def test_a_source_not_ready_is_refused_with_why(world):
         Case.objects.create(video=waiting, state=Case.State.QUEUED)
         Job.objects.filter(video=running).update(state=Job.State.RUNNING)
         Case.objects.create(video=rejected, state=Case.State.REJECTED)
-    assert _ask(world.alice, waiting.pk).json()["code"] == "awaiting_moderator"
+    assert _ask(world.alice, waiting.pk).json()["error"]["code"] == "awaiting_moderator"
     assert _ask(world.alice, waiting.pk).status_code == 409
-    assert _ask(world.alice, running.pk).json()["code"] == "not_moderated"
+    assert _ask(world.alice, running.pk).json()["error"]["code"] == "not_moderated"
     assert _ask(world.alice, rejected.pk).status_code in (400, 404)  # a rejected video is hidden everywhere
     assert _recap_jobs(world.acme) == 0
 
@@ -215,8 +215,10 @@ def test_a_script_in_another_language_than_the_speech_is_refused(world):
         artifacts.save_json(job, TRANSCRIPT, {"words": words, "alternatives": []})
     french = "# Un\nLe patron a beaucoup ri pendant la fête du lancement.\n\n# Deux\nOn a mangé le gâteau."
     response = _ask(world.alice, video.pk, script=french)
-    assert response.status_code == 400 and response.json()["code"] == "language_mismatch"
-    assert "French" in response.json()["detail"] and "English" in response.json()["detail"]
+    assert response.status_code == 400 and response.json()["error"]["code"] == "language_mismatch"
+    assert (
+        "French" in response.json()["error"]["message"] and "English" in response.json()["error"]["message"]
+    )
     english = "The boss laughed about the party, and then everyone ate the cake shaped like a rocket."
     assert _ask(world.alice, video.pk, script=english).status_code == 202
 
@@ -259,5 +261,5 @@ def test_a_bad_set_of_videos_is_refused(world, problem):
                 "frame_rate": (400, "mixed_frame_rates")}[problem]  # fmt: skip
     assert response.status_code == expected[0], response.content
     if expected[1]:
-        assert response.json()["code"] == expected[1]
+        assert response.json()["error"]["code"] == expected[1]
     assert _recap_jobs(world.acme) == 0

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from reelremix.env import database_from_url, env_bool, env_int, env_str, redis_url_with_db
+from reelremix.env import database_from_url, env_bool, env_int, env_rate, env_str, redis_url_with_db
 
 
 def test_it_parses_a_database_url():
@@ -44,6 +44,19 @@ def test_it_fails_loudly_on_bad_booleans_and_integers(monkeypatch):
     monkeypatch.setenv("PORT", "70000")
     with pytest.raises(ImproperlyConfigured, match="out of range"):
         env_int("PORT", 1, minimum=1, maximum=65535)
+
+
+@pytest.mark.parametrize("raw", ["600", "0/minute", "10/minutes", "ten/hour", "5/m"])
+def test_it_fails_loudly_on_a_bad_rate(monkeypatch, raw):
+    monkeypatch.setenv("API_RATE_USER", raw)
+    with pytest.raises(ImproperlyConfigured, match="is not a rate like 600/minute"):
+        env_rate("API_RATE_USER", "60/minute")
+
+
+def test_it_reads_a_rate(monkeypatch):
+    assert env_rate("API_RATE_USER", "60/minute") == "60/minute"
+    monkeypatch.setenv("API_RATE_USER", " 5/second ")
+    assert env_rate("API_RATE_USER", "60/minute") == "5/second"
 
 
 def test_it_reads_secrets_from_files(monkeypatch, tmp_path):

@@ -70,14 +70,14 @@ def test_it_applies_filters_and_limit(world):
 def test_it_refuses_bad_queries_with_the_reason(world, params, field):
     response = _api(world.alice).get("/api/v1/search/", params)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["error"]["details"]
 
 
 def test_it_refuses_another_tenants_video_id(world):
     theirs = make_indexed_video(world.globex, [PRICING])
     response = _api(world.alice).get("/api/v1/search/", {"q": "price", "video": theirs.pk + 1000})
     assert response.status_code == 400
-    assert response.json()["video"] == [f"There is no video {theirs.pk + 1000}."]
+    assert response.json()["error"]["details"]["video"] == [f"There is no video {theirs.pk + 1000}."]
 
 
 def test_it_checks_tenant(world):

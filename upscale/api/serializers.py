@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from media_jobs.api.serializers import JobSummarySerializer
@@ -17,20 +18,36 @@ NO_DENOISE = (
 )
 
 
+# Documented as the choices they are; checked by upscale.options, whose refusals name what is offered
+# (codes unknown_model, bad_scale).
+@extend_schema_field({"type": "string", "enum": list(options.MODELS)})
+class ModelField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "string", "enum": options.SCALE_CHOICES})
+class ScaleField(serializers.CharField):
+    pass
+
+
 class UpscaleRequestSerializer(serializers.Serializer[dict[str, Any]]):
     """An upscale's options. The scale is a factor ("2x", "3x", "4x") or an output height ("720", "1080",
     "1440", "2160"); the output is at most 3840x2160."""
 
-    model = serializers.CharField(
+    model = ModelField(
         default=options.DEFAULT_MODEL,
         help_text=f"one of {', '.join(options.MODELS)}; lanczos is not AI. {NO_DENOISE}",
     )
-    scale = serializers.CharField(default="2x", help_text=f"one of {', '.join(options.SCALE_CHOICES)}")
+    scale = ScaleField(default="2x", help_text=f"one of {', '.join(options.SCALE_CHOICES)}")
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if isinstance(data, dict) and "denoise" in data:
             raise serializers.ValidationError({"denoise": [NO_DENOISE]})
         return super().to_internal_value(data)
+
+
+class UpscaleFilterSerializer(serializers.Serializer[dict[str, Any]]):
+    video = serializers.IntegerField(required=False, min_value=1, help_text="only this video's upscales")
 
 
 class EstimateSerializer(serializers.Serializer[dict[str, Any]]):

@@ -3,37 +3,32 @@ its file (`url`)."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.errors import BillingRefusal
 from media_jobs.hooks import visible_videos
 from media_jobs.models import Video
 from upscale import queries, services
-from upscale.api.serializers import EstimateSerializer, UpscaleRequestSerializer, UpscaleSerializer
-from upscale.errors import UpscaleRefusal
+from upscale.api.serializers import (
+    EstimateSerializer,
+    UpscaleFilterSerializer,
+    UpscaleRequestSerializer,
+    UpscaleSerializer,
+)
 from upscale.models import Upscale
 
 REFUSALS = {
     400: OpenApiResponse(description="bad options, or an output larger than 3840x2160"),
     404: OpenApiResponse(description="no such video"),
 }
-
-
-def refused(error: Exception) -> Response:
-    """A refusal before any work starts: 402 from billing, 400 or 409 from the upscale app."""
-    if isinstance(error, BillingRefusal):
-        return Response(error.as_dict(), status=status.HTTP_402_PAYMENT_REQUIRED)
-    assert isinstance(error, UpscaleRefusal)
-    return Response(error.as_dict(), status=error.status)
 
 
 def _video(video_id: int) -> Video:
@@ -52,12 +47,9 @@ def start_upscale(request: Request, video_id: int) -> Response:
     video = _video(video_id)
     form = UpscaleRequestSerializer(data=request.data)
     form.is_valid(raise_exception=True)
-    try:
-        upscale = services.do_start_upscale(
-            video, cast(User, request.user), form.validated_data["model"], form.validated_data["scale"]
-        )
-    except (UpscaleRefusal, BillingRefusal) as error:
-        return refused(error)
+    upscale = services.do_start_upscale(
+        video, cast(User, request.user), form.validated_data["model"], form.validated_data["scale"]
+    )
     return Response(UpscaleSerializer(queries.visible_upscales().get(pk=upscale.pk)).data, status=202)
 
 
@@ -68,10 +60,7 @@ def estimate_upscale(request: Request, video_id: int) -> Response:
     video = _video(video_id)
     params = UpscaleRequestSerializer(data=request.query_params.dict())
     params.is_valid(raise_exception=True)
-    try:
-        found = queries.estimate(video, params.validated_data["model"], params.validated_data["scale"])
-    except UpscaleRefusal as error:
-        return refused(error)
+    found = queries.estimate(video, params.validated_data["model"], params.validated_data["scale"])
     return Response(EstimateSerializer(found).data)
 
 
@@ -82,5 +71,13 @@ class UpscaleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self) -> QuerySet[Upscale]:
         found = queries.visible_upscales()
-        video = self.request.query_params.get("video", "")
-        return found.filter(video_id=int(video)) if video.isdigit() else found
+        if self.action != "list":
+            return found
+        params = UpscaleFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        video = params.validated_data.get("video")
+        return found if video is None else found.filter(video_id=video)
+
+    @extend_schema(parameters=[UpscaleFilterSerializer])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)

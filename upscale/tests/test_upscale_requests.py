@@ -74,13 +74,16 @@ def test_it_estimates_before_anything_starts(world):
 def test_a_4k_source_at_4x_is_refused_with_the_largest_output_said(world):
     video = sized_video(world.acme, 3840, 2160)
     for response in (_ask(world.alice, video.pk, scale="4x"), _estimate(world.alice, video.pk, scale="4x")):
-        assert response.status_code == 400 and response.json()["code"] == "too_large"
-        assert "15360x8640" in response.json()["detail"] and "3840x2160" in response.json()["detail"]
+        assert response.status_code == 400 and response.json()["error"]["code"] == "too_large"
+        assert (
+            "15360x8640" in response.json()["error"]["message"]
+            and "3840x2160" in response.json()["error"]["message"]
+        )
     portrait = sized_video(world.acme, 720, 1280)
     refused = _ask(world.alice, portrait.pk, scale="4x").json()
     assert (
         "the largest output is 3840x2160 (4K UHD), which for this video is 2160x3840 (x3.00)"
-        in refused["detail"]
+        in refused["error"]["message"]
     )
     assert _upscale_jobs(world.acme) == 0
 
@@ -97,22 +100,27 @@ def test_a_4k_source_at_4x_is_refused_with_the_largest_output_said(world):
 def test_bad_options_are_refused_with_what_is_offered(world, options, code):
     video = sized_video(world.acme, 1280, 720)
     response = _ask(world.alice, video.pk, **options)
-    assert response.status_code == 400 and response.json()["code"] == code
+    assert response.status_code == 400 and response.json()["error"]["code"] == code
     assert _upscale_jobs(world.acme) == 0
 
 
 def test_a_denoise_strength_is_refused_saying_the_models_have_none(world):
     video = sized_video(world.acme, 640, 360)
     response = _ask(world.alice, video.pk, denoise=0.5)
-    assert response.status_code == 400 and "no denoise strength" in response.json()["denoise"][0]
+    assert (
+        response.status_code == 400
+        and "no denoise strength" in response.json()["error"]["details"]["denoise"][0]
+    )
 
 
 def test_a_video_not_moderated_or_rejected_is_not_upscaled(world):
     video = sized_video(world.acme, 640, 360)
     with schema_context(world.acme.schema_name):
         Job.objects.filter(video=video).update(state=Job.State.RUNNING)
-    assert _ask(world.alice, video.pk).json() == {
-        "detail": "This video is still being moderated; upscale it once it is done.", "code": "not_moderated",
+    assert _ask(world.alice, video.pk).json()["error"] == {
+        "code": "not_moderated",
+        "message": "This video is still being moderated; upscale it once it is done.",
+        "details": {},
     }  # fmt: skip
     with schema_context(world.acme.schema_name):
         Job.objects.filter(video=video).update(state=Job.State.FAILED)
@@ -131,7 +139,10 @@ def test_a_plan_without_upscaling_is_refused_with_the_upgrade_path(world):
     put_on_plan(world.acme, upscale=False)
     response = _ask(world.alice, video.pk)
     assert response.status_code == 402
-    assert response.json()["limit"] == "upscale" and response.json()["upgrade_url"] == "/billing/"
+    assert (
+        response.json()["error"]["details"]["limit"] == "upscale"
+        and response.json()["error"]["details"]["upgrade_url"] == "/billing/"
+    )
     page = client_for(world.alice).get(f"/videos/{video.pk}/")
     assert b"Upscaling is not part of your plan" in page.content
     assert _upscale_jobs(world.acme) == 0
@@ -142,7 +153,7 @@ def test_upscale_minutes_count_against_the_quota(world):
     put_on_plan(world.acme, upscale=True, minutes_per_month=3)
     assert _ask(world.alice, video.pk).status_code == 202
     refused = _ask(world.alice, video.pk)
-    assert refused.status_code == 402 and refused.json()["limit"] == "minutes_per_month"
+    assert refused.status_code == 402 and refused.json()["error"]["details"]["limit"] == "minutes_per_month"
 
 
 def test_it_checks_tenant(world):
@@ -170,3 +181,16 @@ def test_the_video_page_offers_the_form_and_the_estimates(world):
     assert upscale["method"] == "lanczos to 1280x720 (not AI)" and upscale["ai"] is False
     refused = alice.post(f"/videos/{video.pk}/upscale/", {"scale": "9x"}, follow=True)
     assert b"scale must be one of 2x, 3x, 4x, 720, 1080, 1440, 2160" in refused.content
+
+
+def test_it_lists_the_upscales_of_one_video(world):
+    first, second = sized_video(world.acme, 640, 360), sized_video(world.acme, 640, 360)
+    assert _ask(world.alice, first.pk).status_code == _ask(world.alice, second.pk).status_code == 202
+    api = _api(world.alice)
+    assert [
+        found["video"] for found in api.get("/api/v1/upscales/", {"video": first.pk}).json()["results"]
+    ] == [first.pk]
+    assert api.get("/api/v1/upscales/").json()["count"] == 2
+    refused = api.get("/api/v1/upscales/", {"video": "first"})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["details"] == {"video": ["A valid integer is required."]}

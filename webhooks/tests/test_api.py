@@ -37,14 +37,14 @@ def test_it_creates_an_endpoint_and_answers_its_secret_once(staff):
 
 
 def test_it_refuses_bad_input_naming_the_field(staff, settings):
-    assert "url" in _create(staff.alice, url="not a url").json()
-    assert "url" in _create(staff.alice, url="gopher://example.com/").json()
+    assert "url" in _create(staff.alice, url="not a url").json()["error"]["details"]
+    assert "url" in _create(staff.alice, url="gopher://example.com/").json()["error"]["details"]
     unknown = _create(staff.alice, events=["job.succeeded", "video.deleted"])
-    assert unknown.status_code == 400 and "video.deleted" in str(unknown.json()["events"])
-    assert "events" in _create(staff.alice, events=[]).json()
+    assert unknown.status_code == 400 and "video.deleted" in str(unknown.json()["error"]["details"]["events"])
+    assert "events" in _create(staff.alice, events=[]).json()["error"]["details"]
     settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS = False
     private = _create(staff.alice, url="http://169.254.169.254/latest/")
-    assert private.status_code == 400 and "public hosts" in str(private.json()["url"])
+    assert private.status_code == 400 and "public hosts" in str(private.json()["error"]["details"]["url"])
     with schema_context(staff.acme.schema_name):
         assert not Endpoint.objects.exists()
 

@@ -1,0 +1,69 @@
+"""The API keeps its schema's promises: schemathesis (`run --checks all`) over every operation of the schema,
+against the app served over HTTP on a free port, as a tenant's user with a token. Any failure fails the
+test: a 5xx, a status or body the schema does not document, schema-valid data refused, invalid data
+accepted, a method answered without 405.
+
+Deterministic (fixed seed, deterministic generation: no example database either) and bounded (a few
+examples per operation) so it runs in about a minute. Jobs it starts only get queued (no worker runs
+here), and the broker's queues are emptied afterwards. What an operation may refuse that a schema cannot
+say is listed, with the reason, in schemathesis.toml beside this file.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import dramatiq
+import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django.core.wsgi import get_wsgi_application
+from django.test import Client
+
+from gpu_worker.embeddings import get_text_embedder
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # a line per request would bury the report
+
+
+@pytest.fixture
+def live_api(committed_db, settings) -> Iterator[str]:
+    """The tenant site served by a threaded WSGI server on 127.0.0.1, seeing the committed test data."""
+    settings.API_RATE_USER = "100000/minute"  # the run is not a flood to throttle
+    get_text_embedder()  # loaded before the first search, as a web process does (reelremix.asgi)
+    server = ThreadedWSGIServer(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
+    server.set_app(get_wsgi_application())
+    thread = threading.Thread(target=server.serve_forever, name="live-api", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+        dramatiq.get_broker().flush_all()  # the jobs it queued are not for later tests' workers
+
+
+def test_it_keeps_every_promise_of_its_schema(committed_db, live_api, tmp_path):
+    alice = committed_db.alice
+    schema = Client(HTTP_HOST=alice.host).get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    schema_file = tmp_path / "schema.json"
+    schema_file.write_text(json.dumps(schema.json()))
+    command = [
+        SCHEMATHESIS, "--config-file", str(CONFIG), "run", str(schema_file), "--url", live_api,
+        "--checks", "all", "-H", f"Host: {alice.host}", "-H", f"Authorization: Token {alice.token}",
+        "--max-examples", "8", "--seed", "20261202", "--generation-deterministic",
+        "--workers", "1", "--no-color", "--request-timeout", "30",
+    ]  # fmt: skip
+    run = subprocess.run(command, capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout[-12000:] + run.stderr[-3000:]
