@@ -9,16 +9,15 @@ from django_tenants.utils import schema_context
 from billing.models import Plan, StripeEvent
 from billing.tests.conftest import post_event, subscription_of
 from billing.tests.fake_stripe import event
+from conftest import verified_client
 from tenants import services
 
 
 def _superuser_client(tenant, host: str) -> Client:
+    """A superuser of `tenant` in its admin, second factor passed (the platform's admin asks for one)."""
     with schema_context(tenant.schema_name):
         user = User.objects.create_superuser("root", "root@example.com", "x")
-    client = Client(HTTP_HOST=host)
-    with schema_context(tenant.schema_name):
-        client.force_login(user)
-    return client
+    return verified_client(user, tenant.schema_name, host)
 
 
 def test_it_retries_failed_events_from_the_webhook_log(world, fake_stripe, priced_plans):
