@@ -45,7 +45,15 @@ BY_NAME: dict[str, Rule] = {
     "password_reset_done": Rule.ACCOUNT,
     "password_reset_confirm": Rule.ACCOUNT,
     "password_reset_complete": Rule.ACCOUNT,
+    "two_factor": Rule.ACCOUNT,
+    # accounts: a user's own API tokens
+    "tokens": Rule.ACCOUNT,
+    "tokens_revoke_all": Rule.ACCOUNT,
+    "token_revoke": Rule.ACCOUNT,
     "api-token": Rule.ACCOUNT,
+    "api-tokens": Rule.ACCOUNT,
+    "api-tokens-revoke-all": Rule.ACCOUNT,
+    "api-token-detail": Rule.ACCOUNT,
     # media_jobs
     "dashboard": Rule.EDIT,
     "job_detail": Rule.EDIT,
@@ -108,6 +116,19 @@ BY_NAME: dict[str, Rule] = {
     "upscale-list": Rule.EDIT,
     "upscale-detail": Rule.EDIT,
     "api-schema": Rule.EDIT,
+    # webhooks
+    "webhooks": Rule.OWNER,
+    "add_webhook": Rule.OWNER,
+    "webhook_endpoint": Rule.OWNER,
+    "edit_webhook": Rule.OWNER,
+    "delete_webhook": Rule.OWNER,
+    "ping_webhook": Rule.OWNER,
+    "resend_webhook": Rule.OWNER,
+    "webhook-list": Rule.OWNER,
+    "webhook-detail": Rule.OWNER,
+    "webhook-deliveries": Rule.OWNER,
+    "webhook-ping": Rule.OWNER,
+    "webhook-resend": Rule.OWNER,
     # team
     "team": Rule.OWNER,
     "team_invite": Rule.OWNER,
@@ -117,7 +138,7 @@ BY_NAME: dict[str, Rule] = {
     "team_accept": Rule.ACCOUNT,  # the invited person: not on the team until the link is accepted
 }
 BY_NAMESPACE: dict[str, Rule] = {"admin": Rule.ADMIN}
-# Pages other branches add (API tokens, webhooks), decided by where they live until they have names here.
+# Routes decided by where they live, for branches that add routes there before naming them here.
 BY_PREFIX: tuple[tuple[str, Rule], ...] = (
     ("/account/tokens/", Rule.ACCOUNT),
     ("/api/v1/auth/", Rule.ACCOUNT),

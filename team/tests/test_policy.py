@@ -21,6 +21,7 @@ SAMPLE_ARGUMENTS = {
     "which": "original",
     "uidb64": "MQ",
     "app_label": "auth",
+    "uid": "00000000-0000-4000-8000-000000000000",
 }
 
 
