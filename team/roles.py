@@ -45,8 +45,8 @@ BY_NAME: dict[str, Rule] = {
     "password_reset_done": Rule.ACCOUNT,
     "password_reset_confirm": Rule.ACCOUNT,
     "password_reset_complete": Rule.ACCOUNT,
+    # accounts: a user's own API tokens and authenticator
     "two_factor": Rule.ACCOUNT,
-    # accounts: a user's own API tokens
     "tokens": Rule.ACCOUNT,
     "tokens_revoke_all": Rule.ACCOUNT,
     "token_revoke": Rule.ACCOUNT,
@@ -140,7 +140,7 @@ BY_NAME: dict[str, Rule] = {
 BY_NAMESPACE: dict[str, Rule] = {"admin": Rule.ADMIN}
 # Routes decided by where they live, for branches that add routes there before naming them here.
 BY_PREFIX: tuple[tuple[str, Rule], ...] = (
-    ("/account/tokens/", Rule.ACCOUNT),
+    ("/account/", Rule.ACCOUNT),  # a user's own account pages: API tokens, two-factor
     ("/api/v1/auth/", Rule.ACCOUNT),
     ("/webhooks/", Rule.OWNER),
     ("/api/v1/webhooks/", Rule.OWNER),
