@@ -116,6 +116,8 @@ BY_NAME: dict[str, Rule] = {
     "upscale-list": Rule.EDIT,
     "upscale-detail": Rule.EDIT,
     "api-schema": Rule.EDIT,
+    "api-docs": Rule.EDIT,
+    "api-redoc": Rule.EDIT,
     # webhooks
     "webhooks": Rule.OWNER,
     "add_webhook": Rule.OWNER,

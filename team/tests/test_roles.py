@@ -51,7 +51,7 @@ def test_it_refuses_a_viewers_upload_on_the_page_and_the_api(world, small_mp4):
     assert page.status_code == 403 and "read-only" in page.content.decode()
     api = _upload(api_client(world.bob), "/api/v1/videos/", small_mp4)
     assert api.status_code == 403
-    assert api.json() == {"detail": roles.READ_ONLY}
+    assert api.json()["error"] == {"code": "permission_denied", "message": roles.READ_ONLY, "details": {}}
     assert _videos(world) == 0
 
 
@@ -59,7 +59,9 @@ def test_it_refuses_a_moderator_an_upload(world, small_mp4):
     with_role(world.bob, Role.MODERATOR)
     api = _upload(api_client(world.bob), "/api/v1/videos/", small_mp4)
     assert api.status_code == 403
-    assert api.json()["detail"] == "This needs the editor role; your role on this site is moderator."
+    assert (
+        api.json()["error"]["message"] == "This needs the editor role; your role on this site is moderator."
+    )
 
 
 @pytest.mark.parametrize("role", [Role.EDITOR, Role.MODERATOR, Role.VIEWER])
