@@ -17,8 +17,11 @@ from moderation.models import Case, Decision, Flag, Review
 from moderation.signals import case_decided, case_state_changed
 from moderation.stages import RENDER
 from moderation.tracking import reshaped_keyframes
+from team import roles
 
-MODERATORS_GROUP = "moderators"
+MODERATORS_GROUP = roles.MODERATORS_GROUP  # the moderator role (team.services) joins it
+# What the group may do: open the queue and a case's page in the tenant admin, and decide.
+MODERATOR_PERMISSIONS = ("moderate", "view_case", "view_flag", "view_decision")
 State = Case.State
 Act = Decision.Action
 FINAL_STATES = (State.APPROVED, State.CENSORED, State.REJECTED)
@@ -41,9 +44,11 @@ class IllegalTransition(Exception):
 
 
 def ensure_moderators_group() -> Group:
-    """The tenant's `moderators` group, holding the permission to decide."""
+    """The tenant's `moderators` group, holding the permissions to see cases and decide."""
     group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    group.permissions.add(Permission.objects.get(codename="moderate", content_type__app_label="moderation"))
+    group.permissions.add(
+        *Permission.objects.filter(codename__in=MODERATOR_PERMISSIONS, content_type__app_label="moderation")
+    )
     return group
 
 

@@ -109,6 +109,7 @@ TENANT_APPS = [
     *_BOTH,
     "knox",  # its AuthToken is swapped for accounts.ApiToken (below): no table of its own
     "accounts",
+    "team",  # roles and invitations: next to the tenant's own users
     "media_jobs",
     "moderation",
     "search",
@@ -128,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): passed a second factor
+    "team.middleware.RoleMiddleware",  # after authentication: refuses changes the user's role does not allow
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lock-out page
@@ -329,7 +331,10 @@ REST_FRAMEWORK = {
         "billing.api.authentication.PlanTokenAuthentication",  # knox tokens; need a plan with API access
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "team.permissions.RolePermission",  # the role policy of team.roles, for token users too
+    ],
     # Bodies are JSON; the upload endpoints take multipart themselves (media_jobs.api.views).
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "reelremix.pagination.Pagination",

@@ -31,6 +31,20 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password change and reset (Django's views; templates/registration/). A reset looks the email up in
+    # this tenant's schema and its link points at this tenant's host.
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
     path("", job_views.dashboard, name="dashboard"),
     path("jobs/<int:job_id>/", job_views.job_detail, name="job_detail"),
     path("jobs/selfcheck/", job_views.start_selfcheck, name="start_selfcheck"),
@@ -45,6 +59,7 @@ urlpatterns = [
     path("", include("recaps.urls")),
     path("", include("upscale.urls")),
     path("", include("webhooks.urls")),
+    path("", include("team.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI and Redoc, their scripts served by us (drf-spectacular-sidecar): no CDN.

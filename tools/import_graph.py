@@ -44,6 +44,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("tenants", ("tenants",)),
     ("accounts", ("accounts",)),
+    ("team", ("team",)),
     ("billing", ("billing",)),
     ("media_jobs", ("media_jobs",)),
     ("moderation", ("moderation",)),

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from team import roles
 from tenants.context import current_schema_name
 from webhooks import sending
 from webhooks.addresses import check_endpoint_url
@@ -23,8 +24,8 @@ EDITABLE = {"url", "events", "description", "active"}
 
 
 def may_manage(user: User | AnonymousUser) -> bool:
-    """Who may change the tenant's endpoints: its administrators (staff), as for billing."""
-    return bool(user.is_authenticated and user.is_staff)
+    """Who may change the tenant's endpoints: its owners (team.roles), as for billing."""
+    return bool(user.is_authenticated and roles.allows(user, roles.Rule.OWNER))
 
 
 def _require_manager(user: User | AnonymousUser) -> None:

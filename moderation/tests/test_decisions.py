@@ -35,10 +35,16 @@ def _queued_case(tenant) -> Case:
     return case
 
 
-def test_the_tenant_has_a_moderators_group_with_the_permission(world):
+def test_the_tenant_has_a_moderators_group_with_the_permissions(world):
+    """Deciding, and seeing the queue and a case's page in the tenant admin (the moderator role)."""
     with schema_context(world.acme.schema_name):
         group = Group.objects.get(name="moderators")
-        assert list(group.permissions.values_list("codename", flat=True)) == ["moderate"]
+        assert sorted(group.permissions.values_list("codename", flat=True)) == [
+            "moderate",
+            "view_case",
+            "view_decision",
+            "view_flag",
+        ]
 
 
 def test_it_records_who_what_why_before_and_after(world):

@@ -16,6 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.files import File
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import Page, sync_playwright
 
@@ -25,6 +26,8 @@ from media_jobs.models import Video
 from media_jobs.tests.media_factory import make_video
 from moderation.tests.factories import make_watched_video
 from reelremix.tests.test_browser import CHROMIUM, CHROMIUM_FLAGS
+from team.models import Invitation, Role
+from team.tests.factories import make_member
 
 # The elements that reach past the right edge of the screen, except inside a box that scrolls sideways
 # (wide tables do): none when the page fits.
@@ -89,9 +92,9 @@ def _visit(page: Page, url: str) -> None:
     _assert_accessible(page)
 
 
-def _log_in(page: Page, site: str, world: World) -> None:
+def _log_in(page: Page, site: str, username: str = "alice") -> None:
     _visit(page, f"{site}/accounts/login/")
-    page.fill("input[name=username]", world.alice.user.username)
+    page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{site}/")
@@ -135,6 +138,31 @@ def test_the_daily_pages_are_accessible_and_the_player_seeks(site, committed_db,
             browser.close()
 
 
+def test_the_team_page_is_accessible(site, committed_db):
+    """An owner's team page, with an invitation pending; the owner is made for this test and removed after
+    (committed rows stay, and other tests count the owners)."""
+    owner = make_member(committed_db.acme, "olga", Role.OWNER)
+    with schema_context(committed_db.acme.schema_name):
+        Invitation.objects.create(
+            email="dora@example.com", role=Role.VIEWER, sent_at=timezone.now(), nonce="n"
+        )
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            try:
+                page = browser.new_page()
+                _log_in(page, site, username="olga")
+                _visit(page, f"{site}/team/")
+                page.set_viewport_size({"width": 375, "height": 800})
+                assert not page.evaluate(WIDER_THAN_THE_SCREEN)
+            finally:
+                browser.close()
+    finally:
+        with schema_context(committed_db.acme.schema_name):
+            Invitation.objects.all().delete()
+            owner.delete()
+
+
 def _check_the_public_pages(page: Page, site: str) -> None:
     """The platform's landing and signup pages (the public schema, at the bare domain)."""
     public = site.replace("acme.", "")
@@ -143,7 +171,7 @@ def _check_the_public_pages(page: Page, site: str) -> None:
 
 
 def _walk_the_pages(page: Page, site: str, world: World, video: Video, more_pages: list[str]) -> None:
-    _log_in(page, site, world)
+    _log_in(page, site)
     _assert_accessible(page)  # the dashboard
     pages = (
         "/videos/",
@@ -153,6 +181,8 @@ def _walk_the_pages(page: Page, site: str, world: World, video: Video, more_page
         "/webhooks/",
         "/billing/",
         "/account/tokens/",
+        "/accounts/password/",
+        "/accounts/reset/",
         *more_pages,
     )
     for path in (*pages, f"/videos/{video.pk}/"):

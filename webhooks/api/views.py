@@ -17,6 +17,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from reelremix.pagination import Pagination
+from team.permissions import RolePermission
 from webhooks import services
 from webhooks.api.serializers import CreatedEndpointSerializer, DeliverySerializer, EndpointSerializer
 from webhooks.models import Endpoint
@@ -36,7 +37,8 @@ class EndpointViewSet(viewsets.ModelViewSet[Endpoint]):
     """This tenant's webhook endpoints, newest first."""
 
     serializer_class = EndpointSerializer
-    permission_classes = [permissions.IsAuthenticated, ManagesWebhooksOrReadOnly]
+    # RolePermission: its own classes replace the defaults, and the role policy must still apply.
+    permission_classes = [permissions.IsAuthenticated, RolePermission, ManagesWebhooksOrReadOnly]
 
     def get_queryset(self) -> QuerySet[Endpoint]:
         return Endpoint.objects.all()
