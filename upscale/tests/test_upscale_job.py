@@ -56,7 +56,9 @@ def test_it_upscales_by_chunks_and_settles_the_minutes(work_queued_jobs, committ
     entry = UsageEntry.objects.get(job_id=job.pk, tenant=world.acme)
     assert entry.state == UsageEntry.State.COMMITTED and entry.seconds == pytest.approx(upscale.duration)
     assert abs(upscale.duration - video.duration) < 0.1
-    body = _api(world.alice).get(f"/api/v1/upscales/{upscale.pk}/").json()
+    answer = _api(world.alice).get(f"/api/v1/upscales/{upscale.pk}/")
+    body = answer.json()
+    assert answer.status_code == 200, body
     assert body["url"].startswith(f"/upscales/{upscale.pk}/file?expires=") and body["frames"] == 10
     served = _api(world.alice).get(body["url"])
     assert served.status_code == 200 and served["Content-Type"] == "video/mp4"
