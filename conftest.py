@@ -9,6 +9,7 @@ empties the tenant apps' tables afterwards without touching the tenants themselv
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django.core.wsgi import get_wsgi_application
 from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -143,6 +146,27 @@ def committed_db(django_db_setup: World, django_db_blocker: Any) -> Iterator[Wor
         finally:
             _truncate_tenant_data([world.acme, world.globex])
             tenant_connection().set_schema_to_public()
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # a line per request would bury the report
+
+
+@pytest.fixture
+def live_site(committed_db: World) -> Iterator[str]:
+    """The site served over HTTP by a threaded WSGI server on 127.0.0.1 (a free port), seeing the committed
+    test data: for clients that speak HTTP themselves. Send each tenant's host in the Host header."""
+    server = ThreadedWSGIServer(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
+    server.set_app(get_wsgi_application())
+    thread = threading.Thread(target=server.serve_forever, name="live-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
 
 
 def client_for(persona: Persona, host: str | None = None) -> Client:

@@ -112,6 +112,10 @@ def _check_writable(subscription: Subscription) -> None:
         )
 
 
+# A video this short would still not fit: the period's minutes are used up.
+MINIMAL_SECONDS = 0.5
+
+
 def _check_quotas(subscription: Subscription, usage: Usage, seconds: float, size_bytes: int) -> None:
     plan = subscription.plan
     if plan.concurrent_jobs is not None and usage.running_jobs >= plan.concurrent_jobs:
@@ -134,6 +138,14 @@ def _check_quotas(subscription: Subscription, usage: Usage, seconds: float, size
             f"This video does not fit the {format_bytes(plan.storage_bytes)} of storage of the "
             f"{plan.name} plan ({format_bytes(usage.storage_bytes)} used). Upgrade for more storage.",
         )
+
+
+def check_room_for(schema_name: str, size_bytes: int) -> None:
+    """Raise a BillingRefusal now if a file of `size_bytes` could not be accepted whatever its length (a
+    resumable upload asks before its bytes are sent); the reservation at submission still decides."""
+    subscription = subscription_for_schema(schema_name)
+    _check_writable(subscription)
+    _check_quotas(subscription, usage_of(subscription), MINIMAL_SECONDS, size_bytes)
 
 
 @transaction.atomic

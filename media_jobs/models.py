@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from media_jobs import registry
 from tenants.context import current_schema_name
@@ -163,3 +165,37 @@ class Artifact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.video}"
+
+
+def _upload_expiry() -> datetime:
+    return timezone.now() + timedelta(hours=settings.UPLOAD_RESUME_HOURS)
+
+
+class Upload(models.Model):
+    """A resumable upload (the tus protocol) while its bytes arrive, kept in a part file on local disk
+    (settings.UPLOAD_PARTS_DIR); once complete it is probed and becomes a Video, or fails with the reason.
+    Only its user sees it. Unfinished uploads expire (`expires_at`) and are swept with their part files."""
+
+    class State(models.TextChoices):
+        RECEIVING = "receiving", "Receiving"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    title = models.CharField(max_length=200, blank=True)
+    length = models.BigIntegerField(help_text="bytes, announced when the upload was created")
+    offset = models.BigIntegerField(default=0, help_text="bytes received so far")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVING)
+    error = models.TextField(blank=True)
+    video = models.ForeignKey(Video, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_upload_expiry)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.offset}/{self.length} bytes, {self.state})"

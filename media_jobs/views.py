@@ -3,6 +3,7 @@ progress page."""
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -28,7 +29,8 @@ RECENT_VIDEOS = 10  # on the dashboard; the video list has them all
 def dashboard(request: HttpRequest) -> HttpResponse:
     videos = hooks.loaded_for_list(visible_videos(Video.objects.prefetch_related("jobs")))[:RECENT_VIDEOS]
     jobs = Job.objects.filter(kind=SELFCHECK).select_related("created_by")[:10]
-    return render(request, "media_jobs/dashboard.html", {"videos": videos, "jobs": jobs})
+    context = {"videos": videos, "jobs": jobs, "upload_chunk_bytes": settings.UPLOAD_CHUNK_BYTES}
+    return render(request, "media_jobs/dashboard.html", context)
 
 
 @login_required

@@ -261,6 +261,15 @@ MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 4 * 1024**3, minimum=1024)
 MAX_VIDEO_SECONDS = float(env_int("MAX_VIDEO_SECONDS", 4 * 3600, minimum=1))
 MAX_VIDEO_SIDE = env_int("MAX_VIDEO_SIDE", 4096, minimum=64)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # uploads always stream to a temporary file: they are probed from disk
+# Resumable uploads (the tus protocol, media_jobs/resumable.py): their part files live here, on a disk every
+# web process of the host shares; an unfinished upload can be resumed for this many hours, then it is swept.
+UPLOAD_PARTS_DIR = Path(env_str("UPLOAD_PARTS_DIR", str(VAR_DIR / "uploads")))
+UPLOAD_RESUME_HOURS = env_int("UPLOAD_RESUME_HOURS", 24, minimum=1)
+# The browser sends an upload in chunks of this size (a dropped connection costs at most one chunk); a single
+# PATCH may carry up to UPLOAD_MAX_CHUNK_BYTES (other tus clients choose their own chunks).
+UPLOAD_CHUNK_BYTES = env_int("UPLOAD_CHUNK_BYTES", 8 * 1024**2, minimum=64 * 1024)
+UPLOAD_MAX_CHUNK_BYTES = env_int("UPLOAD_MAX_CHUNK_BYTES", 64 * 1024**2, minimum=64 * 1024)
+UPLOAD_SWEEP_SECONDS = env_int("UPLOAD_SWEEP_SECONDS", 3600, minimum=60)
 
 # --- Media and models --------------------------------------------------------------------------
 FFMPEG_BINARY = env_str("FFMPEG_BINARY")  # default: imageio-ffmpeg's bundled binary

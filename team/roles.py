@@ -60,6 +60,8 @@ BY_NAME: dict[str, Rule] = {
     "start_selfcheck": Rule.EDIT,
     "video_list": Rule.EDIT,
     "upload_video": Rule.EDIT,
+    "api-uploads": Rule.EDIT,
+    "api-upload-detail": Rule.EDIT,
     "video_detail": Rule.EDIT,
     "video_file": Rule.EDIT,
     "api-root": Rule.EDIT,

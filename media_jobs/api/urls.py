@@ -1,8 +1,14 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from media_jobs.api.resumable import UploadsView, UploadView
 from media_jobs.api.views import JobViewSet, VideoViewSet
 
 router = DefaultRouter()
 router.register("jobs", JobViewSet, basename="job")
 router.register("videos", VideoViewSet, basename="video")
-urlpatterns = router.urls
+urlpatterns = [
+    path("uploads/", UploadsView.as_view(), name="api-uploads"),
+    path("uploads/<uuid:upload_id>/", UploadView.as_view(), name="api-upload-detail"),
+    *router.urls,
+]

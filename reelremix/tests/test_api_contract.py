@@ -12,16 +12,14 @@ say is listed, with the reason, in schemathesis.toml beside this file.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import dramatiq
 import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -33,26 +31,14 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass  # a line per request would bury the report
-
-
 @pytest.fixture
-def live_api(committed_db, settings) -> Iterator[str]:
-    """The tenant site served by a threaded WSGI server on 127.0.0.1, seeing the committed test data."""
+def live_api(live_site: str, settings) -> Iterator[str]:
+    """The live site as the API's callers see it, the jobs it queued dropped afterwards."""
     settings.API_RATE_USER = "100000/minute"  # the run is not a flood to throttle
     get_text_embedder()  # loaded before the first search, as a web process does (reelremix.asgi)
-    server = ThreadedWSGIServer(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
-    server.set_app(get_wsgi_application())
-    thread = threading.Thread(target=server.serve_forever, name="live-api", daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield live_site
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
         dramatiq.get_broker().flush_all()  # the jobs it queued are not for later tests' workers
 
 
@@ -82,5 +68,7 @@ def test_it_keeps_every_promise_of_its_schema(committed_db, live_api, contract_t
         "--max-examples", "8", "--seed", "20261202", "--generation-deterministic",
         "--workers", "1", "--no-color", "--request-timeout", "30",
     ]  # fmt: skip
-    run = subprocess.run(command, capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    root = str(Path(__file__).resolve().parents[2])
+    hooks = {**os.environ, "SCHEMATHESIS_HOOKS": "reelremix.tests.schemathesis_hooks", "PYTHONPATH": root}
+    run = subprocess.run(command, capture_output=True, text=True, timeout=240, cwd=tmp_path, env=hooks)
     assert run.returncode == 0, run.stdout[-12000:] + run.stderr[-3000:]

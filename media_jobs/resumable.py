@@ -1,0 +1,164 @@
+"""Resumable uploads: the state behind the tus protocol (media_jobs/api/resumable.py speaks it over HTTP).
+
+An upload is created with its length, receives its bytes in chunks at the offset it has reached, and when
+the last byte arrives it is submitted exactly as a one-request upload is (`services.do_submit_video`: the
+same probe, limits and quota), then its part file is removed. A dropped connection costs at most the chunk
+in flight: the client asks for the offset and goes on from there.
+
+One writer at a time: a chunk is written under a lock on the upload's row, so two clients resuming the same
+upload cannot interleave; the second is told the offset moved (409) and asks again.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import BinaryIO, cast
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from billing import quota
+from billing.errors import BillingRefusal
+from media_jobs import services, uploads
+from media_jobs.media.types import UnplayableMedia
+from media_jobs.models import Upload
+from reelremix.errors import Refusal
+from tenants.context import current_schema_name
+from tenants.models import Tenant
+
+logger = logging.getLogger(__name__)
+
+BLOCK = 1024 * 1024  # bytes read from the request and written at a time
+
+
+class UploadTooLarge(Refusal):
+    status = 413
+
+
+class OffsetConflict(Refusal):
+    status = 409
+
+
+class UploadGone(Refusal):
+    """The upload ended (failed or expired): it cannot take more bytes."""
+
+    status = 410
+
+
+def part_path(upload: Upload) -> Path:
+    return Path(settings.UPLOAD_PARTS_DIR) / current_schema_name() / f"{upload.uid}.part"
+
+
+def check_length(length: int) -> None:
+    """An announced length is refused before a byte is sent when it cannot be accepted at the end."""
+    limit = services.upload_limits().max_bytes
+    if length > limit:
+        raise UploadTooLarge("too_large", uploads.too_large_message(limit))
+    if length <= 0:
+        raise Refusal("invalid", "Upload-Length must be a positive number of bytes.")
+    quota.check_room_for(current_schema_name(), length)
+
+
+def do_create(user: User, length: int, filename: str, title: str = "") -> Upload:
+    """A new upload of `length` bytes (refused at once if the file could never be accepted)."""
+    check_length(length)
+    upload = Upload.objects.create(user=user, length=length, filename=filename[:255], title=title[:200])
+    path = part_path(upload)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    return upload
+
+
+def do_append(upload: Upload, offset: int, body: BinaryIO, size: int) -> Upload:
+    """Write `size` bytes of `body` at `offset`, the offset the upload has reached. The last chunk submits
+    the video in the same transaction: if the process dies while submitting, the offset is still short of
+    the end and the client sends the last chunk again. A refusal (UnplayableMedia, BillingRefusal) fails
+    the upload, keeping nothing of it, and propagates."""
+    try:
+        with transaction.atomic():
+            upload = Upload.objects.select_for_update().get(pk=upload.pk)
+            _check_can_take(upload, offset, size)
+            upload.offset += _write_at(part_path(upload), offset, body, size)
+            upload.save(update_fields=["offset"])
+            if upload.offset == upload.length:
+                _submit(upload)
+    except (UnplayableMedia, BillingRefusal) as err:
+        Upload.objects.filter(pk=upload.pk).update(state=Upload.State.FAILED, error=refusal_text(err))
+        part_path(upload).unlink(missing_ok=True)
+        raise
+    return upload
+
+
+def refusal_text(err: UnplayableMedia | BillingRefusal) -> str:
+    return err.message if isinstance(err, BillingRefusal) else str(err)
+
+
+def check_not_ended(upload: Upload) -> None:
+    """UploadGone for a failed or expired upload (a finished one has its video: asking stays fine)."""
+    if upload.state == Upload.State.FAILED or upload.expires_at <= timezone.now():
+        raise UploadGone("upload_ended", upload.error or "This upload has ended; start it again.")
+
+
+def _check_can_take(upload: Upload, offset: int, size: int) -> None:
+    check_not_ended(upload)
+    if upload.state == Upload.State.DONE:
+        raise UploadGone("upload_ended", "This upload is complete.")
+    if offset != upload.offset:
+        raise OffsetConflict(
+            "offset_mismatch", f"The upload is at byte {upload.offset}, not {offset}: resume from there."
+        )
+    if size > settings.UPLOAD_MAX_CHUNK_BYTES:
+        limit = settings.UPLOAD_MAX_CHUNK_BYTES
+        raise UploadTooLarge("too_large", f"A chunk may carry at most {limit} bytes.")
+    if offset + size > upload.length:
+        raise UploadTooLarge("too_large", f"The upload was announced as {upload.length} bytes.")
+
+
+def _write_at(path: Path, offset: int, body: BinaryIO, size: int) -> int:
+    """Copy up to `size` bytes of `body` into the part file at `offset`; what arrived is kept even when the
+    connection dropped midway (the client resumes after it). Returns the bytes written."""
+    written = 0
+    with path.open("r+b") as part:
+        part.seek(offset)
+        while written < size:
+            block = body.read(min(BLOCK, size - written))
+            if not block:
+                break
+            part.write(block)
+            written += len(block)
+        part.truncate()  # bytes past the offset (from a crash before the offset was saved) are not the file's
+    return written
+
+
+def _submit(upload: Upload) -> None:
+    path = part_path(upload)
+    job = services.do_submit_video(cast(User, upload.user), path, upload.filename, upload.title)
+    upload.state, upload.video = Upload.State.DONE, job.video
+    upload.save(update_fields=["state", "video"])
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+def do_cancel(upload: Upload) -> None:
+    """The client gave up (tus termination): the upload and its bytes are gone."""
+    part_path(upload).unlink(missing_ok=True)
+    upload.delete()
+
+
+def sweep_expired_uploads() -> int:
+    """Remove the part files of unfinished uploads past their expiry, and the ended uploads' rows (a periodic
+    task of every worker; each tenant's schema in turn). Returns how many uploads it removed."""
+    removed = 0
+    tenants = Tenant.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+    schemas = tenants.values_list("schema_name", flat=True)
+    for schema_name in schemas:
+        with schema_context(schema_name):
+            for upload in Upload.objects.filter(expires_at__lte=timezone.now()):
+                do_cancel(upload)
+                removed += 1
+    if removed:
+        logger.info("Swept %d expired uploads", removed)
+    return removed
