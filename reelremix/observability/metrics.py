@@ -12,11 +12,20 @@ many tenants sign up. Per-tenant detail is in the logs (every line names its ten
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
+from wsgiref.simple_server import WSGIServer
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, values
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    start_http_server,
+    values,
+)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from redis.exceptions import RedisError
@@ -113,12 +122,23 @@ class BrokerCollector:
         yield GaugeMetricFamily("reelremix_workers", "Worker processes alive", value=workers)
 
 
-def exposition() -> bytes:
-    """The text Prometheus scrapes: every process's samples of this machine, and the broker's state."""
+def _registry(*, with_broker: bool) -> CollectorRegistry:
     registry = CollectorRegistry()
     MultiProcessCollector(registry, path=str(settings.METRICS_DIR))
-    registry.register(BrokerCollector())  # type: ignore[arg-type]
-    return generate_latest(registry)
+    if with_broker:
+        registry.register(BrokerCollector())  # type: ignore[arg-type]
+    return registry
+
+
+def exposition() -> bytes:
+    """The text /metrics answers: every process's samples of this machine, and the broker's state."""
+    return generate_latest(_registry(with_broker=True))
+
+
+def serve_machine(address: str, port: int) -> tuple[WSGIServer, threading.Thread]:
+    """Serve this machine's process samples on address:port (`manage.py serve_metrics`): workers on a
+    machine without a web process. The broker's state is left to /metrics, so it is counted once."""
+    return start_http_server(port, address, registry=_registry(with_broker=False))
 
 
 def reset_directory() -> None:

@@ -5,6 +5,7 @@ import time
 
 import dramatiq
 import pytest
+import requests
 from django.test import Client
 from django_tenants.utils import schema_context
 from prometheus_client.parser import text_string_to_metric_families
@@ -14,6 +15,7 @@ from media_jobs import registry, services
 from media_jobs.models import Job
 from media_jobs.tests.workers import WorkerProcess, wait_for
 from reelremix.errors import PermanentJobError
+from reelremix.observability.metrics import serve_machine
 from tests.noop_jobs.stages import NOOP
 
 TOKEN = "scrape-secret"
@@ -144,3 +146,16 @@ def test_it_says_when_the_broker_does_not_answer(world, scrape, settings):
     text = scrape()
     assert sample(text, "reelremix_broker_up") == 0
     assert "reelremix_queue_messages" not in text
+
+
+def test_it_serves_a_worker_machines_samples_on_an_internal_port(world, scrape):
+    assert client_for(world.alice).get("/").status_code == 200  # a sample in this process's files
+    server, thread = serve_machine("127.0.0.1", 0)
+    try:
+        text = requests.get(f"http://127.0.0.1:{server.server_port}/metrics", timeout=5).text
+    finally:
+        server.shutdown()
+        thread.join(5)
+    labels = {"route": "dashboard", "method": "GET", "status": "200"}
+    assert sample(text, "reelremix_http_request_duration_seconds_count", **labels) >= 1
+    assert "reelremix_queue_messages" not in text  # the broker's state is /metrics' alone
