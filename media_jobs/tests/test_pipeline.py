@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
-from prometheus_client.parser import text_string_to_metric_families
 
 from media_jobs import registry, services
 from media_jobs.dispatch import stage_actor_name
@@ -23,7 +22,7 @@ from moderation import decisions
 from moderation.models import Action, Case, Kind, Policy, Review
 from moderation.stages import FINALIZE, MODERATION, RENDER, TRANSCRIBE
 from reelremix.demo_video import DEMO_SECONDS, DEMO_SPEECH, FacePath, make_face_video
-from reelremix.observability.metrics import exposition
+from reelremix.tests.prometheus import model_runs, model_runs_since
 
 
 @pytest.fixture(scope="module")
@@ -68,17 +67,6 @@ def profanity_recall(flags: list, truth: list[dict]) -> tuple[float, float]:
     return auto, with_review
 
 
-def model_runs() -> dict[tuple[str, str], float]:
-    """(histogram, model) -> observations so far, of the model-time metrics (reelremix.observability)."""
-    return {
-        (family.name, found.labels["model"]): found.value
-        for family in text_string_to_metric_families(exposition().decode())
-        if family.name.startswith("reelremix_model_seconds_per_")
-        for found in family.samples
-        if found.name.endswith("_count")
-    }
-
-
 def test_it_moderates_a_video_end_to_end(work_queued_jobs, committed_db, face_clip):
     path, face = face_clip
     runs_before = model_runs()
@@ -107,9 +95,7 @@ def test_it_moderates_a_video_end_to_end(work_queued_jobs, committed_db, face_cl
     assert with_review >= 0.95
     assert job.result["case"] == case.state
     # The detect and transcribe stages timed their models, once each (seconds per frame, per audio minute).
-    runs = {key: count - runs_before.get(key, 0) for key, count in model_runs().items()}
-    runs = {key: count for key, count in runs.items() if count}
-    assert runs == {
+    assert model_runs_since(runs_before) == {
         ("reelremix_model_seconds_per_frame", "nudenet+centerface"): 1,
         ("reelremix_model_seconds_per_audio_minute", "faster-whisper"): 1,
     }

@@ -8,7 +8,6 @@ import pytest
 import requests
 from django.test import Client
 from django_tenants.utils import schema_context
-from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import client_for
 from media_jobs import registry, services
@@ -16,6 +15,7 @@ from media_jobs.models import Job
 from media_jobs.tests.workers import WorkerProcess, wait_for
 from reelremix.errors import PermanentJobError
 from reelremix.observability.metrics import serve_machine
+from reelremix.tests.prometheus import sample
 from tests.noop_jobs.stages import NOOP
 
 TOKEN = "scrape-secret"
@@ -33,15 +33,6 @@ def scrape(settings):
         return response.content.decode()
 
     return get
-
-
-def sample(text: str, name: str, **labels: str) -> float:
-    """The value of one sample of the exposition (0 when absent)."""
-    for family in text_string_to_metric_families(text):
-        for found in family.samples:
-            if found.name == name and all(found.labels.get(k) == v for k, v in labels.items()):
-                return found.value
-    return 0.0
 
 
 def test_it_refuses_a_scrape_without_the_token(world, settings):
