@@ -32,7 +32,7 @@ class MessageContext(Middleware):
     def __init__(self) -> None:
         self._started = threading.local()  # per worker thread: when its current message started
 
-    def before_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message, delay: int) -> None:  # type: ignore[type-arg]
+    def before_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message[Any], delay: int) -> None:
         request_id = context.current().request_id
         if request_id and REQUEST_ID_OPTION not in message.options:
             message.options[REQUEST_ID_OPTION] = request_id

@@ -41,7 +41,7 @@ settings.METRICS_DIR.mkdir(parents=True, exist_ok=True)
 
 REQUEST_SECONDS = Histogram(
     "reelremix_http_request_duration_seconds",
-    "Time to answer an HTTP request, by route name, method and status",
+    "Time to answer an HTTP request (a streamed body: until it starts), by route name, method and status",
     ["route", "method", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
