@@ -49,6 +49,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     connections.close_all()
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)  # files written by tests are not rolled back
+    shutil.rmtree(settings.METRICS_DIR, ignore_errors=True)  # every process's samples (test runs add up)
     for service in reversed(_started):
         service.stop()
 

@@ -21,11 +21,17 @@ _STAGE_OPTIONS = {
     "throws": PERMANENT_ERRORS,
     "fails_job": True,
     "notify_shutdown": True,
+    "carries_job": True,  # its second argument is a job id (reelremix.observability.messages)
 }
 
 
 @dramatiq.actor(
-    queue_name="default", max_retries=2, time_limit=60_000, throws=PERMANENT_ERRORS, fails_job=True
+    queue_name="default",
+    max_retries=2,
+    time_limit=60_000,
+    throws=PERMANENT_ERRORS,
+    fails_job=True,
+    carries_job=True,
 )
 def run_selfcheck(schema_name: str, job_id: int) -> None:
     """Walk a self-check job through its progress steps."""

@@ -19,6 +19,7 @@ from media_jobs.models import Job, Stage
 from media_jobs.outcomes import do_finish_job
 from media_jobs.registry import StageOutcome
 from reelremix.errors import PERMANENT_ERRORS
+from reelremix.observability import metrics
 from tenants.context import current_schema_name
 
 logger = logging.getLogger(__name__)
@@ -100,11 +101,15 @@ def run_stage(job_id: int, name: str) -> None:
             claims.do_hand_back_stage(claim)
             return
         except PERMANENT_ERRORS:
+            metrics.count_stage_failure(name, permanent=True)
             raise  # Dramatiq does not retry these; the middleware fails the job with the message
         except BaseException as error:
+            metrics.count_stage_failure(name, permanent=False)
             claims.release_stage(stage, error, _delivering_message_id())
             raise
-    if not recorded:
+    if recorded:
+        metrics.observe_stage(name, time.monotonic() - started, skipped=outcome.skipped)
+    else:
         logger.info("Stage %s of job %s lost its claim while it ran; its outcome was dropped", name, job_id)
 
 

@@ -4,6 +4,7 @@ renders the censored output. Registered from ModerationConfig.ready()."""
 from __future__ import annotations
 
 import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from media_jobs.models import Artifact, Job
 from media_jobs.registry import JobKind, Progress, StageOutcome, StageSpec
 from media_jobs.stages import EXTRACT
 from moderation import services
+from reelremix.observability import metrics
 
 MODERATION = "moderation"  # what every upload starts
 RENDER = "render"  # the censored output again, after a moderator's decision
@@ -30,11 +32,13 @@ def detect(job: Job, progress: Progress) -> StageOutcome:
 
     detector = get_frame_detector()
     frames = list(artifacts.load_frames(job))
-    results, sources = [], set()
+    results, sources, model_seconds = [], set(), 0.0
     batch_size = settings.DETECTOR_BATCH_SIZE
     for start in range(0, len(frames), batch_size):
         batch = frames[start : start + batch_size]
+        started = time.perf_counter()
         boxes = detector.detect([image for _, image in batch])
+        model_seconds += time.perf_counter() - started
         sources.add(detector.last_source)
         results += [
             {"t": t, "boxes": [asdict(box) for box in found]}
@@ -42,6 +46,7 @@ def detect(job: Job, progress: Progress) -> StageOutcome:
         ]
         progress((start + len(batch)) / max(len(frames), 1), "Detecting nudity and faces")
     artifacts.save_json(job, DETECTIONS, results, {"sources": sorted(sources)})
+    metrics.observe_model_per_frame("+".join(sorted(sources)) or "detector", model_seconds, len(frames))
     return StageOutcome(metrics={"frames": len(frames), "sources": sorted(sources)})
 
 
@@ -54,7 +59,11 @@ def transcribe(job: Job, progress: Progress) -> StageOutcome:
         return StageOutcome(skipped=True, metrics={"reason": "no audio"})
     transcriber = get_transcriber()
     with artifacts.local_path(audio.file) as wav:
+        started = time.perf_counter()
         transcript = transcriber.transcribe(wav)
+        model_seconds = time.perf_counter() - started
+    audio_seconds = float(artifacts.video_of(job).media_info.get("duration") or 0)
+    metrics.observe_model_per_audio_minute(transcriber.name, model_seconds, audio_seconds)
     saved = {
         "words": [asdict(word) for word in transcript.words],
         "alternatives": [asdict(alternative) for alternative in transcript.alternatives],

@@ -11,6 +11,7 @@ from dramatiq.broker import MessageProxy
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import CurrentMessage, Middleware, Retries, ShutdownNotifications
 
+from reelremix.observability.messages import MessageContext, WorkerPresence
 from reelremix.scheduler import PeriodicTasks
 
 
@@ -42,6 +43,10 @@ def build_broker() -> RedisBroker:
     )
     broker.add_middleware(DbConnectionsMiddleware())
     broker.add_middleware(CurrentMessage())
+    # First: its "before" hooks run first and its "after" hooks last, so every line a message's handling
+    # logs (retries, the engine's failing of a job) carries the message's request, tenant and job.
+    broker.add_middleware(MessageContext(), before=type(broker.middleware[0]))
+    broker.add_middleware(WorkerPresence())
     from media_jobs.middleware import FailJobWhenMessageFails, HandBackStagesOnShutdown
 
     # "after" hooks run in reverse order: placed before Retries, it sees Retries' verdict.

@@ -121,6 +121,8 @@ TENANT_APPS = [
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 MIDDLEWARE = [
+    # Outermost: every request's id, latency and log line, whatever answers it (reelremix.observability).
+    "reelremix.observability.requests.RequestObservabilityMiddleware",
     "tenants.middleware.TenantMiddleware",  # first: everything below is per tenant
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -416,11 +418,34 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 
+# --- Operations (reelremix/observability/; README, Operations) -----------------------------------------
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; without the setting it is off (403).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Each process's samples, summed by /metrics: one folder per machine, emptied by `reelremix up`.
+# prometheus-client reads PROMETHEUS_MULTIPROC_DIR as it is imported, which is after the settings.
+METRICS_DIR = Path(env_str("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "metrics"))).resolve()
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
+# /healthz/ready fails when a queued message has waited longer than this (0: queues are not checked).
+READY_MAX_QUEUE_AGE_SECONDS = env_int("READY_MAX_QUEUE_AGE_SECONDS", 900, minimum=0)
+WORKER_PRESENCE_SECONDS = 10  # how often a worker tells Redis it is alive (the worker count of /metrics)
+# "json": a JSON object a line with request_id, tenant and job_id; "plain": the same as text, for a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be 'json' or 'plain'")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "reelremix.observability.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "reelremix.observability.logs.JsonFormatter"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(tenant)s %(job_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # apscheduler: not a line per periodic run; axes: its failures and lock-outs, not every login
     "loggers": {"apscheduler": {"level": "WARNING"}, "axes": {"level": "WARNING"}},

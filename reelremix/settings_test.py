@@ -13,6 +13,9 @@ DATABASES["default"]["TEST"] = {"NAME": f"test_reelremix{_SUFFIX}"}  # noqa: F40
 REDIS_NAMESPACE = f"reelremix-test{_SUFFIX}"
 CHANNEL_LAYERS, CACHES = redis_consumers(REDIS_NAMESPACE)
 MEDIA_ROOT = VAR_DIR / f"test-media{_SUFFIX}"  # noqa: F405
+# The test run's samples apart from a development server's (worker processes started by tests inherit it).
+METRICS_DIR = VAR_DIR / f"test-metrics{_SUFFIX}"  # noqa: F405
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PROGRESS_MIN_INTERVAL = 0.0

@@ -164,12 +164,17 @@ def _print_urls(port: int, login: DemoLogin, services: list[embedded.RunningServ
         f"  login     {login.username} / {password}",
         f"  admin     {site}/admin/",
         f"  API       {site}/api/v1/   schema {site}/api/schema/",
-        f"  health    {site}/healthz",
+        f"  health    {site}/healthz/live  {site}/healthz/ready",
+        f"  metrics   http://{settings.BASE_DOMAIN}:{port}/metrics  " + _metrics_note(),
         f"  platform  http://{settings.BASE_DOMAIN}:{port}/admin/",
     ]
     lines += [f"  {s.name:<9} {s.url} (embedded, data in {settings.VAR_DIR})" for s in services]
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)
+
+
+def _metrics_note() -> str:
+    return "(Authorization: Bearer $METRICS_TOKEN)" if settings.METRICS_TOKEN else "(off: set METRICS_TOKEN)"
 
 
 def up(host: str, port: int, worker_threads: int, web_processes: int) -> None:
@@ -179,6 +184,9 @@ def up(host: str, port: int, worker_threads: int, web_processes: int) -> None:
     # Explicit handlers: a process started in the background by a shell inherits SIGINT ignored.
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
+    from reelremix.observability.metrics import reset_directory
+
+    reset_directory()  # the samples of this machine's processes from an earlier run go
     with embedded_services() as services:
         migrate()
         login = ensure_demo_tenant()

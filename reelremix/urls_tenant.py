@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from media_jobs import views as job_views
 from reelremix import api_errors
-from reelremix.views import healthz
+from reelremix.observability import views as ops
 
 # Errors under /api/ answer in the API's JSON shape; every other path keeps Django's pages.
 handler400 = api_errors.handler400
@@ -27,7 +27,9 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("healthz", ops.ready, name="healthz"),
+    path("healthz/live", ops.live, name="healthz_live"),
+    path("healthz/ready", ops.ready, name="healthz_ready"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

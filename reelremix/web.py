@@ -17,6 +17,7 @@ def main(fd: int) -> None:
     config = uvicorn.Config(
         "reelremix.asgi:application", loop="uvloop", http="httptools", ws="websockets-sansio",
         lifespan="off", access_log=False, timeout_graceful_shutdown=10,
+        log_config=None,  # uvicorn's lines go through the settings' LOGGING (JSON, with the context)
     )  # fmt: skip
     uvicorn.Server(config).run(sockets=[listener])
 

@@ -37,6 +37,8 @@ DEFAULT = Rule.EDIT  # a route missing below still refuses viewers (and the poli
 BY_NAME: dict[str, Rule] = {
     # the site and the account
     "healthz": Rule.EDIT,
+    "healthz_live": Rule.EDIT,
+    "healthz_ready": Rule.EDIT,
     "login": Rule.ACCOUNT,
     "logout": Rule.ACCOUNT,
     "password_change": Rule.ACCOUNT,

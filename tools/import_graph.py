@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "reelremix.api_errors",
             "reelremix.api_schema",
             "reelremix.throttling",
+            "reelremix.observability",
         ),
     ),
     ("tenants", ("tenants",)),

@@ -22,6 +22,7 @@ from media_jobs.media.probe import probe_media
 from media_jobs.media.types import MediaProcessingError
 from media_jobs.models import Job
 from media_jobs.registry import Progress
+from reelremix.observability import metrics
 from upscale import services
 from upscale.media.assemble import assemble, output_suffix
 from upscale.media.encoder import ChunkEncoder
@@ -49,7 +50,7 @@ def upscale_chunks(job: Job, progress: Progress) -> dict[str, Any]:
     plan, info = services.output_plan(upscale), services.source_info(upscale)
     upscale_frame = frame_upscaler(upscale)
     total = services.frame_count(upscale.video)
-    made = frames = 0
+    made, frames, model_seconds = 0, 0, 0.0
     with artifacts.local_path(upscale.video.original) as source, tempfile.TemporaryDirectory() as scratch:
         fps = frame_rate(source)
         decoded = upright_frames(source, info.rotation, start=resume_at * upscale.chunk_frames)
@@ -61,7 +62,10 @@ def upscale_chunks(job: Job, progress: Progress) -> dict[str, Any]:
             size_in, size_out = (plan.model_width, plan.model_height), (plan.width, plan.height)
             with ChunkEncoder(path, size_in, size_out, fps) as encoder:
                 for frame in chunk:
-                    encoder.write(upscale_frame(frame))
+                    began = time.perf_counter()
+                    upscaled = upscale_frame(frame)
+                    model_seconds += time.perf_counter() - began
+                    encoder.write(upscaled)
             services.do_record_chunk(upscale, index, encoder.frames, path, time.monotonic() - started)
             path.unlink()
             made, frames = made + 1, frames + encoder.frames
@@ -71,6 +75,8 @@ def upscale_chunks(job: Job, progress: Progress) -> dict[str, Any]:
             )
     if made == 0 and resume_at == 0:
         raise MediaProcessingError("the source gave no frames to upscale")
+    if upscale.model_scale:  # the lanczos path runs no model
+        metrics.observe_model_per_frame(f"real-esrgan-{upscale.model}", model_seconds, frames)
     return {"chunks": made, "frames": frames, "resumed_at_chunk": resume_at, "method": plan.method}
 
 

@@ -22,6 +22,7 @@ from moderation import decisions
 from moderation.models import Action, Case, Kind, Policy, Review
 from moderation.stages import FINALIZE, MODERATION, RENDER, TRANSCRIBE
 from reelremix.demo_video import DEMO_SECONDS, DEMO_SPEECH, FacePath, make_face_video
+from reelremix.tests.prometheus import model_runs, model_runs_since
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +69,7 @@ def profanity_recall(flags: list, truth: list[dict]) -> tuple[float, float]:
 
 def test_it_moderates_a_video_end_to_end(work_queued_jobs, committed_db, face_clip):
     path, face = face_clip
+    runs_before = model_runs()
     with schema_context(committed_db.acme.schema_name):
         job = services.do_submit_video(committed_db.alice.user, path, "face.mp4")
     work_queued_jobs()
@@ -92,6 +94,11 @@ def test_it_moderates_a_video_end_to_end(work_queued_jobs, committed_db, face_cl
     assert coverage >= 0.95
     assert with_review >= 0.95
     assert job.result["case"] == case.state
+    # The detect and transcribe stages timed their models, once each (seconds per frame, per audio minute).
+    assert model_runs_since(runs_before) == {
+        ("reelremix_model_seconds_per_frame", "nudenet+centerface"): 1,
+        ("reelremix_model_seconds_per_audio_minute", "faster-whisper"): 1,
+    }
 
 
 def test_it_moderates_a_silent_video_without_transcribing(work_queued_jobs, committed_db, tmp_path):

@@ -15,6 +15,7 @@ _OURS = (
     "DEBUG",
     "DJANGO_",
     "REDIS_NAMESPACE",
+    "PROMETHEUS_MULTIPROC_DIR",  # the test run's samples: a stack under test keeps its own (and empties it)
 )
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from psycopg import sql
 
+from media_jobs.tests.conftest import work_queued_jobs, workers  # noqa: F401  (real Dramatiq workers)
 from reelremix.tests.cli import clean_env
 from reelremix.tests.stack import stack, stack_env  # noqa: F401  (fixtures of a running `reelremix up`)
 

@@ -14,6 +14,7 @@ from billing.models import UsageEntry
 from gpu_worker.upscaling import Upscaler
 from media_jobs.dispatch import stage_message
 from media_jobs.models import Job
+from reelremix.tests.prometheus import model_runs, model_runs_since
 from upscale import services
 from upscale.models import Upscale, UpscaleChunk
 from upscale.stages import ASSEMBLE, CHUNKS
@@ -33,9 +34,13 @@ def _api(persona) -> Client:
 def test_it_upscales_by_chunks_and_settles_the_minutes(work_queued_jobs, committed_db, source):
     world, schema = committed_db, committed_db.acme.schema_name
     video = moderated_video_of(world.acme, source, world.alice.user)
+    runs_before = model_runs()
     with schema_context(schema):
         upscale = services.do_start_upscale(video, world.alice.user, "animevideov3", "2x")
     work_queued_jobs()
+    assert model_runs_since(runs_before) == {
+        ("reelremix_model_seconds_per_frame", "real-esrgan-animevideov3"): 1
+    }
     with schema_context(schema):
         upscale = Upscale.objects.select_related("job").get(pk=upscale.pk)
         job = upscale.job
