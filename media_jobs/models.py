@@ -12,10 +12,14 @@ from media_jobs import registry
 from tenants.context import current_schema_name
 
 
-def _video_path(video: Video, filename: str) -> str:
+def original_key(uid: uuid.UUID, filename: str) -> str:
     """Storage keys are scoped by tenant and video: <schema>/videos/<uid>/original.<ext>."""
     suffix = PurePosixPath(filename).suffix.lower()[:10]
-    return f"{current_schema_name()}/videos/{video.uid}/original{suffix}"
+    return f"{current_schema_name()}/videos/{uid}/original{suffix}"
+
+
+def _video_path(video: Video, filename: str) -> str:
+    return original_key(video.uid, filename)
 
 
 def _artifact_path(artifact: Artifact, filename: str) -> str:
@@ -172,9 +176,11 @@ def _upload_expiry() -> datetime:
 
 
 class Upload(models.Model):
-    """A resumable upload (the tus protocol) while its bytes arrive, kept in a part file on local disk
-    (settings.UPLOAD_PARTS_DIR); once complete it is probed and becomes a Video, or fails with the reason.
-    Only its user sees it. Unfinished uploads expire (`expires_at`) and are swept with their part files."""
+    """A resumable upload while its bytes arrive: by the tus protocol into a part file on local disk
+    (settings.UPLOAD_PARTS_DIR), or straight from the browser to S3 as a multipart upload (`multipart_id`,
+    at `storage_key`, the key its video's original will have). Once complete it is probed and becomes a
+    Video (whose uid is the upload's), or fails with the reason. Only its user sees it. Unfinished uploads
+    expire (`expires_at`) and are swept with their bytes."""
 
     class State(models.TextChoices):
         RECEIVING = "receiving", "Receiving"
@@ -189,6 +195,8 @@ class Upload(models.Model):
     offset = models.BigIntegerField(default=0, help_text="bytes received so far")
     state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVING)
     error = models.TextField(blank=True)
+    storage_key = models.CharField(max_length=300, blank=True, help_text="direct to S3: the object's key")
+    multipart_id = models.CharField(max_length=300, blank=True, help_text="direct to S3: S3's UploadId")
     video = models.ForeignKey(Video, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(default=_upload_expiry)

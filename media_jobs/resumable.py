@@ -1,4 +1,5 @@
-"""Resumable uploads: the state behind the tus protocol (media_jobs/api/resumable.py speaks it over HTTP).
+"""Resumable uploads: the state behind the tus protocol (media_jobs/api/resumable.py speaks it over HTTP),
+and the end of every resumable upload, tus or direct to S3 (media_jobs.direct_upload): cancelled or expired.
 
 An upload is created with its length, receives its bytes in chunks at the offset it has reached, and when
 the last byte arrives it is submitted exactly as a one-request upload is (`services.do_submit_video`: the
@@ -21,12 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from billing import quota
 from billing.errors import BillingRefusal
-from media_jobs import services, uploads
+from media_jobs import direct_upload, services, uploads
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Upload
-from reelremix.errors import Refusal
 from tenants.context import current_schema_name
 from tenants.models import Tenant
 
@@ -35,37 +34,13 @@ logger = logging.getLogger(__name__)
 BLOCK = 1024 * 1024  # bytes read from the request and written at a time
 
 
-class UploadTooLarge(Refusal):
-    status = 413
-
-
-class OffsetConflict(Refusal):
-    status = 409
-
-
-class UploadGone(Refusal):
-    """The upload ended (failed or expired): it cannot take more bytes."""
-
-    status = 410
-
-
 def part_path(upload: Upload) -> Path:
     return Path(settings.UPLOAD_PARTS_DIR) / current_schema_name() / f"{upload.uid}.part"
 
 
-def check_length(length: int) -> None:
-    """An announced length is refused before a byte is sent when it cannot be accepted at the end."""
-    limit = services.upload_limits().max_bytes
-    if length > limit:
-        raise UploadTooLarge("too_large", uploads.too_large_message(limit))
-    if length <= 0:
-        raise Refusal("invalid", "Upload-Length must be a positive number of bytes.")
-    quota.check_room_for(current_schema_name(), length)
-
-
 def do_create(user: User, length: int, filename: str, title: str = "") -> Upload:
     """A new upload of `length` bytes (refused at once if the file could never be accepted)."""
-    check_length(length)
+    uploads.check_length(length)
     upload = Upload.objects.create(user=user, length=length, filename=filename[:255], title=title[:200])
     path = part_path(upload)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,35 +62,27 @@ def do_append(upload: Upload, offset: int, body: BinaryIO, size: int) -> Upload:
             if upload.offset == upload.length:
                 _submit(upload)
     except (UnplayableMedia, BillingRefusal) as err:
-        Upload.objects.filter(pk=upload.pk).update(state=Upload.State.FAILED, error=refusal_text(err))
+        Upload.objects.filter(pk=upload.pk).update(state=Upload.State.FAILED, error=uploads.refusal_text(err))
         part_path(upload).unlink(missing_ok=True)
         raise
     return upload
 
 
-def refusal_text(err: UnplayableMedia | BillingRefusal) -> str:
-    return err.message if isinstance(err, BillingRefusal) else str(err)
-
-
-def check_not_ended(upload: Upload) -> None:
-    """UploadGone for a failed or expired upload (a finished one has its video: asking stays fine)."""
-    if upload.state == Upload.State.FAILED or upload.expires_at <= timezone.now():
-        raise UploadGone("upload_ended", upload.error or "This upload has ended; start it again.")
-
-
 def _check_can_take(upload: Upload, offset: int, size: int) -> None:
-    check_not_ended(upload)
+    uploads.check_not_ended(upload)
+    if upload.storage_key:
+        raise uploads.OffsetConflict("direct_to_s3", "This upload goes to S3 directly: PUT its parts there.")
     if upload.state == Upload.State.DONE:
-        raise UploadGone("upload_ended", "This upload is complete.")
+        raise uploads.UploadGone("upload_ended", "This upload is complete.")
     if offset != upload.offset:
-        raise OffsetConflict(
+        raise uploads.OffsetConflict(
             "offset_mismatch", f"The upload is at byte {upload.offset}, not {offset}: resume from there."
         )
     if size > settings.UPLOAD_MAX_CHUNK_BYTES:
         limit = settings.UPLOAD_MAX_CHUNK_BYTES
-        raise UploadTooLarge("too_large", f"A chunk may carry at most {limit} bytes.")
+        raise uploads.UploadTooLarge("too_large", f"A chunk may carry at most {limit} bytes.")
     if offset + size > upload.length:
-        raise UploadTooLarge("too_large", f"The upload was announced as {upload.length} bytes.")
+        raise uploads.UploadTooLarge("too_large", f"The upload was announced as {upload.length} bytes.")
 
 
 def _write_at(path: Path, offset: int, body: BinaryIO, size: int) -> int:
@@ -143,7 +110,10 @@ def _submit(upload: Upload) -> None:
 
 
 def do_cancel(upload: Upload) -> None:
-    """The client gave up (tus termination): the upload and its bytes are gone."""
+    """The client gave up (tus termination, a direct upload's DELETE): the upload and its bytes are gone."""
+    if upload.storage_key:
+        direct_upload.do_cancel(upload)
+        return
     part_path(upload).unlink(missing_ok=True)
     upload.delete()
 

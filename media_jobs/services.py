@@ -9,6 +9,7 @@ import socket
 import time
 from dataclasses import asdict
 from pathlib import Path
+from uuid import UUID
 
 import dramatiq
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.core.files import File
 from django.db import transaction
 
 from billing import quota
+from billing.models import UsageEntry
 from media_jobs import claims, jobs, registry
 from media_jobs.media.probe import MediaLimits, check_media
 from media_jobs.media.types import MediaInfo
@@ -72,6 +74,24 @@ def do_submit_video(user: User | None, path: Path, filename: str, title: str = "
     """Accept a checked video: store it, start the job kind uploads start (moderation) and queue its first
     stages.
     Billing reserves its minutes first and refuses (BillingRefusal) before anything is stored."""
+    video, reservation = _checked_video(path, filename, title, user)
+    with path.open("rb") as handle:
+        video.original.save(Path(filename).name, File(handle), save=False)
+    return _started(video, reservation, user)
+
+
+@transaction.atomic
+def do_submit_stored_video(
+    user: User | None, path: Path, key: str, uid: UUID, filename: str, title: str
+) -> Job:
+    """do_submit_video for a file the client put in storage itself (a direct upload to S3), under `key` (the
+    key `Video.original` gives a video of `uid`); `path` is a local copy to probe."""
+    video, reservation = _checked_video(path, filename, title, user)
+    video.uid, video.original.name = uid, key
+    return _started(video, reservation, user)
+
+
+def _checked_video(path: Path, filename: str, title: str, user: User | None) -> tuple[Video, UsageEntry]:
     info = check_upload(path)
     reservation = quota.do_reserve_minutes(current_schema_name(), info.duration, info.size_bytes)
     video = Video(
@@ -79,8 +99,10 @@ def do_submit_video(user: User | None, path: Path, filename: str, title: str = "
         duration=info.duration, width=info.width, height=info.height, fps=info.fps, has_audio=info.has_audio,
         media_info=asdict(info),
     )  # fmt: skip
-    with path.open("rb") as handle:
-        video.original.save(Path(filename).name, File(handle), save=False)
+    return video, reservation
+
+
+def _started(video: Video, reservation: UsageEntry, user: User | None) -> Job:
     video.save()
     job = do_start_job(registry.upload_kind(), video, user)
     quota.attach_job(reservation, job.pk)

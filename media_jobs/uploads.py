@@ -1,4 +1,5 @@
-"""Upload handling shared by the page and the API: stop oversized uploads while they stream."""
+"""Upload handling shared by the page, the API and resumable uploads: stop oversized uploads while they
+stream, refuse a resumable upload at once when it could never be accepted; the refusals they answer with."""
 
 from __future__ import annotations
 
@@ -8,8 +9,15 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
+from django.utils import timezone
 
+from billing import quota
+from billing.errors import BillingRefusal
+from media_jobs import services
 from media_jobs.media.types import UnplayableMedia
+from media_jobs.models import Upload
+from reelremix.errors import Refusal
+from tenants.context import current_schema_name
 
 
 class SizeLimitedUploadHandler(FileUploadHandler):
@@ -59,3 +67,37 @@ def temporary_path(upload: UploadedFile) -> Path:
     if path is None:
         raise UnplayableMedia("The upload did not arrive completely; please try again.")
     return Path(path())
+
+
+class UploadTooLarge(Refusal):
+    status = 413
+
+
+class OffsetConflict(Refusal):
+    status = 409
+
+
+class UploadGone(Refusal):
+    """The upload ended (failed or expired): it cannot take more bytes."""
+
+    status = 410
+
+
+def check_length(length: int) -> None:
+    """An announced length is refused before a byte is sent when it cannot be accepted at the end."""
+    limit = services.upload_limits().max_bytes
+    if length > limit:
+        raise UploadTooLarge("too_large", too_large_message(limit))
+    if length <= 0:
+        raise Refusal("invalid", "Upload-Length must be a positive number of bytes.")
+    quota.check_room_for(current_schema_name(), length)
+
+
+def check_not_ended(upload: Upload) -> None:
+    """UploadGone for a failed or expired upload (a finished one has its video: asking stays fine)."""
+    if upload.state == Upload.State.FAILED or upload.expires_at <= timezone.now():
+        raise UploadGone("upload_ended", upload.error or "This upload has ended; start it again.")
+
+
+def refusal_text(err: UnplayableMedia | BillingRefusal) -> str:
+    return err.message if isinstance(err, BillingRefusal) else str(err)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.request import Request
 
 from billing.errors import BillingRefusal
-from media_jobs import files, hooks, listing, registry, services, uploads
+from media_jobs import direct_upload, files, hooks, listing, registry, services, uploads
 from media_jobs.hooks import visible_videos
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Artifact, Job, Video
@@ -29,7 +29,12 @@ RECENT_VIDEOS = 10  # on the dashboard; the video list has them all
 def dashboard(request: HttpRequest) -> HttpResponse:
     videos = hooks.loaded_for_list(visible_videos(Video.objects.prefetch_related("jobs")))[:RECENT_VIDEOS]
     jobs = Job.objects.filter(kind=SELFCHECK).select_related("created_by")[:10]
-    context = {"videos": videos, "jobs": jobs, "upload_chunk_bytes": settings.UPLOAD_CHUNK_BYTES}
+    context = {
+        "videos": videos,
+        "jobs": jobs,
+        "upload_chunk_bytes": settings.UPLOAD_CHUNK_BYTES,
+        "direct_to_s3": direct_upload.is_on(),
+    }
     return render(request, "media_jobs/dashboard.html", context)
 
 

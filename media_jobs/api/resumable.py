@@ -26,13 +26,14 @@ from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from media_jobs import resumable
+from media_jobs import resumable, uploads
+from media_jobs.api.serializers import UploadSerializer
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Upload
 from reelremix.errors import Refusal
@@ -48,19 +49,6 @@ class UnsupportedVersion(Refusal):
 
 class UnsupportedChunkType(Refusal):
     status = 415
-
-
-class UploadSerializer(serializers.ModelSerializer[Upload]):
-    id = serializers.UUIDField(source="uid", read_only=True)
-    video_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Upload
-        fields = ["id", "filename", "title", "length", "offset", "state", "error", "video", "video_url"]
-        fields += ["created_at", "expires_at"]
-
-    def get_video_url(self, upload: Upload) -> str | None:
-        return reverse("video_detail", args=[upload.video_id]) if upload.video_id else None
 
 
 class TusView(APIView):
@@ -170,7 +158,7 @@ class UploadView(TusView):
     @extend_schema(exclude=True)
     def head(self, request: Request, upload_id: UUID) -> Response:
         upload = self._upload(request, upload_id)
-        resumable.check_not_ended(upload)  # 410: a client starts again rather than resuming it
+        uploads.check_not_ended(upload)  # 410: a client starts again rather than resuming it
         headers = {"Upload-Offset": str(upload.offset), "Upload-Length": str(upload.length)}
         return Response(headers={**headers, **_expiry_headers(upload)})
 

@@ -1,17 +1,19 @@
-"""Videos and jobs in the API. Lists carry summaries (a job's state and progress); a video's or a job's
-own page carries its stages too. Every list is read in a fixed number of queries (see annotated())."""
+"""Videos, jobs and resumable uploads in the API. Lists carry summaries (a job's state and progress); a
+video's or a job's own page carries its stages too. Every list is read in a fixed number of queries (see
+annotated())."""
 
 import functools
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from media_jobs import registry
+from media_jobs import direct_upload, registry
 from media_jobs.links import signed_reverse
-from media_jobs.models import Artifact, Job, Stage, Video
+from media_jobs.models import Artifact, Job, Stage, Upload, Video
 
 
 class StageSerializer(serializers.ModelSerializer[Stage]):
@@ -109,3 +111,35 @@ class UploadField(serializers.FileField):
 class VideoUploadSerializer(serializers.Serializer[Any]):
     file = UploadField(help_text="The video (multipart upload).")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class UploadSerializer(serializers.ModelSerializer[Upload]):
+    """A resumable upload: how far it has come, and its video once accepted. A direct upload to S3 also says
+    its part size and which parts S3 holds (what a resuming client need not send again)."""
+
+    id = serializers.UUIDField(source="uid", read_only=True)
+    video_url = serializers.SerializerMethodField()
+    direct_to_s3 = serializers.SerializerMethodField()
+    part_size = serializers.SerializerMethodField()
+    parts = serializers.SerializerMethodField()
+    parts_done = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Upload
+        fields = ["id", "filename", "title", "length", "offset", "state", "error", "video", "video_url"]
+        fields += ["direct_to_s3", "part_size", "parts", "parts_done", "created_at", "expires_at"]
+
+    def get_video_url(self, upload: Upload) -> str | None:
+        return reverse("video_detail", args=[upload.video_id]) if upload.video_id else None
+
+    def get_direct_to_s3(self, upload: Upload) -> bool:
+        return bool(upload.storage_key)
+
+    def get_part_size(self, upload: Upload) -> int | None:
+        return direct_upload.part_size(upload.length) if upload.storage_key else None
+
+    def get_parts(self, upload: Upload) -> int | None:
+        return direct_upload.part_count(upload) if upload.storage_key else None
+
+    def get_parts_done(self, upload: Upload) -> list[int]:
+        return sorted(direct_upload.parts_done(upload)) if upload.storage_key else []

@@ -1,9 +1,13 @@
+import subprocess
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import dramatiq
 import pytest
+from imageio_ffmpeg import get_ffmpeg_exe
 
+from media_jobs.tests.s3 import s3  # noqa: F401  (a fixture: media on a local S3-protocol server)
 from media_jobs.tests.workers import WorkerProcess
 
 
@@ -43,3 +47,17 @@ def workers(committed_db) -> Iterator[list[WorkerProcess]]:
     yield started
     for worker in started:
         worker.stop()
+
+
+@pytest.fixture(scope="session")
+def big_mp4(tmp_path_factory) -> Path:
+    """12 MB of constant-bitrate video: three parts of S3's smallest part size (5 MiB)."""
+    path = tmp_path_factory.mktemp("direct") / "big.mp4"
+    subprocess.run(
+        [get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi",
+         "-i", "testsrc2=size=320x240:rate=25:duration=4", "-c:v", "libx264", "-preset", "ultrafast",
+         "-b:v", "24M", "-minrate", "24M", "-maxrate", "24M",
+         "-bufsize", "2M", "-x264-params", "nal-hrd=cbr", "-pix_fmt", "yuv420p", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path

@@ -7,15 +7,11 @@ whole `reelremix up`: nothing here needs the workers."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.files import File
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import Page, sync_playwright
@@ -46,23 +42,10 @@ WIDER_THAN_THE_SCREEN = """
 BLOCKING = ("serious", "critical")  # axe's impacts this project does not ship
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def site(committed_db: World) -> Iterator[str]:
-    """acme's site served from a thread; Chromium sends *.localhost to this machine."""
-    server = ThreadedWSGIServer(("127.0.0.1", 0), _QuietHandler)
-    server.set_app(WSGIHandler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://acme.localhost:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def site(live_site: str) -> str:
+    """acme's site; Chromium sends *.localhost to this machine."""
+    return live_site.replace("127.0.0.1", "acme.localhost")
 
 
 def _talk(world: World, tmp_path: Path) -> tuple[Video, list[str]]:

@@ -2,7 +2,8 @@
 // to the tus endpoint (/api/v1/uploads/) in chunks, with a progress bar. A dropped connection is retried and
 // goes on from the last byte the server kept; choosing the same file again after a reload resumes it too
 // (tus-js-client remembers unfinished uploads in localStorage). When the last chunk is accepted the page moves
-// to the new video's page. Without JavaScript (or tus support) the form posts the file in one request.
+// to the new video's page. Where media are stored on S3 (data-s3-endpoint) the file goes straight to the
+// bucket instead (upload-s3.js). Without JavaScript (or tus support) the form posts the file in one request.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-tus-endpoint]");
@@ -53,9 +54,30 @@
       });
   }
 
+  function failed(message) {
+    button.disabled = false;
+    say(message, true);
+  }
+
+  // Where media are on S3 the file goes straight to the bucket (upload-s3.js).
+  function sendToS3(file, endpoint) {
+    window.ReelRemixS3Upload(file, {
+      endpoint: endpoint,
+      uploads: form.getAttribute("data-tus-endpoint"),
+      title: form.elements.title.value,
+      csrf: csrf,
+      onProgress: showProgress,
+      onRetry: function (attempt) { say("Connection lost: retrying (" + attempt + ")…"); },
+      onError: failed,
+      onSuccess: function (upload) { window.location.assign(upload.video_url); },
+    }).start();
+  }
+
   function send(file) {
     button.disabled = true;
     say("Uploading " + file.name + "…");
+    var s3 = form.getAttribute("data-s3-endpoint");
+    if (s3) return sendToS3(file, s3);
     var upload = new window.tus.Upload(file, {
       endpoint: form.getAttribute("data-tus-endpoint"),
       chunkSize: Number(form.getAttribute("data-chunk-size")),
@@ -69,10 +91,7 @@
         var code = error.originalResponse ? error.originalResponse.getStatus() : 0;
         return code === 0 || code >= 500 || code === 409 || code === 429;
       },
-      onError: function (error) {
-        button.disabled = false;
-        say(reason(error), true);
-      },
+      onError: function (error) { failed(reason(error)); },
       onSuccess: function () { finished(upload); },
     });
     upload.findPreviousUploads().then(function (previous) {
