@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run demo test lint typecheck pytest bench clean
+.PHONY: install browser run demo test lint typecheck pytest bench screenshots clean
 
 install: $(STAMP)
 
@@ -50,6 +50,11 @@ test: lint typecheck pytest
 
 bench: install
 	$(BIN)/python -m bench
+
+# The README's screenshots of the main pages (docs/screenshots/), taken by the browser tests.
+screenshots: install browser
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q \
+		reelremix/tests/test_browser_pages.py reelremix/tests/test_browser_account.py
 
 clean:
 	$(BIN)/reelremix down || true

@@ -21,6 +21,7 @@ from conftest import PASSWORD, World
 from media_jobs.models import Video
 from media_jobs.tests.media_factory import make_video
 from moderation.tests.factories import make_watched_video
+from reelremix.tests import screenshots
 from reelremix.tests.test_browser import CHROMIUM, CHROMIUM_FLAGS
 from team.models import Invitation, Role
 from team.tests.factories import make_member
@@ -156,6 +157,7 @@ def _check_the_public_pages(page: Page, site: str) -> None:
 def _walk_the_pages(page: Page, site: str, world: World, video: Video, more_pages: list[str]) -> None:
     _log_in(page, site)
     _assert_accessible(page)  # the dashboard
+    screenshots.take(page, "dashboard")
     pages = (
         "/videos/",
         "/videos/?moderation=maybe",
@@ -168,8 +170,16 @@ def _walk_the_pages(page: Page, site: str, world: World, video: Video, more_page
         "/accounts/reset/",
         *more_pages,
     )
+    shots = {
+        "/videos/": "videos",
+        f"/videos/{video.pk}/": "video",
+        "/clips/": "clips",
+        "/billing/": "billing",
+    }
     for path in (*pages, f"/videos/{video.pk}/"):
         _visit(page, f"{site}{path}")
+        if path in shots:
+            screenshots.take(page, shots[path])
     _seeks_the_player(page)
 
     page.set_viewport_size({"width": 375, "height": 800})
