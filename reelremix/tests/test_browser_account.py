@@ -52,7 +52,7 @@ def _invite(page: Page, site: str, email: str) -> str:
     screenshots.take(page, "team")
     sent = [message for message in mail.outbox if email in message.to]
     assert len(sent) == 1
-    link = re.search(r"https?://\S+", sent[0].body)
+    link = re.search(r"https?://\S+", str(sent[0].body))
     assert link is not None, sent[0].body
     return link.group(0)
 
