@@ -5,21 +5,35 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import LIFETIMES, ApiToken, Lifetime
+from reelremix.errors import Refusal
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # a busy token costs one UPDATE a minute, not one per request
+
+
+class TooManyTokens(Refusal):
+    status = 409
 
 
 @transaction.atomic
 def do_create_token(
     user: AbstractBaseUser, name: str, lifetime: str = Lifetime.DAYS_90
 ) -> tuple[ApiToken, str]:
-    """Issue a token; the key in the pair is the only copy there will ever be."""
+    """Issue a token; the key in the pair is the only copy there will ever be. A user has at most
+    API_TOKENS_PER_USER working tokens (TooManyTokens); expired ones are removed first."""
+    ApiToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+    live = live_tokens(user).count()
+    if live >= settings.API_TOKENS_PER_USER:
+        raise TooManyTokens(
+            "too_many_tokens",
+            f"You have {live} API tokens, the most one person may have: revoke one you no longer use first.",
+        )
     token, key = ApiToken.objects.create(user, expiry=LIFETIMES[Lifetime(lifetime)], name=name)
     return token, key
 

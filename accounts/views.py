@@ -36,9 +36,13 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)
-    token, key = services.do_create_token(
-        _owner(request), form.cleaned_data["name"], form.cleaned_data["lifetime"]
-    )
+    try:
+        token, key = services.do_create_token(
+            _owner(request), form.cleaned_data["name"], form.cleaned_data["lifetime"]
+        )
+    except services.TooManyTokens as refusal:
+        form.add_error(None, refusal.message)
+        return _page(request, form, status=409)
     return _page(request, TokenForm(), new_token=token, new_key=key)
 
 

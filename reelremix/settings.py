@@ -337,6 +337,8 @@ BILLING_PLAN_CACHE_SECONDS = env_int(
 # without one. API_TRUSTED_PROXIES: how many proxies in front add X-Forwarded-For (0: the peer's address).
 API_RATE_USER = env_rate("API_RATE_USER", "1200/minute")
 API_RATE_ANON = env_rate("API_RATE_ANON", "60/minute")
+# Working API tokens one user may hold (a leaked script that mints tokens in a loop stops here).
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 25, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "billing.api.authentication.PlanTokenAuthentication",  # knox tokens; need a plan with API access

@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.contrib.auth import authenticate, user_logged_in
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -61,7 +61,13 @@ class ObtainTokenView(APIView):
     # A login: a form post as DRF's obtain_auth_token took, or JSON (the API's default is JSON only).
     parser_classes = (JSONParser, FormParser, MultiPartParser)
 
-    @extend_schema(request=ObtainTokenSerializer, responses={200: IssuedTokenSerializer})
+    @extend_schema(
+        request=ObtainTokenSerializer,
+        responses={
+            200: IssuedTokenSerializer,
+            409: OpenApiResponse(description="The user has API_TOKENS_PER_USER tokens: revoke one first."),
+        },
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = ObtainTokenSerializer(data=request.data)
         form.is_valid(raise_exception=True)

@@ -88,3 +88,22 @@ def test_it_refuses_a_request_without_a_password(world):
     response = Client(HTTP_HOST="acme.localhost").post("/api/v1/auth/token/", {"username": "alice"})
     assert response.status_code == 400
     assert response.json()["error"]["details"]["password"] == ["This field is required."]
+
+
+def test_a_user_holds_at_most_the_allowed_number_of_working_tokens(world, settings):
+    settings.API_TOKENS_PER_USER = 3  # alice has one already (the personas' "tests" token)
+    login = {"username": "alice", "password": PASSWORD}
+    client = Client(HTTP_HOST="acme.localhost")
+    assert [client.post("/api/v1/auth/token/", login).status_code for _ in range(3)] == [200, 200, 409]
+    refused = client.post("/api/v1/auth/token/", login).json()["error"]
+    assert refused["code"] == "too_many_tokens" and "revoke one" in refused["message"]
+    page = Client(HTTP_HOST="acme.localhost")
+    page.force_login(world.alice.user)
+    with schema_context(world.acme.schema_name):
+        refused_page = page.post("/account/tokens/", {"name": "CI", "lifetime": "30d"})
+        assert refused_page.status_code == 409 and "revoke one" in refused_page.content.decode()
+        ApiToken.objects.filter(user=world.alice.user).update(expiry=timezone.now() - timedelta(days=1))
+    # Expired tokens neither count nor stay.
+    assert client.post("/api/v1/auth/token/", login).status_code == 200
+    with schema_context(world.acme.schema_name):
+        assert ApiToken.objects.filter(user=world.alice.user).count() == 1
