@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, TruncDate
 from django.utils import timezone
@@ -171,5 +171,15 @@ def _sweep_schema(cutoff: datetime) -> int:
         ids = list(Search.objects.filter(created_at__lt=cutoff).values_list("id", flat=True)[:SWEEP_BATCH])
         if not ids:
             return deleted
-        Search.objects.filter(id__in=ids).delete()
+        _delete_searches(ids)
         deleted += len(ids)
+
+
+@transaction.atomic
+def _delete_searches(ids: list[int]) -> None:
+    """The searches, their results and clicks: one statement each. Django's cascade would load every result
+    and delete them a hundred at a time (measured: 15 s for 66k searches with 200k results)."""
+    SearchClick.objects.filter(result__search_id__in=ids).delete()  # nothing refers to a click: one DELETE
+    with connection.cursor() as cursor:
+        for table, column in ((SearchResult._meta.db_table, "search_id"), (Search._meta.db_table, "id")):
+            cursor.execute(f'DELETE FROM "{table}" WHERE "{column}" = ANY(%s)', [ids])  # noqa: S608 (names)
