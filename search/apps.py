@@ -16,7 +16,8 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         from media_jobs import hooks, registry
         from moderation.signals import case_state_changed
-        from search import services, stages, views
+        from reelremix.scheduler import register_periodic
+        from search import analytics, services, stages, views
 
         registry.register(stages=stages.STAGES)
         hooks.add_video_page_section(
@@ -24,6 +25,7 @@ class SearchConfig(AppConfig):
         )
         case_state_changed.connect(services.do_sync_moderation_state, dispatch_uid="search.follow_cases")
         register(check_embedders)
+        register_periodic("sweep search analytics", analytics.SWEEP_SECONDS, analytics.do_sweep_expired)
 
 
 def check_embedders(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.utils import timezone
 from pgvector.django import HnswIndex, VectorField
 
 from media_jobs.models import Job, Video
@@ -59,3 +61,51 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.video_id} {self.start:.1f}-{self.end:.1f} s"
+
+
+class Search(models.Model):
+    """A search someone ran (the search page or the API): what they asked, with which filters, and how
+    many results they were shown. Tenant rows: another tenant's schema has no such table rows to read."""
+
+    class Source(models.TextChoices):
+        PAGE = "page", "Search page"
+        API = "api", "API"
+
+    text = models.CharField(max_length=500)  # the query, its whitespace collapsed
+    filters = models.JSONField(default=dict, blank=True)  # the filters given (not the defaults)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    result_count = models.PositiveIntegerField()  # results shown, weak matches included
+    strong_count = models.PositiveIntegerField()  # results that really match (see search.query.Hit.weak)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.text!r} ({self.result_count} results)"
+
+
+class SearchResult(models.Model):
+    """A result shown for a search, at its rank. Plain ids, not foreign keys: indexing a video again
+    replaces its segments, and the record of what was shown stays as it was."""
+
+    search = models.ForeignKey(Search, on_delete=models.CASCADE, related_name="results")
+    rank = models.PositiveSmallIntegerField()  # 1 = shown first
+    segment_id = models.BigIntegerField()
+    video_id = models.BigIntegerField()
+    start = models.FloatField(help_text="seconds: where the result plays from")
+
+    class Meta:
+        ordering = ["search", "rank"]
+        constraints = [models.UniqueConstraint(fields=["search", "rank"], name="search_result_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.search_id} #{self.rank}: segment {self.segment_id}"
+
+
+class SearchClick(models.Model):
+    """Someone followed a result (the page's link, or a click an API client reported)."""
+
+    result = models.ForeignKey(SearchResult, on_delete=models.CASCADE, related_name="clicks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"click on {self.result}"

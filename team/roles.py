@@ -85,6 +85,9 @@ BY_NAME: dict[str, Rule] = {
     "search": Rule.EDIT,
     "segment_thumbnail": Rule.EDIT,
     "api-search": Rule.EDIT,
+    "search_click": Rule.EDIT,  # a GET: any role follows a result of their own search
+    "search_analytics": Rule.EDIT,  # reading it is for owners and editors too (search.views)
+    "api-search-click": Rule.ACCOUNT,  # any role: a click on one of their own searches
     # clips
     "make_clips": Rule.EDIT,
     "clips": Rule.EDIT,

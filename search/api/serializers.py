@@ -64,6 +64,15 @@ class SearchParamsSerializer(serializers.Serializer[dict[str, Any]]):
             settled_only=data["settled"],
         )
 
+    def given_filters(self) -> dict[str, Any]:
+        """The filters given, as JSON values (not the defaults): what search analytics keeps of a search."""
+        given = {
+            name: value.isoformat() if isinstance(value, datetime.date) else value
+            for name, value in self.validated_data.items()
+            if name not in ("q", "limit") and value not in (None, False, [])
+        }
+        return given
+
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
@@ -93,3 +102,9 @@ class HitSerializer(serializers.Serializer[Hit]):
             "thumbnail_url": signed_reverse("segment_thumbnail", segment.pk),
             "play_url": play_url(hit),
         }
+
+
+class ClickSerializer(serializers.Serializer[dict[str, Any]]):
+    """A click an API client reports: which result of the search it followed."""
+
+    rank = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, help_text="the result's rank, from 1")

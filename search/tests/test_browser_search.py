@@ -33,8 +33,8 @@ def test_it_finds_a_moment_and_plays_the_video_from_there(stack: Stack, tmp_path
         first = page.locator("li.hit").first
         assert "tiny counter" in first.locator(".snippet").inner_text()
         page.wait_for_function("document.querySelector('li.hit img').naturalWidth > 0")  # the keyframe
-        link = first.locator("a").nth(1)
-        start = float(str(link.get_attribute("href")).split("#t=")[1])
+        link = first.locator("a").nth(1)  # through the click recorder, which redirects to the moment
+        start = float(str(first.get_attribute("data-start")))
         link.click()
         player = "document.getElementById('original-player')"
         page.wait_for_function(f"{player}.readyState >= 1 && {player}.currentTime > 0", timeout=30_000)
