@@ -19,7 +19,7 @@ from moderation.live import push_queue_event_on_commit
 from moderation.models import Action, Case, Flag, Kind, Policy, PolicyChange, Review
 from moderation.profanity import find_profanity
 from moderation.signals import case_state_changed
-from moderation.tracking import Detection, build_tracks, track_keyframes
+from moderation.tracking import Detection, build_tracks, judged_score, track_keyframes
 from reelremix.errors import Refusal
 
 # Detector labels that are nudity. NudeNet also reports covered parts, feet, armpits and faces:
@@ -67,8 +67,9 @@ def _visual_flags(
         kind = kind_of(track.label)
         assert kind is not None
         start, end, keyframes = track_keyframes(track, interval, duration)
-        action = policy.action_for(kind, track.score)
-        flags.append(Flag(case=case, kind=kind, label=track.label, start=start, end=end, score=track.score,
+        score = judged_score(track)
+        action = policy.action_for(kind, score)
+        flags.append(Flag(case=case, kind=kind, label=track.label, start=start, end=end, score=score,
                           action=action, boxes=keyframes, source=source))  # fmt: skip
     return flags
 

@@ -15,6 +15,14 @@ from itertools import pairwise
 MIN_MARGIN = 0.15  # of the box size, each side: detectors crop faces tightly
 MAX_GAP_SAMPLES = 2  # a track survives this many samples without a detection (a missed frame)
 MATCH_IOU = 0.1  # boxes on consecutive samples that overlap this much are one object
+# A track is judged by its best score unless it looks like noise (judged_score); tuned on the tuning half of
+# `python -m bench faces` (abstract footage and a real face), reported on the other half.
+# A track seen on one sample only keeps its score when the detector was at least this sure: faces (a privacy
+# blur) need to be clear; a body part is kept reviewable from lower, since missing nudity costs more.
+LONE_SURE = {"FACE": 0.75}
+LONE_SURE_BODY = 0.4
+NOISE_DISCOUNT = 0.5  # what a track that looks like noise keeps of its score
+WHOLE_FRAME = 0.6  # a body part whose box covers this share of the frame is a texture, not a body
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,22 @@ class Track:
     @property
     def last(self) -> Detection:
         return self.detections[-1]
+
+
+def judged_score(track: Track) -> float:
+    """The score the policy judges a track by: its best detection's, discounted when the track looks like
+    noise: a detection on a single sample the detector was not sure of (a real face or body stays on screen
+    over several samples; fractals and test patterns make faces flicker for one frame), or a body part
+    whose box fills most of the frame on most samples (a colour texture, not a body; SafeSearch's
+    whole-frame ADULT and RACY are not body parts)."""
+    score = track.score
+    if len(track.detections) == 1 and score < LONE_SURE.get(track.label, LONE_SURE_BODY):
+        score *= NOISE_DISCOUNT
+    if track.label.endswith("_EXPOSED"):
+        areas = sorted((d.x2 - d.x1) * (d.y2 - d.y1) for d in track.detections)
+        if areas[len(areas) // 2] >= WHOLE_FRAME:
+            score *= NOISE_DISCOUNT
+    return round(score, 4)
 
 
 def _iou(a: Detection, b: Detection) -> float:

@@ -1,6 +1,6 @@
 """Tracks built from 1 fps detections cover every frame the object may be on screen."""
 
-from moderation.tracking import Detection, build_tracks, track_keyframes
+from moderation.tracking import Detection, Track, build_tracks, judged_score, track_keyframes
 
 
 def _face(t: float, x: float, y: float = 0.4, size: float = 0.2, score: float = 0.9) -> Detection:
@@ -45,3 +45,24 @@ def test_it_grows_the_margin_with_motion_and_clamps_to_the_frame():
     edge = build_tracks([(0.0, [_face(0, 0.0, y=0.0)])], 1.0)[0]
     _, _, (first, *_) = track_keyframes(edge, 1.0, 10.0)
     assert first["x1"] == 0.0 and first["y1"] == 0.0 and first["t"] == 0.0
+
+
+def _track(
+    label: str, scores: list[float], box: tuple[float, float, float, float] = (0.4, 0.4, 0.5, 0.55)
+) -> Track:
+    return Track(label, [Detection(float(t), label, score, *box) for t, score in enumerate(scores)])
+
+
+def test_a_track_seen_on_one_sample_only_counts_half_unless_the_detector_was_sure():
+    assert judged_score(_track("FACE", [0.59])) == 0.295  # a fractal's flicker: below the review threshold
+    assert judged_score(_track("FACE", [0.9])) == 0.9  # a face in a quick cut, clearly seen
+    assert judged_score(_track("FACE", [0.45, 0.59, 0.5])) == 0.59  # persists: a face
+    assert judged_score(_track("FEMALE_BREAST_EXPOSED", [0.32])) == 0.16  # a fractal's lone flicker
+    assert judged_score(_track("FEMALE_BREAST_EXPOSED", [0.45])) == 0.45  # borderline: a moderator sees it
+
+
+def test_a_body_part_filling_the_frame_is_a_texture_but_safesearch_labels_are_whole_frame():
+    whole = (0.0, 0.0, 1.0, 1.0)
+    assert judged_score(_track("BUTTOCKS_EXPOSED", [0.34] * 10, whole)) == 0.17
+    assert judged_score(_track("BUTTOCKS_EXPOSED", [0.34] * 10)) == 0.34
+    assert judged_score(_track("ADULT", [0.8] * 3, whole)) == 0.8

@@ -162,6 +162,7 @@ def _walk_the_pages(page: Page, site: str, world: World, video: Video, more_page
         "/videos/",
         "/videos/?moderation=maybe",
         "/search/",
+        "/search/analytics/",
         "/clips/",
         "/webhooks/",
         "/billing/",
