@@ -1,5 +1,5 @@
 """The profanity accuracy benchmark: an evaluation set built by `evalset.py`, scored per speech model by
-`report.py`, thresholds chosen on the tuning half only by `tune.py`."""
+`report.py`, thresholds chosen on the tuning half only by `tune.py` (the tools: `__main__.py`)."""
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """The profanity evaluation set, built deterministically: espeak-ng speech (the sentences of `lines.py`),
 music or noise under part of some clips, WAV files plus a manifest of where every profane word is.
 
-    python -m bench.accuracy.evalset [OUT_DIR]    # default: $REELREMIX_VAR_DIR/bench/accuracy/set
+    python -m bench.accuracy build [OUT_DIR]    # default: $REELREMIX_VAR_DIR/bench/accuracy/set
 
 Needs libespeak-ng 1.51 (`make espeak`). The manifest is committed (`manifest.json` beside this file);
 the audio (about 60 MB) is not: `python -m bench accuracy` builds it when it is missing.
@@ -15,7 +15,6 @@ from __future__ import annotations
 import array
 import json
 import random
-import sys
 import wave
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 
 from bench.accuracy import backgrounds
 from bench.accuracy.lines import (
@@ -170,8 +170,6 @@ def _with_background(speech: np.ndarray, clip: ClipPlan, rate: int) -> np.ndarra
 
 def default_dir() -> Path:
     """Where the set is built: under the var dir, which is not committed."""
-    from django.conf import settings
-
     return Path(settings.VAR_DIR) / "bench" / "accuracy" / "set"
 
 
@@ -180,15 +178,8 @@ def profane_words(manifest: dict[str, Any]) -> Iterator[str]:
     return (word["word"].lower() for clip in manifest["clips"] for word in clip["profanity"])
 
 
-def main() -> None:
-    """Build the whole set into the given folder (or the default one) and say what it holds."""
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reelremix.settings")
-    django.setup()
-    out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else default_dir()
+def main(out_dir: Path) -> None:
+    """Build the whole set into out_dir and say what it holds."""
     manifest = build(out_dir)
     minutes = {
         kind: sum(c["duration"] for c in manifest["clips"] if c["kind"] == kind) / 60
@@ -199,7 +190,3 @@ def main() -> None:
         f"{out_dir}: {len(words)} profane words ({len(set(words))} forms), "
         f"{minutes['profane']:.1f} min of profane speech, {minutes['clean']:.1f} min of clean speech"
     )
-
-
-if __name__ == "__main__":
-    main()
