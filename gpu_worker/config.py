@@ -26,7 +26,7 @@ class GpuConfig:
     google_vision_credentials_file: str = ""  # a service-account JSON
     google_vision_api_key: str = field(default="", repr=False)
     google_vision_endpoint: str = ""  # "": Google's
-    whisper_model: str = "fast"  # the bundled model: "fast" (tiny.en) or "accurate" (base)
+    whisper_model: str = "accurate"  # the bundled model: "accurate" (base) or "fast" (tiny.en)
     whisper_model_path: str = ""  # "": the bundled model that whisper_model names
     joined_models_dir: str = ""  # where models shipped in parts are joined; "": the system's temp dir
     whisper_device: str = "cpu"

