@@ -4,7 +4,7 @@ music or noise under part of some clips, WAV files plus a manifest of where ever
     python -m bench.accuracy build [OUT_DIR]    # default: $REELREMIX_VAR_DIR/bench/accuracy/set
 
 Needs libespeak-ng 1.51 (`make espeak`). The manifest is committed (`manifest.json` beside this file);
-the audio (about 60 MB) is not: `python -m bench accuracy` builds it when it is missing.
+the audio (34 MB) is not: `python -m bench accuracy` builds it when it is missing.
 
 Split: voice i speaks only in half i % 2 ("tune" or "test"), so thresholds are tuned on clips whose
 sentences and voices the held-back half never uses.

@@ -5,8 +5,9 @@ transcripts that `python -m bench accuracy` kept (no model runs here):
 
 For each speech model it prints the defaults' score and the best settings of a grid: the Policy's
 profanity_censor_above and profanity_review_above, and the near-miss rule's similarity and doubt. Best
-means: at most MAX_FALSE_BLEEPS automatic false bleeps per 10 minutes of clean speech, then the highest
-recall counting review, then the highest automatic recall, then the fewest reviews of clean speech."""
+means, in this order: the highest recall counting review (the issue's first target), the highest automatic
+recall, the fewest automatic false bleeps, the fewest reviews of clean speech. Read the rows, not only the
+first: bench/RESULTS.md says which point was taken and why."""
 
 from __future__ import annotations
 
@@ -25,8 +26,7 @@ from moderation.profanity import NEAR_MISS, NearMiss
 CENSOR_ABOVE = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 REVIEW_ABOVE = (0.0, 0.1, 0.2, 0.3)
 MIN_SIMILARITY = (0.7, 0.75, 0.8, 0.85)
-MIN_DOUBT = (0.1, 0.2, 0.3)
-MAX_FALSE_BLEEPS = 1.0  # per 10 minutes of clean speech: the issue's target
+MIN_DOUBT = (0.1, 0.15, 0.2, 0.3)
 SHOWN = 5
 
 
@@ -71,13 +71,8 @@ def _score(
     return score((clip, findings(transcripts[clip["name"]], policy, rule)) for clip in clips)
 
 
-def _rank(found: Score) -> tuple[bool, float, float, float]:
-    return (
-        found.per_ten_minutes(found.false_bleeps) > MAX_FALSE_BLEEPS,
-        -found.recall_with_review,
-        -found.recall_automatic,
-        found.false_reviews,
-    )
+def _rank(found: Score) -> tuple[float, float, int, int]:
+    return (-found.recall_with_review, -found.recall_automatic, found.false_bleeps, found.false_reviews)
 
 
 def _point(censor: float, review: float, similarity: float, doubt: float) -> str:
