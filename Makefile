@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run demo test lint typecheck pytest bench screenshots clean
+.PHONY: install browser espeak run demo test lint typecheck pytest bench screenshots clean
 
 install: $(STAMP)
 
@@ -30,6 +30,13 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The profanity evaluation set (bench/accuracy) is spoken by libespeak-ng, from Debian's espeak-ng;
+# installed when missing, like Chromium above.
+espeak:
+	@command -v espeak-ng >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq espeak-ng >/dev/null; }
+
 run: install
 	$(BIN)/reelremix up
 
@@ -43,12 +50,12 @@ lint: install
 typecheck: install
 	$(BIN)/mypy .
 
-pytest: install browser
+pytest: install browser espeak
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
-bench: install
+bench: install espeak
 	$(BIN)/python -m bench
 
 # The README's screenshots of the main pages (docs/screenshots/), taken by the browser tests.

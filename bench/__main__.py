@@ -1,5 +1,6 @@
 """`make bench`: every benchmark, printed as ratios against baselines measured in the same run.
-`python -m bench quota` (or `pipeline`, `faces`, `clips`, `search`, `api`, `upscale`) runs one of them."""
+`python -m bench quota` (or `pipeline`, `faces`, `clips`, `search`, `api`, `upscale`, `accuracy`) runs one of
+them."""
 
 import os
 import sys
@@ -7,7 +8,7 @@ import sys
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reelremix.settings")
-BENCHMARKS = ("pipeline", "faces", "clips", "recap", "quota", "search", "api", "upscale")
+BENCHMARKS = ("pipeline", "faces", "clips", "recap", "quota", "search", "api", "upscale", "accuracy")
 
 
 def main() -> None:

