@@ -84,7 +84,7 @@ def judge(tracks: list[Any], scorer: Any) -> Judged:
 
     policy, judged = Policy(), Judged()
     for track in tracks:
-        action = policy.action_for(kind_of(track.label), scorer(track))
+        action = policy.action_for(kind_of(track.label) or "", scorer(track))  # tracks_of kept known kinds
         judged.censored += action == Action.CENSOR
         judged.queued += action == Action.REVIEW
         if action != Action.IGNORE:
