@@ -49,7 +49,8 @@ def test_it_follows_a_new_analysis_of_an_indexed_video(world):
     from moderation import services
 
     video = make_indexed_video(world.acme, [PRICING], state=Case.State.CLEAN)
-    face = [{"t": 0.0, "boxes": [{"label": "FACE", "score": 0.4, "x1": 0, "y1": 0, "x2": 0.2, "y2": 0.2}]}]
+    box = {"label": "FACE", "score": 0.4, "x1": 0, "y1": 0, "x2": 0.2, "y2": 0.2}
+    face = [{"t": t, "boxes": [box]} for t in (0.0, 1.0)]  # on screen over two samples: a face, not a flicker
     with schema_context(world.acme.schema_name):
         case = services.do_analyze_video(video, face, {"words": [], "alternatives": []}, 1.0, {})
         assert case.state == Case.State.QUEUED  # a face between the review and censor thresholds
