@@ -49,14 +49,20 @@ def test_it_follows_a_job_from_the_request_to_the_worker_process(workers, commit
     with schema_context(committed_db.acme.schema_name):
         job = Job.objects.get()
         wait_for(lambda: Job.objects.get(id=job.pk).is_finished, 60, "the self-check to finish")
-    worker_lines = [
-        json.loads(line) for line in workers[0].log_path.read_text().splitlines() if line[:1] == "{"
-    ]
-    traced = [line for line in worker_lines if line["request_id"] == "trace-2"]
-    assert traced, workers[0].log()
-    assert {(line["tenant"], line["job_id"]) for line in traced} == {(committed_db.acme.schema_name, job.pk)}
-    done = next(line for line in traced if line["logger"] == "reelremix.messages")
+
+    def traced() -> list[dict]:
+        lines = [json.loads(line) for line in workers[0].log_path.read_text().splitlines() if line[:1] == "{"]
+        return [line for line in lines if line["request_id"] == "trace-2"]
+
+    # The message's closing line is written after the actor returns, so after the job's end is committed.
+    wait_for(
+        lambda: any(line["logger"] == "reelremix.messages" for line in traced()), 30, "the worker's line"
+    )
+    assert {(line["tenant"], line["job_id"]) for line in traced()} == {
+        (committed_db.acme.schema_name, job.pk)
+    }
+    done = next(line for line in traced() if line["logger"] == "reelremix.messages")
     assert done["message"].startswith("run_selfcheck done in ")
     [web_line] = [line for line in web_log() if line["logger"] == "reelremix.requests"]
     assert (web_line["request_id"], web_line["tenant"]) == ("trace-2", committed_db.acme.schema_name)
-    assert {line["process"] for line in traced}.isdisjoint({web_line["process"]})  # another process
+    assert {line["process"] for line in traced()}.isdisjoint({web_line["process"]})  # another process

@@ -73,8 +73,11 @@ def test_it_sums_what_worker_processes_measured(workers, committed_db, tmp_path,
         job = services.do_start_job(NOOP, None, committed_db.alice.user)
         wait_for(lambda: Job.objects.get(id=job.pk).is_finished, 60, "the job to finish")
         assert Job.objects.get(id=job.pk).state == Job.State.SUCCEEDED
-    after = scrape()  # in this process: the stages ran in the worker process
     name = "reelremix_stage_duration_seconds_count"
+    last = {"stage": "noop_double", "outcome": "succeeded"}
+    # A stage's duration is written just after its end is committed (and the job with it): wait for it.
+    wait_for(lambda: sample(scrape(), name, **last) == sample(before, name, **last) + 1, 10, "its duration")
+    after = scrape()  # in this process: the stages ran in the worker process
     for stage in ("noop_count", "noop_double"):
         labels = {"stage": stage, "outcome": "succeeded"}
         assert sample(after, name, **labels) == sample(before, name, **labels) + 1
