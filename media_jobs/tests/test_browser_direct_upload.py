@@ -50,6 +50,7 @@ def test_the_page_sends_a_file_straight_to_s3_and_resends_a_lost_part(
             page.fill("input[name=username]", alice.user.username)
             page.fill("input[name=password]", PASSWORD)
             page.click("button[type=submit]")
+            page.wait_for_url(f"{site}/")  # loaded: the form's scripts are in charge of the upload
             page.route(f"{s3.endpoint}/**", lost)
             page.set_input_files("input[name=file]", str(big_mp4))
             page.click("text=Upload and moderate")
