@@ -38,6 +38,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "reelremix.checks",
             "reelremix.embedded",
             "reelremix.api_errors",
+            "reelremix.api_fields",
             "reelremix.api_schema",
             "reelremix.throttling",
             "reelremix.observability",
