@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "reelremix.embedded",
             "reelremix.api_errors",
             "reelremix.api_fields",
+            "reelremix.charts",
             "reelremix.api_schema",
             "reelremix.throttling",
             "reelremix.observability",
