@@ -10,10 +10,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from media_jobs import services, uploads
+from media_jobs import retention, services, uploads
 from media_jobs.api.serializers import (
     JobSerializer,
     JobSummarySerializer,
+    LegalHoldSerializer,
     VideoSerializer,
     VideoSummarySerializer,
     VideoUploadSerializer,
@@ -94,3 +95,18 @@ class VideoViewSet(
         assert job.video_id is not None
         video = VideoSerializer.annotated(Video.objects.all()).get(pk=job.video_id)
         return Response(VideoSerializer(video).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LegalHoldSerializer, responses={200: VideoSerializer})
+    @action(detail=True, methods=["post", "delete"], url_path="legal-hold")
+    def legal_hold(self, request: Request, pk: str) -> Response:
+        """POST `{"reason": ...}` puts the video under a legal hold (its files are kept whatever the plan's
+        retention says); DELETE releases it. Owners only."""
+        video = self.get_object()
+        user = cast(User, request.user)
+        if request.method == "DELETE":
+            retention.do_release_legal_hold(video, user)
+        else:
+            form = LegalHoldSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            retention.do_set_legal_hold(video, user, form.validated_data["reason"])
+        return Response(VideoSerializer(self.get_queryset().get(pk=video.pk)).data)
