@@ -45,21 +45,30 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
 
 class LimitedMultipartUpload:
-    """For viewsets whose POST is a multipart upload: the body is cut off past `upload_limit()` bytes while
-    it streams, before authentication (a session-authenticated POST is CSRF-checked, which reads the body)."""
+    """For viewsets whose POST `create` is a multipart upload: the body is cut off past `upload_limit()` bytes
+    while it streams, before authentication (a session-authenticated POST is CSRF-checked, which reads the
+    body). Their other POST actions parse bodies as any view does."""
 
     request: Any
+    action_map: dict[str, str]
 
     def upload_limit(self) -> int:
         raise NotImplementedError
 
+    def _uploads(self) -> bool:
+        return (
+            self.request is not None
+            and self.request.method == "POST"
+            and self.action_map.get("post") == "create"
+        )
+
     def get_parsers(self):  # type: ignore[no-untyped-def]
-        if self.request is not None and self.request.method == "POST":
+        if self._uploads():
             return [MultiPartParser()]
         return super().get_parsers()  # type: ignore[misc]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        if request.method == "POST":
+        if self._uploads():
             uploads.limit_upload_size(request._request, self.upload_limit())
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 

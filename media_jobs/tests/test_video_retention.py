@@ -60,8 +60,8 @@ def test_it_lets_only_owners_hold_a_video(world):
     assert api_client(world.charlie).post(url, {"reason": "claim"}).status_code == 404
     with_role(world.alice, Role.OWNER)
     owner = api_client(world.alice)
-    assert owner.post(url, {}).status_code == 400
-    held = owner.post(url, {"reason": "claim 12"}).json()
+    assert owner.post(url, {}, content_type="application/json").status_code == 400
+    held = owner.post(url, {"reason": "claim 12"}, content_type="application/json").json()
     assert held["retention"] == {**held["retention"], "legal_hold": True, "original_expires_at": None}
     with schema_context(world.acme.schema_name):
         row = Video.objects.get(pk=video.pk)
