@@ -1,17 +1,21 @@
 """What a video's page and API say about retention: when its files expire, that the original was deleted
-(no broken player, 410 for the file, 409 for clips); the legal hold, set and released by owners only."""
+(no broken player, 410 for the file, 409 for clips, a job that needs it fails saying so); the legal hold,
+set and released by owners only."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing.models import Plan, Subscription
 from conftest import client_for
+from media_jobs import artifacts
 from media_jobs.models import Video
 from media_jobs.tests.factories import make_moderated_videos
+from reelremix.errors import PermanentJobError
 from team.models import Role
 from team.tests.factories import api_client, with_role
 
@@ -49,6 +53,10 @@ def test_it_says_the_original_was_deleted_instead_of_serving_it(world):
     assert (refused.status_code, refused.json()["error"]["code"]) == (409, "original_deleted")
     page = client_for(world.alice).get(f"/videos/{video.pk}/").content.decode()
     assert 'id="original-deleted"' in page and 'id="original-player"' not in page
+    with schema_context(world.acme.schema_name):
+        original = Video.objects.get(pk=video.pk).original
+    with pytest.raises(PermanentJobError, match="deleted on"), artifacts.local_path(original):
+        pass  # a stage that needs the original
 
 
 def test_it_lets_only_owners_hold_a_video(world):
