@@ -12,12 +12,14 @@ that is already gone does nothing, on local disk and on S3 alike."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -30,6 +32,7 @@ from tenants.context import in_each_tenant
 logger = logging.getLogger(__name__)
 
 BATCH = 100  # files deleted, then rows written, at a time
+SWEEP_LOCK = 7_215_661_043  # pg advisory lock key (recovery's is ...042)
 KEPT_KINDS = (Artifact.Kind.CENSORED,)  # artifacts that are outputs: every other kind is intermediate
 
 
@@ -54,13 +57,30 @@ class Retention:
 
 
 def sweep_expired_files() -> Swept:
-    """Delete every tenant's expired originals and intermediate files (the periodic task)."""
-    swept = sum(in_each_tenant(_sweep_tenant), Swept())
+    """Delete every tenant's expired originals and intermediate files (the periodic task of every worker;
+    one sweeps at a time, the others find the lock taken and do nothing)."""
+    with _sweep_lock() as mine:
+        swept = sum(in_each_tenant(_sweep_tenant), Swept()) if mine else Swept()
     if swept.originals or swept.intermediates:
         logger.info(
             "Retention swept %d originals, %d intermediate files", swept.originals, swept.intermediates
         )
     return swept
+
+
+@contextlib.contextmanager
+def _sweep_lock() -> Iterator[bool]:
+    """A PostgreSQL session advisory lock (batches commit one by one, so not a transaction's): whether this
+    sweep holds it. A worker that dies loses its connection, and the lock with it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SWEEP_LOCK])
+        mine = bool(cursor.fetchone()[0])
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK])
 
 
 def _sweep_tenant(schema_name: str) -> Swept:
