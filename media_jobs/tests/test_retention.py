@@ -81,7 +81,9 @@ def _stored(name: str | None) -> bool:
 
 def _sweep_in_a_worker(caplog) -> None:
     """Boot a real worker on the test broker: its scheduler runs every periodic task once at boot."""
-    worker = dramatiq.Worker(dramatiq.get_broker(), worker_threads=1)
+    broker = dramatiq.get_broker()
+    broker.flush_all()  # it runs the sweep, not messages earlier tests left
+    worker = dramatiq.Worker(broker, worker_threads=1)
     worker.start()
     try:
         deadline = time.monotonic() + 60
