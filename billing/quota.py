@@ -55,7 +55,7 @@ def usage_of(subscription: Subscription) -> Usage:
     entries = UsageEntry.objects.filter(tenant_id=subscription.tenant_id)
     totals = entries.aggregate(
         seconds=Sum("seconds", filter=Q(period_start=start, state__in=UsageEntry.COUNTED_STATES)),
-        storage=Sum("size_bytes"),  # the originals are kept whatever became of their jobs
+        storage=Sum("size_bytes"),  # originals kept, whatever became of their jobs (until retention)
         running=Count("id", filter=Q(state=UsageEntry.State.RESERVED)),
     )
     return Usage(start, end, totals["seconds"] or 0.0, totals["storage"] or 0, totals["running"])
@@ -193,6 +193,13 @@ def do_settle_seconds(schema_name: str, job_id: int, seconds: float) -> None:
 def do_release_usage(schema_name: str, job_id: int) -> bool:
     """The job failed: give its minutes back to the period's quota."""
     return _settle(schema_name, job_id, UsageEntry.State.RELEASED)
+
+
+def do_free_storage(schema_name: str, job_ids: list[int]) -> int:
+    """The originals these jobs brought in were deleted (retention): they no longer count against the plan's
+    storage. Idempotent; how many ledger rows still counted them."""
+    entries = UsageEntry.objects.filter(tenant__schema_name=schema_name, job_id__in=job_ids, size_bytes__gt=0)
+    return entries.update(size_bytes=0, updated_at=timezone.now())
 
 
 def daily_minutes(subscription: Subscription, usage: Usage) -> list[tuple[datetime, float]]:

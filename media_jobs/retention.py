@@ -111,7 +111,10 @@ def _delete_originals(schema_name: str, cutoff: datetime, now: datetime) -> int:
     ):
         delete_files([video.original.name for video in batch if video.original.name])
         ids = [video.pk for video in batch]
-        Video.objects.filter(pk__in=ids, original_deleted_at__isnull=True).update(original_deleted_at=now)
+        with transaction.atomic():  # stamped and no longer counted as the plan's storage, together
+            Video.objects.filter(pk__in=ids, original_deleted_at__isnull=True).update(original_deleted_at=now)
+            jobs = list(Job.objects.filter(video_id__in=ids).values_list("pk", flat=True))
+            quota.do_free_storage(schema_name, jobs)
         size = sum(video.size_bytes for video in batch)
         logger.info("Retention in %s: deleted %d originals (%d bytes)", schema_name, len(batch), size)
         deleted, after = deleted + len(batch), ids[-1]

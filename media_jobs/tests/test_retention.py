@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from billing.models import Plan, Subscription
+from billing.models import Plan, Subscription, UsageEntry
 from media_jobs.models import Artifact, Job, Video
 from moderation.models import Case
 from moderation.stages import MODERATION
@@ -57,6 +57,10 @@ def _video(tenant: Tenant, title: str, age_days: float, **fields: object) -> Vid
         video.original.save("clip.mp4", ContentFile(b"video"), save=False)
         video.save()
         job = Job.objects.create(kind=MODERATION, video=video, state=Job.State.SUCCEEDED)
+        UsageEntry.objects.create(
+            tenant=tenant, job_id=job.pk, period_start=timezone.now(), seconds=1.0, size_bytes=5,
+            state=UsageEntry.State.COMMITTED,
+        )  # fmt: skip
         for kind in (Artifact.Kind.FRAMES, "transcript", Artifact.Kind.CENSORED):
             artifact = Artifact(video=video, job=job, kind=kind)
             artifact.file.save(f"{kind}.bin", ContentFile(kind.encode()), save=False)
@@ -73,6 +77,16 @@ def _state(tenant: Tenant, video: Video) -> tuple[bool, bool, list[str]]:
         video.refresh_from_db()
         kinds = sorted(a.kind for a in Artifact.objects.filter(video=video) if _stored(a.file.name))
         return _stored(video.original.name), video.original_deleted_at is not None, kinds
+
+
+def _stored_bytes(tenant: Tenant, *videos: Video) -> list[int]:
+    """What each video's original counts against the plan's storage (billing's ledger)."""
+    with schema_context(tenant.schema_name):
+        jobs = [Job.objects.get(video=video).pk for video in videos]
+    entries = dict(
+        UsageEntry.objects.filter(tenant=tenant, job_id__in=jobs).values_list("job_id", "size_bytes")
+    )
+    return [entries[job] for job in jobs]
 
 
 def _stored(name: str | None) -> bool:
@@ -127,3 +141,4 @@ def test_it_deletes_what_expired_and_keeps_the_rest(committed_db, on_plan, stora
         assert list(Artifact.objects.filter(video=expired).values_list("kind", flat=True)) == ["censored"]
         assert Video.objects.get(pk=expired.pk).intermediates_deleted_at is not None
     assert f"Retention in {world.acme.schema_name}: deleted 2 originals" in caplog.text
+    assert _stored_bytes(world.acme, expired, crashed, young, held) == [0, 0, 5, 5]  # the plan's storage
