@@ -141,6 +141,17 @@ BY_NAME: dict[str, Rule] = {
     "webhook-deliveries": Rule.OWNER,
     "webhook-ping": Rule.OWNER,
     "webhook-resend": Rule.OWNER,
+    # privacy: the tenant's exports and erasure (owners; privacy.access closes reading too), a user's own data
+    "privacy": Rule.OWNER,
+    "privacy_export": Rule.OWNER,
+    "privacy_export_file": Rule.OWNER,
+    "privacy_erase_member": Rule.OWNER,
+    "api-privacy-exports": Rule.OWNER,
+    "api-privacy-export": Rule.OWNER,
+    "my_data": Rule.ACCOUNT,
+    "my_data_export": Rule.ACCOUNT,
+    "my_data_erase": Rule.ACCOUNT,
+    "api-privacy-me": Rule.ACCOUNT,
     # team
     "team": Rule.OWNER,
     "team_invite": Rule.OWNER,
