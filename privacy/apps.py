@@ -10,10 +10,10 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from media_jobs import registry
-        from privacy import services, stages
+        from privacy import deletion, services, stages
         from reelremix.scheduler import register_periodic
 
         registry.register(stages.JOB_KINDS, stages.STAGES)
-        register_periodic(
-            "delete expired exports", settings.PRIVACY_SWEEP_SECONDS, services.sweep_expired_exports
-        )
+        every = settings.PRIVACY_SWEEP_SECONDS
+        register_periodic("delete expired exports", every, services.sweep_expired_exports)
+        register_periodic("delete tenants due for deletion", every, deletion.sweep_due_tenant_deletions)

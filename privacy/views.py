@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -19,22 +20,33 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
 
 from media_jobs import files
-from privacy import personal, services
+from privacy import deletion, personal, services
 from privacy.access import IsOwner, check_owner
 from privacy.forms import EraseMemberForm, EraseSelfForm
 from privacy.models import Export
 from team.services import active_members
 
 
-def _owner_page(request: HttpRequest, form: EraseMemberForm, status: int = 200) -> HttpResponse:
-    context = {"exports": Export.objects.select_related("job", "requested_by")[:20], "erase_form": form}
+def _owner_page(
+    request: HttpRequest, form: EraseMemberForm, status: int = 200, deletion_error: str = ""
+) -> HttpResponse:
+    context = {
+        "exports": Export.objects.select_related("job", "requested_by")[:20],
+        "erase_form": form,
+        "deletion_error": deletion_error,
+        "grace_days": settings.TENANT_DELETION_GRACE_DAYS,
+    }
     return render(request, "privacy/privacy.html", context, status=status)
+
+
+def _members_form(request: HttpRequest) -> EraseMemberForm:
+    return EraseMemberForm(members=active_members(), owner=request.user)
 
 
 @login_required
 def privacy_page(request: HttpRequest) -> HttpResponse:
     check_owner(request.user)
-    return _owner_page(request, EraseMemberForm(members=active_members(), owner=request.user))
+    return _owner_page(request, _members_form(request))
 
 
 @login_required
@@ -74,6 +86,29 @@ def erase_member(request: HttpRequest) -> HttpResponse:
             messages.info(request, f"Erased: the audit trail now names them {name}.")
             return redirect("privacy")
     return _owner_page(request, form, status=400)
+
+
+@login_required
+@require_POST
+def delete_tenant(request: HttpRequest) -> HttpResponse:
+    """Schedule the site's deletion; the owner typed its name to confirm."""
+    check_owner(request.user)
+    tenant = request.tenant  # type: ignore[attr-defined]
+    try:
+        due = deletion.do_request_tenant_deletion(tenant, request.POST.get("name", ""))
+    except ValidationError as error:
+        return _owner_page(request, _members_form(request), status=400, deletion_error=error.messages[0])
+    messages.warning(request, f"This site will be deleted on {due:%Y-%m-%d %H:%M} UTC unless you cancel.")
+    return redirect("privacy")
+
+
+@login_required
+@require_POST
+def cancel_tenant_deletion(request: HttpRequest) -> HttpResponse:
+    check_owner(request.user)
+    deletion.do_cancel_tenant_deletion(request.tenant)  # type: ignore[attr-defined]
+    messages.info(request, "The site's deletion is cancelled.")
+    return redirect("privacy")
 
 
 @login_required

@@ -146,6 +146,8 @@ BY_NAME: dict[str, Rule] = {
     "privacy_export": Rule.OWNER,
     "privacy_export_file": Rule.OWNER,
     "privacy_erase_member": Rule.OWNER,
+    "privacy_delete_tenant": Rule.OWNER,
+    "privacy_cancel_deletion": Rule.OWNER,
     "api-privacy-exports": Rule.OWNER,
     "api-privacy-export": Rule.OWNER,
     "my_data": Rule.ACCOUNT,
