@@ -21,6 +21,7 @@ from accounts.models import ApiToken
 from media_jobs.models import Video
 from moderation.models import Decision, PolicyChange
 from privacy import exporting, storage
+from search.models import Search
 from team import roles
 from team import services as team_services
 from team.models import Membership, Role
@@ -47,6 +48,9 @@ def personal_data(user: User) -> dict[str, Any]:
         "uploads": exporting.rows(Video.objects.filter(uploaded_by=user)),
         "decisions": exporting.rows(Decision.objects.filter(actor=user)),
         "policy_changes": exporting.rows(PolicyChange.objects.filter(actor=user)),
+        "searches": list(
+            Search.objects.filter(user=user).order_by("pk").values("text", "source", "created_at")
+        ),
     }
 
 

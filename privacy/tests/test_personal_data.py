@@ -20,6 +20,7 @@ from media_jobs.models import Video
 from moderation.models import Decision
 from privacy import personal
 from privacy.tests.factories import make_tenant_data
+from search.models import Search
 from team.models import Role
 from team.tests.factories import api_client, make_member, with_role
 
@@ -32,6 +33,9 @@ def _fresh(tenant, user: User) -> User:
 def test_it_exports_a_users_own_data(world):
     make_tenant_data(world.acme, world.alice.user)
     make_tenant_data(world.acme, world.bob.user, title="Bob's")
+    with schema_context(world.acme.schema_name):
+        for user, text in ((world.alice.user, "launch day"), (world.bob.user, "bob's query")):
+            Search.objects.create(text=text, source="page", result_count=1, strong_count=1, user=user)
     response = client_for(world.alice).get("/account/data.json")
     data = json.loads(response.content)
     assert response["Content-Disposition"] == 'attachment; filename="my-data.json"'
@@ -42,6 +46,7 @@ def test_it_exports_a_users_own_data(world):
     assert "digest" not in data["tokens"][0]
     assert [v["title"] for v in data["uploads"]] == ["Launch day"]  # not Bob's
     assert [d["actor_id"] for d in data["decisions"]] == [world.alice.user.pk]
+    assert [s["text"] for s in data["searches"]] == ["launch day"]  # not Bob's
     assert api_client(world.alice).get("/api/v1/privacy/me/").json()["account"]["username"] == "alice"
 
 
