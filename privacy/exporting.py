@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,20 +35,22 @@ def rows(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
     return list(queryset.order_by("pk").values(*names))
 
 
-def tenant_tables() -> dict[str, list[dict[str, Any]]]:
-    """Every table of the export, by file name."""
+def tenant_tables() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Every table of the export with its file name, read one at a time (one in memory at a time)."""
     tenant = Tenant.objects.get(schema_name=current_schema_name())
-    return {
-        "videos": rows(Video.objects.all()),
-        "jobs": rows(Job.objects.all()),
-        "cases": rows(Case.objects.all()),
-        "flags": rows(Flag.objects.all()),
-        "decisions": rows(Decision.objects.all()),
-        "segments": rows(Segment.objects.all()),
-        "usage": rows(UsageEntry.objects.filter(tenant=tenant)),
-        "clips": rows(Clip.objects.all()),
-        "recaps": rows(Recap.objects.all()),
+    tables: dict[str, QuerySet[Any]] = {
+        "videos": Video.objects.all(),
+        "jobs": Job.objects.all(),
+        "cases": Case.objects.all(),
+        "flags": Flag.objects.all(),
+        "decisions": Decision.objects.all(),
+        "segments": Segment.objects.all(),
+        "usage": UsageEntry.objects.filter(tenant=tenant),
+        "clips": Clip.objects.all(),
+        "recaps": Recap.objects.all(),
     }
+    for name, queryset in tables.items():
+        yield name, rows(queryset)
 
 
 def media_links(seconds: int) -> list[dict[str, Any]]:
@@ -71,11 +73,14 @@ def _media(seconds: int) -> Iterator[dict[str, Any]]:
         yield {"recap": recap.pk, "file": "recap", "link": link("recap_file", recap.pk, "mp4")}
 
 
-def write_zip(tables: dict[str, Any]) -> Path:
-    """A temporary zip with `<name>.json` for each entry of `tables`; the caller deletes it."""
+def write_zip(tables: Iterable[tuple[str, list[Any]]]) -> tuple[Path, dict[str, int]]:
+    """A temporary zip with `<name>.json` for each table, and how many rows each had; the caller deletes
+    the zip."""
+    counts: dict[str, int] = {}
     with tempfile.NamedTemporaryFile(suffix=".zip", delete=False) as handle:
         path = Path(handle.name)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in tables.items():
+        for name, content in tables:
             archive.writestr(f"{name}.json", json.dumps(content, cls=DjangoJSONEncoder, indent=1))
-    return path
+            counts[name] = len(content)
+    return path, counts

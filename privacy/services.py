@@ -4,6 +4,7 @@ expired."""
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import chain
 from typing import Any
 
 from django.conf import settings
@@ -43,13 +44,12 @@ def build_export(job: Job, progress: Progress) -> StageOutcome:
     export = Export.objects.get(job=job)
     if export.file:  # a redelivered message: the zip is kept already
         return StageOutcome(skipped=True, job_result=_result(export))
-    progress(0.1, "Reading the tables")
-    tables: dict[str, Any] = exporting.tenant_tables()
-    tables["media"] = exporting.media_links(export_seconds())
-    progress(0.6, "Writing the zip")
-    path = exporting.write_zip(tables)
+    progress(0.1, "Writing the tables")
+    media = ("media", exporting.media_links(export_seconds()))
+    path, counts = exporting.write_zip(chain(exporting.tenant_tables(), [media]))
+    progress(0.9, "Keeping the zip")
     try:
-        do_keep_export_file(export, path, {name: len(content) for name, content in tables.items()})
+        do_keep_export_file(export, path, counts)
     finally:
         path.unlink()
     return StageOutcome(metrics={"bytes": export.size_bytes}, job_result=_result(export))
