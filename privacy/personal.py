@@ -86,8 +86,11 @@ def do_erase_user(user: User, decided_by: User, uploads: Uploads = Uploads.HAND_
     _settle_uploads(user, receiver, uploads)
     name = pseudonym(user)
     user.username, user.email, user.first_name, user.last_name = name, "", "", ""
+    user.is_staff = user.is_superuser = False  # no way back into the admin, whatever their role was
     user.set_unusable_password()
-    user.save(update_fields=["username", "email", "first_name", "last_name", "password"])
+    user.save(
+        update_fields=["username", "email", "first_name", "last_name", "is_staff", "is_superuser", "password"]
+    )
     return name
 
 

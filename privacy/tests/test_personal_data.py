@@ -143,3 +143,17 @@ def test_it_checks_ownership_and_input(world):
     ):
         assert owner.post("/privacy/erase/", form).status_code == 400
     assert _fresh(world.acme, erin).is_active and _fresh(world.acme, world.alice.user).is_active
+
+
+def test_it_lets_an_owner_leave_when_another_owner_takes_over(world):
+    with_role(world.alice, Role.OWNER)
+    olga = make_member(world.acme, "olga", Role.OWNER)
+    video = make_tenant_data(world.acme, olga)
+    client = Client(HTTP_HOST=world.alice.host)
+    with schema_context(world.acme.schema_name):
+        client.force_login(olga)
+    assert client.post("/account/data/erase/", {"confirm": "olga"}).status_code == 200
+    erased = _fresh(world.acme, olga)
+    assert not (erased.is_active or erased.is_staff or erased.is_superuser)
+    with schema_context(world.acme.schema_name):
+        assert Video.objects.get(pk=video.pk).uploaded_by_id == world.alice.user.pk
