@@ -1,5 +1,5 @@
-"""Privacy pages: the owner's (exports of the tenant, erasing a member) and each user's own (their data
-as JSON, erasing their account)."""
+"""Privacy pages: the owner's (exports of the tenant, erasing a member, deleting the site) and each
+user's own (their data as JSON, erasing their account)."""
 
 from __future__ import annotations
 
