@@ -19,6 +19,7 @@ from media_jobs.models import Job
 from media_jobs.registry import Progress, StageOutcome
 from privacy import exporting
 from privacy.models import Export
+from tenants.context import current_schema_name
 from tenants.models import Tenant
 
 EXPORT_KIND = "privacy_export"
@@ -32,7 +33,8 @@ def export_seconds() -> int:
 @transaction.atomic
 def do_order_tenant_export(user: User) -> Export:
     """A new export of the tenant, built in the background; the one already under way, if there is one."""
-    pending = Export.objects.select_for_update().filter(job__state__in=UNFINISHED).first()
+    Tenant.objects.select_for_update().get(schema_name=current_schema_name())  # one order at a time
+    pending = Export.objects.filter(job__state__in=UNFINISHED).first()
     if pending is not None:
         return pending
     job = job_services.do_start_job(EXPORT_KIND, None, user)
