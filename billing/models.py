@@ -24,6 +24,17 @@ class Plan(models.Model):
     max_upload_bytes = models.BigIntegerField(null=True, blank=True, help_text="empty: the site's limit")
     max_video_seconds = models.FloatField(null=True, blank=True, help_text="empty: the site's limit")
     concurrent_jobs = models.PositiveIntegerField(null=True, blank=True)
+    # Retention (media_jobs.retention): days a video's original, and the intermediate files its jobs make
+    # (frames, audio, scenes, detections, transcripts), are kept. Outputs (censored files, clips, recaps,
+    # upscales) are kept while the subscription lasts.
+    original_retention_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="days an upload's original file is kept; empty: kept"
+    )
+    intermediate_retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="days frames, audio, detections, transcripts are kept; empty: kept",
+    )
     clips = models.BooleanField(default=False)
     recap = models.BooleanField(default=False)
     upscale = models.BooleanField(default=False)

@@ -80,9 +80,11 @@ class VideoAdmin(_EngineAdmin):
     search_fields = ("title",)
     fields = (
         "title", "uploaded_by", "original", "size_shown", "duration_shown", "width", "height", "fps",
-        "has_audio", "media_info", "created_at", "latest_job_state",
+        "has_audio", "media_info", "created_at", "latest_job_state", "legal_hold", "legal_hold_by",
+        "legal_hold_at", "legal_hold_reason", "original_deleted_at", "intermediates_deleted_at",
     )  # fmt: skip
     readonly_fields = fields
+    list_filter = ("legal_hold",)
     inlines = [ArtifactInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Video]:

@@ -13,12 +13,14 @@ class MediaJobsConfig(AppConfig):
         from media_jobs import registry, stages
         from media_jobs.recovery import PeriodicRecovery
         from media_jobs.resumable import sweep_expired_uploads
+        from media_jobs.retention import sweep_expired_files
         from reelremix.scheduler import register_periodic
 
         registry.register(stages.JOB_KINDS, stages.STAGES)
         register(check_stage_registry)
         register_periodic("recover stalled stages", settings.RECOVERY_INTERVAL_SECONDS, PeriodicRecovery())
         register_periodic("sweep expired uploads", settings.UPLOAD_SWEEP_SECONDS, sweep_expired_uploads)
+        register_periodic("sweep expired files", settings.RETENTION_SWEEP_SECONDS, sweep_expired_files)
 
 
 def check_stage_registry(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:

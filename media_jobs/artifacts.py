@@ -19,6 +19,7 @@ from django.db.models.fields.files import FieldFile
 
 from media_jobs.media.types import MediaProcessingError
 from media_jobs.models import Artifact, Job, Video
+from reelremix.errors import PermanentJobError
 
 FRAME_JPEG_QUALITY = 92
 
@@ -75,7 +76,12 @@ def _read_json(found: Artifact) -> Any:
 
 @contextlib.contextmanager
 def local_path(field_file: FieldFile) -> Iterator[Path]:
-    """A local path for a stored file: the file itself on disk storage, else a temporary copy."""
+    """A local path for a stored file: the file itself on disk storage, else a temporary copy. A video's
+    original that retention deleted fails the job that needs it, saying so."""
+    video = field_file.instance
+    if isinstance(video, Video) and field_file.field.name == "original" and video.original_deleted_at:
+        deleted = f"{video.original_deleted_at:%Y-%m-%d}"
+        raise PermanentJobError(f"This video's original was deleted on {deleted} by the plan's retention.")
     try:
         on_disk = Path(field_file.path)
     except NotImplementedError:  # remote storage (S3): copy it down

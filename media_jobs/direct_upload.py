@@ -38,7 +38,7 @@ def is_on() -> bool:
     return hasattr(default_storage, "bucket_name") and hasattr(default_storage, "connection")
 
 
-def _s3() -> tuple[Any, str]:
+def s3_client() -> tuple[Any, str]:
     """boto3's S3 client of the media storage, and its bucket."""
     if not is_on():
         raise DirectUploadUnavailable(
@@ -57,7 +57,7 @@ def part_size(length: int) -> int:
 def do_start(user: User, length: int, filename: str, title: str = "") -> Upload:
     """A multipart upload in the bucket for a file of `length` bytes (refused now if it could never be
     accepted)."""
-    client, bucket = _s3()
+    client, bucket = s3_client()
     uploads.check_length(length)
     upload = Upload(user=user, length=length, filename=filename[:255], title=title[:200])
     upload.storage_key = original_key(upload.uid, upload.filename)
@@ -74,7 +74,7 @@ def part_count(upload: Upload) -> int:
 def part_urls(upload: Upload, numbers: list[int]) -> dict[int, str]:
     """Presigned PUT URLs for these parts (1-based), valid for MEDIA_LINK_SECONDS."""
     uploads.check_not_ended(upload)
-    client, bucket = _s3()
+    client, bucket = s3_client()
     if not numbers or any(not 1 <= number <= part_count(upload) for number in numbers):
         raise Refusal("invalid", f"Part numbers run from 1 to {part_count(upload)}.")
     params = {"Bucket": bucket, "Key": upload.storage_key, "UploadId": upload.multipart_id}
@@ -90,7 +90,7 @@ def parts_done(upload: Upload) -> dict[int, int]:
     """Part number -> size of the parts S3 holds (what a resuming client need not send again)."""
     if upload.state != Upload.State.RECEIVING:
         return {}
-    client, bucket = _s3()
+    client, bucket = s3_client()
     params = {"Bucket": bucket, "Key": upload.storage_key, "UploadId": upload.multipart_id}
     done: dict[int, int] = {}
     marker = 0
@@ -122,7 +122,7 @@ def do_complete(upload: Upload) -> Upload:
 
 
 def _join_parts(upload: Upload) -> None:
-    client, bucket = _s3()
+    client, bucket = s3_client()
     if _joined_size(upload) == upload.length:
         upload.multipart_id = ""  # joined by an earlier try that did not get to commit
         return
@@ -142,7 +142,7 @@ def _join_parts(upload: Upload) -> None:
 
 
 def _joined_size(upload: Upload) -> int | None:
-    client, bucket = _s3()
+    client, bucket = s3_client()
     try:
         return int(client.head_object(Bucket=bucket, Key=upload.storage_key)["ContentLength"])
     except ClientError:
@@ -150,7 +150,7 @@ def _joined_size(upload: Upload) -> int | None:
 
 
 def _submit(upload: Upload) -> None:
-    client, bucket = _s3()
+    client, bucket = s3_client()
     with tempfile.TemporaryDirectory(prefix="direct-upload-") as folder:
         copy = Path(folder) / Path(upload.storage_key).name
         client.download_file(bucket, upload.storage_key, str(copy))
@@ -163,7 +163,7 @@ def _submit(upload: Upload) -> None:
 
 def _forget(upload: Upload) -> None:
     """Remove what S3 has of the upload: the unfinished parts, or the joined object."""
-    client, bucket = _s3()
+    client, bucket = s3_client()
     try:
         if upload.multipart_id:
             client.abort_multipart_upload(Bucket=bucket, Key=upload.storage_key, UploadId=upload.multipart_id)

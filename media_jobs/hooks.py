@@ -9,7 +9,9 @@ Each hook is registered from the app's AppConfig.ready(); docs/architecture.md l
 - video page sections: what a video's page shows besides the video, each app's part drawn by its own
   template with the context it gives (moderation: the case and its flags; clips: the video's clips),
   beside the player (search: the transcript) or below it.
-- the player's timeline: marks at moments of the video (moderation: its flags)."""
+- the player's timeline: marks at moments of the video (moderation: its flags).
+- retention holds: which videos the retention sweep must keep for now (moderation: those whose case waits
+  for a moderator)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ _list_loading: list[VideoQuery] = []
 _page_sections: list[tuple[str, VideoContext, str]] = []
 _list_filters: list[ListFilter] = []
 _timelines: list[Callable[[Video], list[Mark]]] = []
+_retention_holds: list[VideoQuery] = []
 
 BESIDE_PLAYER, BELOW_PLAYER = "beside", "below"  # where a page section is drawn
 
@@ -120,3 +123,16 @@ def add_video_timeline(marks: Callable[[Video], list[Mark]]) -> None:
 def video_timeline(video: Video) -> list[Mark]:
     """Every app's marks on the video's timeline, in time order."""
     return sorted((mark for marks in _timelines for mark in marks(video)), key=lambda mark: mark.start)
+
+
+def add_retention_hold(held: VideoQuery) -> None:
+    """`held(videos)`: the videos of `videos` whose files the retention sweep must not delete yet."""
+    if held not in _retention_holds:
+        _retention_holds.append(held)
+
+
+def without_retention_holds(videos: QuerySet[Video]) -> QuerySet[Video]:
+    """`videos` less those an app holds from the retention sweep."""
+    for held in _retention_holds:
+        videos = videos.exclude(pk__in=held(videos).values("pk"))
+    return videos

@@ -43,9 +43,26 @@ class Video(models.Model):
     has_audio = models.BooleanField(default=False)
     media_info = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Retention (media_jobs.retention): a legal hold keeps every file of the video whatever the plan says;
+    # the sweep stamps what it deleted, after the files are gone from storage.
+    legal_hold = models.BooleanField(default=False)
+    legal_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    legal_hold_at = models.DateTimeField(null=True, blank=True)
+    legal_hold_reason = models.CharField(max_length=200, blank=True)
+    original_deleted_at = models.DateTimeField(null=True, blank=True)
+    intermediates_deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="video_original_kept",
+                condition=models.Q(original_deleted_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

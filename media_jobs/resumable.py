@@ -20,14 +20,12 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from billing.errors import BillingRefusal
 from media_jobs import direct_upload, services, uploads
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Upload
-from tenants.context import current_schema_name
-from tenants.models import Tenant
+from tenants.context import current_schema_name, in_each_tenant
 
 logger = logging.getLogger(__name__)
 
@@ -121,14 +119,14 @@ def do_cancel(upload: Upload) -> None:
 def sweep_expired_uploads() -> int:
     """Remove the part files of unfinished uploads past their expiry, and the ended uploads' rows (a periodic
     task of every worker; each tenant's schema in turn). Returns how many uploads it removed."""
-    removed = 0
-    tenants = Tenant.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
-    schemas = tenants.values_list("schema_name", flat=True)
-    for schema_name in schemas:
-        with schema_context(schema_name):
-            for upload in Upload.objects.filter(expires_at__lte=timezone.now()):
-                do_cancel(upload)
-                removed += 1
+    removed = sum(in_each_tenant(_sweep_tenant_uploads))
     if removed:
         logger.info("Swept %d expired uploads", removed)
     return removed
+
+
+def _sweep_tenant_uploads(schema_name: str) -> int:
+    expired = list(Upload.objects.filter(expires_at__lte=timezone.now()))
+    for upload in expired:
+        do_cancel(upload)
+    return len(expired)

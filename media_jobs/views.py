@@ -13,14 +13,18 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
+from rest_framework import status
 from rest_framework.request import Request
 
+from billing import quota
 from billing.errors import BillingRefusal
-from media_jobs import direct_upload, files, hooks, listing, registry, services, uploads
+from media_jobs import direct_upload, files, hooks, listing, registry, retention, services, uploads
 from media_jobs.hooks import visible_videos
 from media_jobs.media.types import UnplayableMedia
 from media_jobs.models import Artifact, Job, Video
 from media_jobs.stages import SELFCHECK
+from reelremix.api_errors import ApiError
+from tenants.context import current_schema_name
 
 RECENT_VIDEOS = 10  # on the dashboard; the video list has them all
 
@@ -87,7 +91,9 @@ def _checked_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
-    video = get_object_or_404(visible_videos(Video.objects.all()), id=video_id)
+    video = get_object_or_404(
+        visible_videos(retention.with_oldest_intermediate(Video.objects.all())), id=video_id
+    )
     job = video.jobs.filter(kind=registry.upload_kind()).prefetch_related("stages").first()
     censored = video.artifacts.filter(kind=Artifact.Kind.CENSORED).exists()
     marks = hooks.video_timeline(video)
@@ -95,6 +101,7 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
         "video": video,
         "job": job,
         "censored": censored,
+        "retention": retention.retention_of(video, quota.plan_of(current_schema_name())),
         "timeline_kinds": sorted({m.kind for m in marks}),
     }
     context["timeline"] = [(mark, *_placed(mark, video.duration)) for mark in marks]
@@ -114,6 +121,10 @@ def _placed(mark: hooks.Mark, duration: float) -> tuple[float, float]:
 def video_file(request: Request, video_id: int, which: str) -> HttpResponseBase:
     """The original or censored MP4 of a video of this tenant: for players (session) and the API (token)."""
     video = get_object_or_404(visible_videos(Video.objects.all()), id=video_id)
+    if which == "original" and video.original_deleted_at:
+        deleted = f"{video.original_deleted_at:%Y-%m-%d}"
+        message = f"This video's original was deleted on {deleted} by the plan's retention."
+        raise ApiError(status.HTTP_410_GONE, "original_deleted", message)
     if which == "original":
         return files.serve_file(request, video.original, "video/mp4")
     output = video.artifacts.filter(kind=Artifact.Kind.CENSORED).order_by("-created_at").first()

@@ -19,7 +19,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from media_jobs import hooks, registry
-        from moderation import services, stages
+        from moderation import retention, services, stages
 
         registry.register(stages.JOB_KINDS, stages.STAGES)
         hooks.set_visibility_policy(services.publishable)
@@ -27,4 +27,5 @@ class ModerationConfig(AppConfig):
         hooks.add_video_page_section("moderation/video_case.html", services.video_page_context)
         hooks.add_video_list_filter(services.OUTCOME_FILTER)
         hooks.add_video_timeline(services.timeline_marks)
+        hooks.add_retention_hold(retention.held_for_moderation)
         post_migrate.connect(_moderators_group, sender=self)

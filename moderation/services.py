@@ -137,7 +137,12 @@ def require_reusable(
     decided: bool = False,
 ) -> None:  # fmt: skip
     """Refuse to reuse a video (`action`: "make clips", `done_to`: "clipped") before its moderation has
-    finished, or once a moderator rejected it; with `decided`, also while a flag waits for a moderator."""
+    finished, or once a moderator rejected it, or once retention deleted its original; with `decided`, also
+    while a flag waits for a moderator."""
+    if video.original_deleted_at is not None:
+        deleted = f"{video.original_deleted_at:%Y-%m-%d}"
+        raise not_ready("original_deleted", f"This video's original was deleted on {deleted} by the plan's "
+                        f"retention: it cannot be {done_to}.")  # fmt: skip
     job = latest_moderation(video)
     if job is None or job.state in (Job.State.QUEUED, Job.State.RUNNING):
         raise not_ready("not_moderated", f"This video is still being moderated; {action} once it is done.")

@@ -20,9 +20,9 @@ def demo() -> None:
         raise StartupError(f"reelremix demo runs from a checkout of the project; {missing[0]} is missing")
     out = Path(settings.VAR_DIR) / "demo" / "sample.mp4"
     out.parent.mkdir(parents=True, exist_ok=True)
-    make_talk_video(out)
-    print(f"Sample video: {out}")
-    with console.tenant_with_worker(stack.DEMO_SLUG) as tenant:
+    with console.tenant_with_worker(stack.DEMO_SLUG) as tenant:  # a database that can't be used: said first
+        make_talk_video(out)
+        print(f"Sample video: {out}")
         job = console.moderate(tenant.schema_name, out, "ReelRemix demo")
         console.print_report(job)
         clips_console.make_clips(tenant.schema_name, job.video, (15.0, 60.0, 3), ["9:16"])

@@ -281,6 +281,8 @@ UPLOAD_RESUME_HOURS = env_int("UPLOAD_RESUME_HOURS", 24, minimum=1)
 UPLOAD_CHUNK_BYTES = env_int("UPLOAD_CHUNK_BYTES", 8 * 1024**2, minimum=64 * 1024)
 UPLOAD_MAX_CHUNK_BYTES = env_int("UPLOAD_MAX_CHUNK_BYTES", 64 * 1024**2, minimum=64 * 1024)
 UPLOAD_SWEEP_SECONDS = env_int("UPLOAD_SWEEP_SECONDS", 3600, minimum=60)
+# Retention (media_jobs.retention): every worker sweeps expired originals and intermediate files this often.
+RETENTION_SWEEP_SECONDS = env_int("RETENTION_SWEEP_SECONDS", 3600, minimum=1)
 
 # --- Media and models --------------------------------------------------------------------------
 FFMPEG_BINARY = env_str("FFMPEG_BINARY")  # default: imageio-ffmpeg's bundled binary

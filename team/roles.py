@@ -74,6 +74,7 @@ BY_NAME: dict[str, Rule] = {
     "job-detail": Rule.EDIT,
     "video-list": Rule.EDIT,
     "video-detail": Rule.EDIT,
+    "video-legal-hold": Rule.OWNER,
     "job-selfcheck": Rule.EDIT,
     # billing
     "billing": Rule.OWNER,

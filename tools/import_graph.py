@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
@@ -38,6 +39,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "reelremix.checks",
             "reelremix.embedded",
             "reelremix.api_errors",
+            "reelremix.api_fields",
+            "reelremix.charts",
             "reelremix.api_schema",
             "reelremix.throttling",
             "reelremix.observability",
@@ -65,17 +68,17 @@ SKIPPED_DIRS = {".venv", "var", ".git", "node_modules", "migrations", "tests", "
 def project_modules() -> dict[str, Path]:
     """Dotted name -> file, for every Python file of the project outside tests and migrations."""
     found = {}
-    for path in ROOT.rglob("*.py"):
-        relative = path.relative_to(ROOT)
-        if not path.is_file():
-            continue
-        if SKIPPED_DIRS & set(relative.parts[:-1]):
-            continue
-        parts = list(relative.with_suffix("").parts)
-        if parts[-1] == "__init__":
-            parts.pop()
-        if parts:
-            found[".".join(parts)] = path
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = [name for name in subfolders if name not in SKIPPED_DIRS]  # never walk a virtualenv
+        for name in files:
+            path = Path(folder, name)
+            if not name.endswith(".py") or not path.is_file():
+                continue
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            if parts:
+                found[".".join(parts)] = path
     return found
 
 

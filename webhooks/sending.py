@@ -28,9 +28,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
-from tenants.models import Tenant
+from tenants.context import in_each_tenant
 from webhooks.addresses import check_endpoint_url
 from webhooks.models import Delivery
 
@@ -167,12 +166,10 @@ def _record(delivery: Delivery, claim: uuid.UUID, outcome: Outcome, now: datetim
 def sweep_due_deliveries() -> int:
     """Queue an attempt for every due delivery of every tenant (retries, and attempts whose worker died
     or whose message was lost); how many were claimed."""
-    claimed = 0
-    for schema_name in Tenant.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).values_list(
-        "schema_name", flat=True
-    ):
-        with schema_context(schema_name):
-            due = Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__lte=timezone.now())
-            for delivery_id in due.order_by("next_attempt_at").values_list("id", flat=True)[:SWEEP_BATCH]:
-                claimed += dispatch(schema_name, delivery_id)
-    return claimed
+    return sum(in_each_tenant(_dispatch_due))
+
+
+def _dispatch_due(schema_name: str) -> int:
+    due = Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__lte=timezone.now())
+    ids = due.order_by("next_attempt_at").values_list("id", flat=True)[:SWEEP_BATCH]
+    return sum(dispatch(schema_name, delivery_id) for delivery_id in ids)

@@ -56,8 +56,9 @@ class TusView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # who asks, and whether they may, first
-        protocol = request.method not in ("OPTIONS", "GET")  # GET is ours, not the protocol's
-        if protocol and request.headers.get("Tus-Resumable") != TUS_VERSION:
+        method = request.method or ""
+        protocol = method in ("HEAD", "PATCH", "POST", "DELETE") and hasattr(self, method.lower())
+        if protocol and request.headers.get("Tus-Resumable") != TUS_VERSION:  # GET and OPTIONS are ours
             raise UnsupportedVersion("tus_version", f"Send the header Tus-Resumable: {TUS_VERSION}.")
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
@@ -195,7 +196,10 @@ class UploadView(TusView):
         """Where a resumable upload stands: bytes received, state, and its video once accepted."""
         return Response(UploadSerializer(self._upload(request, upload_id)).data)
 
-    @extend_schema(parameters=UPLOAD_HEADERS, responses={204: None})
+    @extend_schema(
+        parameters=UPLOAD_HEADERS,
+        responses={204: None, 412: OpenApiResponse(description="Not tus 1.0.0.")},
+    )
     def delete(self, request: Request, upload_id: UUID) -> Response:
         """Give up an upload (tus termination): its bytes are removed."""
         resumable.do_cancel(self._upload(request, upload_id))

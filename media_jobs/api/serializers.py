@@ -11,9 +11,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from media_jobs import direct_upload, registry
+from billing import quota
+from billing.models import Plan
+from media_jobs import direct_upload, registry, retention
 from media_jobs.links import signed_reverse
 from media_jobs.models import Artifact, Job, Stage, Upload, Video
+from tenants.context import current_schema_name
 
 
 class StageSerializer(serializers.ModelSerializer[Stage]):
@@ -51,17 +54,30 @@ class JobSerializer(JobSummarySerializer):
         read_only_fields = fields
 
 
+class RetentionSerializer(serializers.Serializer[retention.Retention]):
+    """When the plan's retention deletes a video's files (null: kept), and what it deleted already."""
+
+    legal_hold = serializers.BooleanField()
+    original_expires_at = serializers.DateTimeField(allow_null=True)
+    original_deleted_at = serializers.DateTimeField(allow_null=True)
+    intermediates_expire_at = serializers.DateTimeField(
+        allow_null=True, help_text="when the oldest intermediate file (frames, audio, transcript...) goes"
+    )
+    intermediates_deleted_at = serializers.DateTimeField(allow_null=True)
+
+
 class VideoSerializer(serializers.ModelSerializer[Video]):
     latest_job = serializers.SerializerMethodField()
     original_url = serializers.SerializerMethodField()
     censored_url = serializers.SerializerMethodField()
+    retention = serializers.SerializerMethodField()
     job_serializer_class: type[JobSummarySerializer] = JobSerializer
 
     class Meta:
         model = Video
         fields = [
             "id", "uid", "title", "size_bytes", "duration", "width", "height", "fps", "has_audio",
-            "created_at", "latest_job", "original_url", "censored_url",
+            "created_at", "latest_job", "original_url", "censored_url", "retention",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -72,6 +88,7 @@ class VideoSerializer(serializers.ModelSerializer[Video]):
         if cls.job_serializer_class is JobSerializer:
             upload_jobs = upload_jobs.prefetch_related("stages")
         censored = Artifact.objects.filter(video=OuterRef("pk"), kind=Artifact.Kind.CENSORED)
+        videos = retention.with_oldest_intermediate(videos)
         return videos.annotate(has_censored=Exists(censored)).prefetch_related(
             Prefetch("jobs", queryset=upload_jobs, to_attr="upload_jobs")
         )
@@ -85,12 +102,24 @@ class VideoSerializer(serializers.ModelSerializer[Video]):
     def _job_serializer(self) -> JobSummarySerializer:
         return self.job_serializer_class()  # one for the whole page: building its fields is the cost
 
-    def get_original_url(self, video: Video) -> str:
-        return signed_reverse("video_file", video.pk, "original")
+    def get_original_url(self, video: Video) -> str | None:
+        return None if video.original_deleted_at else signed_reverse("video_file", video.pk, "original")
 
     def get_censored_url(self, video: Video) -> str | None:
         has_output = video.has_censored  # type: ignore[attr-defined]  # from annotated()
         return signed_reverse("video_file", video.pk, "censored") if has_output else None
+
+    @extend_schema_field(RetentionSerializer)
+    def get_retention(self, video: Video) -> dict[str, Any]:
+        return RetentionSerializer(retention.retention_of(video, self._plan)).data
+
+    @functools.cached_property
+    def _plan(self) -> Plan:
+        return quota.plan_of(current_schema_name())
+
+
+class LegalHoldSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=200, help_text="why the files must be kept (a case, a claim)")
 
 
 class VideoSummarySerializer(VideoSerializer):

@@ -10,10 +10,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from media_jobs import services, uploads
+from media_jobs import retention, services, uploads
 from media_jobs.api.serializers import (
     JobSerializer,
     JobSummarySerializer,
+    LegalHoldSerializer,
     VideoSerializer,
     VideoSummarySerializer,
     VideoUploadSerializer,
@@ -44,21 +45,30 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
 
 class LimitedMultipartUpload:
-    """For viewsets whose POST is a multipart upload: the body is cut off past `upload_limit()` bytes while
-    it streams, before authentication (a session-authenticated POST is CSRF-checked, which reads the body)."""
+    """For viewsets whose POST `create` is a multipart upload: the body is cut off past `upload_limit()` bytes
+    while it streams, before authentication (a session-authenticated POST is CSRF-checked, which reads the
+    body). Their other POST actions parse bodies as any view does."""
 
     request: Any
+    action_map: dict[str, str]
 
     def upload_limit(self) -> int:
         raise NotImplementedError
 
+    def _uploads(self) -> bool:
+        return (
+            self.request is not None
+            and self.request.method == "POST"
+            and self.action_map.get("post") == "create"
+        )
+
     def get_parsers(self):  # type: ignore[no-untyped-def]
-        if self.request is not None and self.request.method == "POST":
+        if self._uploads():
             return [MultiPartParser()]
         return super().get_parsers()  # type: ignore[misc]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        if request.method == "POST":
+        if self._uploads():
             uploads.limit_upload_size(request._request, self.upload_limit())
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 
@@ -94,3 +104,18 @@ class VideoViewSet(
         assert job.video_id is not None
         video = VideoSerializer.annotated(Video.objects.all()).get(pk=job.video_id)
         return Response(VideoSerializer(video).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LegalHoldSerializer, responses={200: VideoSerializer})
+    @action(detail=True, methods=["post", "delete"], url_path="legal-hold")
+    def legal_hold(self, request: Request, pk: str) -> Response:
+        """POST `{"reason": ...}` puts the video under a legal hold (its files are kept whatever the plan's
+        retention says); DELETE releases it. Owners only."""
+        video = self.get_object()
+        user = cast(User, request.user)
+        if request.method == "DELETE":
+            retention.do_release_legal_hold(video, user)
+        else:
+            form = LegalHoldSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            retention.do_set_legal_hold(video, user, form.validated_data["reason"])
+        return Response(VideoSerializer(self.get_queryset().get(pk=video.pk)).data)

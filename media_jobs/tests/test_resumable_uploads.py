@@ -139,6 +139,7 @@ def test_it_refuses_what_the_protocol_does_not_allow(world, small_mp4):
     location = _started(client, data)
     assert client.head(location).status_code == 412  # no Tus-Resumable
     assert client.head(location, HTTP_TUS_RESUMABLE="0.2.2")["Tus-Version"] == "1.0.0"
+    assert client.post(location, **TUS).status_code == 405  # a method the upload has not: no version talk
     wrong_type = client.patch(location, data, content_type="video/mp4", HTTP_UPLOAD_OFFSET="0", **TUS)
     assert wrong_type.status_code == 415
     assert _patch(client, location, 0, data[:100]).status_code == 204

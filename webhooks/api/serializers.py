@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
+from reelremix.api_fields import JsonModelSerializer
 from webhooks.addresses import check_endpoint_url
 from webhooks.models import Delivery, Endpoint, Event
 
 
-class EndpointSerializer(serializers.ModelSerializer[Endpoint]):
+class EndpointSerializer(JsonModelSerializer[Endpoint]):
     events = serializers.ListField(child=serializers.ChoiceField(choices=Event.choices), min_length=1)
 
     class Meta:

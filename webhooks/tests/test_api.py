@@ -42,6 +42,8 @@ def test_it_refuses_bad_input_naming_the_field(staff, settings):
     unknown = _create(staff.alice, events=["job.succeeded", "video.deleted"])
     assert unknown.status_code == 400 and "video.deleted" in str(unknown.json()["error"]["details"]["events"])
     assert "events" in _create(staff.alice, events=[]).json()["error"]["details"]
+    assert "active" in _create(staff.alice, active=0).json()["error"]["details"]  # JSON's false, not 0
+    assert "description" in _create(staff.alice, description=7).json()["error"]["details"]
     settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS = False
     private = _create(staff.alice, url="http://169.254.169.254/latest/")
     assert private.status_code == 400 and "public hosts" in str(private.json()["error"]["details"]["url"])
