@@ -26,6 +26,12 @@ from privacy import storage
 from tenants.models import DeletionReceipt, Tenant
 
 log = logging.getLogger(__name__)
+HELD = "Videos of this site are under a legal hold: the site cannot be deleted until every hold is released."
+
+
+def _held_videos(tenant: Tenant) -> int:
+    with schema_context(tenant.schema_name):
+        return Video.objects.filter(legal_hold=True).count()
 
 
 def schema_hash(schema_name: str) -> str:
@@ -37,6 +43,8 @@ def do_request_tenant_deletion(tenant: Tenant, typed_name: str) -> datetime:
     """Schedule the tenant's deletion after the grace period; the owner typed its name to confirm."""
     if typed_name.strip() != tenant.name:
         raise ValidationError(f"Type the site's name, {tenant.name}, exactly, to confirm.")
+    if _held_videos(tenant):
+        raise ValidationError(HELD)
     due = timezone.now() + timedelta(days=settings.TENANT_DELETION_GRACE_DAYS)
     Tenant.objects.filter(pk=tenant.pk, deletion_due_at=None).update(deletion_due_at=due)
     tenant.refresh_from_db(fields=["deletion_due_at"])
@@ -51,7 +59,7 @@ def do_cancel_tenant_deletion(tenant: Tenant) -> None:
 
 def sweep_due_tenant_deletions() -> int:
     """Delete every tenant whose grace period has passed; how many. One that Stripe cannot be reached for
-    waits for the next sweep (its subscription must not outlive it)."""
+    waits for the next sweep (its subscription must not outlive it), as does one with a legal hold."""
     deleted = 0
     due = Tenant.objects.filter(deletion_due_at__lte=timezone.now()).exclude(
         schema_name=settings.PUBLIC_SCHEMA_NAME
@@ -70,6 +78,9 @@ def do_delete_tenant(tenant_id: int) -> int:
     rows = Tenant.objects.select_for_update(skip_locked=True).filter(deletion_due_at__lte=timezone.now())
     tenant = rows.filter(pk=tenant_id).first()
     if tenant is None:
+        return 0
+    if _held_videos(tenant):  # a hold placed during the grace period
+        log.warning("tenant deletion waits for its legal holds", extra={"tenant_id": tenant_id})
         return 0
     counts = _counts(tenant)
     _cancel_subscription(tenant)

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import ApiToken
-from media_jobs.models import Video
+from media_jobs.models import Job, Video
 from moderation.models import Decision, PolicyChange
 from privacy import exporting, storage
 from search.models import Search
@@ -34,7 +34,9 @@ class Uploads(enum.Enum):
     """What becomes of an erased user's uploads: the owner's choice."""
 
     HAND_OVER = "hand_over"  # uploaded_by becomes the owner who erased them
-    DELETE = "delete"  # the videos and their files go (those with a moderation trail are handed over)
+    # The videos and their files go; those with a moderation trail, a legal hold or a job under way are
+    # handed over instead.
+    DELETE = "delete"
 
 
 def personal_data(user: User) -> dict[str, Any]:
@@ -98,7 +100,8 @@ def _settle_uploads(user: User, owner: User, uploads: Uploads) -> None:
     videos = Video.objects.filter(uploaded_by=user)
     if uploads is Uploads.DELETE:
         audited = Decision.objects.filter(case__video__in=videos).values("case__video")
-        for video in videos.exclude(pk__in=audited):
+        busy = Job.objects.filter(state__in=(Job.State.QUEUED, Job.State.RUNNING)).values("video")
+        for video in videos.filter(legal_hold=False).exclude(pk__in=audited).exclude(pk__in=busy):
             _delete_video(video)
     Video.objects.filter(uploaded_by=user).update(uploaded_by=owner)
 

@@ -12,14 +12,13 @@ from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from media_jobs import services as job_services
 from media_jobs.models import Job
 from media_jobs.registry import Progress, StageOutcome
 from privacy import exporting
 from privacy.models import Export
-from tenants.context import current_schema_name
+from tenants.context import current_schema_name, in_each_tenant
 from tenants.models import Tenant
 
 EXPORT_KIND = "privacy_export"
@@ -78,12 +77,11 @@ def do_delete_export_file(export: Export) -> None:
 
 def sweep_expired_exports() -> int:
     """Delete the zips of every tenant's expired exports; how many."""
-    deleted = 0
-    for schema_name in Tenant.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).values_list(
-        "schema_name", flat=True
-    ):
-        with schema_context(schema_name):
-            for export in Export.objects.exclude(file="").filter(expires_at__lte=timezone.now()):
-                do_delete_export_file(export)
-                deleted += 1
-    return deleted
+    return sum(in_each_tenant(_sweep_tenant_exports))
+
+
+def _sweep_tenant_exports(schema_name: str) -> int:
+    expired = list(Export.objects.exclude(file="").filter(expires_at__lte=timezone.now()))
+    for export in expired:
+        do_delete_export_file(export)
+    return len(expired)

@@ -113,6 +113,9 @@ def test_it_lets_an_owner_erase_a_member(world, uploads, django_capture_on_commi
     with schema_context(world.acme.schema_name):
         plain = Video(title="plain", uploaded_by=erin, size_bytes=1, duration=1)
         plain.original.save("original.mp4", ContentFile(b"plain"))
+        held = Video.objects.create(
+            title="held", uploaded_by=erin, original="h.mp4", size_bytes=1, duration=1, legal_hold=True
+        )
     form = {"member": erin.pk, "uploads": uploads, "confirm": "erin"}
     with django_capture_on_commit_callbacks(execute=True):
         response = owner.post("/privacy/erase/", form)
@@ -120,9 +123,11 @@ def test_it_lets_an_owner_erase_a_member(world, uploads, django_capture_on_commi
     assert default_storage.exists(plain.original.name) is (uploads == "hand_over")
     assert default_storage.exists(audited.original.name)
     with schema_context(world.acme.schema_name):
-        kept = dict(Video.objects.filter(pk__in=[audited.pk, plain.pk]).values_list("title", "uploaded_by"))
-    expected = {"decided": world.alice.user.pk, "plain": world.alice.user.pk}
-    assert kept == (expected if uploads == "hand_over" else {"decided": world.alice.user.pk})
+        kept = dict(
+            Video.objects.filter(pk__in=[audited.pk, plain.pk, held.pk]).values_list("title", "uploaded_by")
+        )
+    always = {"decided": world.alice.user.pk, "held": world.alice.user.pk}
+    assert kept == ({**always, "plain": world.alice.user.pk} if uploads == "hand_over" else always)
     assert not _fresh(world.acme, erin).is_active
 
 

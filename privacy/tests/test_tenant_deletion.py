@@ -10,9 +10,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from billing.models import Subscription
 from billing.tests.conftest import fake_stripe
+from media_jobs.models import Video
 from privacy import deletion
 from team.models import Role
 from team.tests.factories import with_role
@@ -80,3 +82,20 @@ def test_it_deletes_a_due_tenant(world, fake_stripe):
     assert receipt.counts == {"videos": 0, "jobs": 0, "users": 0, "usage_entries": 0, "files": 2}
     assert Tenant.objects.filter(slug="acme").exists() and deletion.sweep_due_tenant_deletions() == 0
     default_storage.delete("t_acme/kept.txt")
+
+
+def test_it_keeps_a_tenant_under_a_legal_hold(world):
+    owner = with_role(world.alice, Role.OWNER)
+    with schema_context(world.acme.schema_name):
+        video = Video.objects.create(
+            title="evidence", original="e.mp4", size_bytes=1, duration=1, legal_hold=True
+        )
+    refused = owner.post("/privacy/delete/", {"name": "Acme"})
+    assert (
+        refused.status_code == 400 and "legal hold" in refused.content.decode() and _due(world.acme) is None
+    )
+    Tenant.objects.filter(pk=world.acme.pk).update(deletion_due_at=timezone.now() - timedelta(seconds=1))
+    assert deletion.sweep_due_tenant_deletions() == 0  # a hold placed during the grace period
+    assert _schema_exists("t_acme") and Tenant.objects.filter(pk=world.acme.pk).exists()
+    with schema_context(world.acme.schema_name):
+        assert Video.objects.filter(pk=video.pk).exists()
