@@ -33,7 +33,7 @@ from tenants.context import tenant_connection
 from tenants.models import Tenant
 
 PASSWORD = "correct horse battery staple"  # noqa: S105  (test personas only)
-TENANT_DATA_APPS = ("media_jobs", "moderation", "search", "clips", "webhooks")
+TENANT_DATA_APPS = ("media_jobs", "moderation", "search", "clips", "webhooks", "privacy")
 _started: list[embedded.RunningService] = []
 
 

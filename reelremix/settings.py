@@ -117,6 +117,7 @@ TENANT_APPS = [
     "recaps",
     "upscale",
     "webhooks",  # after the apps whose events it sends
+    "privacy",  # exports and erasure: reads every app above
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -257,6 +258,14 @@ WEBHOOKS_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", False)
 WEBHOOKS_TIMEOUT_SECONDS: float = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10, minimum=1, maximum=30)
 # Every worker looks for due retries this often (webhooks.sending.sweep_due_deliveries).
 WEBHOOKS_SWEEP_SECONDS = env_int("WEBHOOKS_SWEEP_SECONDS", 15, minimum=1)
+
+# --- Privacy (privacy/): exports, erasure, a tenant's deletion ------------------------------------
+# Days a tenant's export zip (and the media links inside it) can be downloaded before the sweep deletes it.
+PRIVACY_EXPORT_DAYS = env_int("PRIVACY_EXPORT_DAYS", 7, minimum=1, maximum=90)
+# Days between an owner's request to delete the tenant and its deletion (cancellable until then).
+TENANT_DELETION_GRACE_DAYS = env_int("TENANT_DELETION_GRACE_DAYS", 14, minimum=0, maximum=365)
+# Every worker deletes expired exports and tenants due for deletion this often.
+PRIVACY_SWEEP_SECONDS = env_int("PRIVACY_SWEEP_SECONDS", 3600, minimum=1)
 
 # --- Upload limits (billing plans narrow them per tenant) ---------------------------------------
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 4 * 1024**3, minimum=1024)

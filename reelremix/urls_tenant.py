@@ -24,6 +24,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("recaps.api.urls")),
     path("", include("upscale.api.urls")),
     path("", include("webhooks.api.urls")),
+    path("", include("privacy.api.urls")),
 ]
 
 urlpatterns = [
@@ -62,6 +63,7 @@ urlpatterns = [
     path("", include("upscale.urls")),
     path("", include("webhooks.urls")),
     path("", include("team.urls")),
+    path("", include("privacy.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI and Redoc, their scripts served by us (drf-spectacular-sidecar): no CDN.

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from tenants.admin_sites import on_public_site
-from tenants.models import Domain, Tenant
+from tenants.models import DeletionReceipt, Domain, Tenant
 
 
 class PublicSiteOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -34,7 +34,7 @@ class DomainInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Tenant)
 class TenantAdmin(PublicSiteOnlyAdmin):
-    list_display = ("name", "slug", "schema_name", "owner_email", "created_at")
+    list_display = ("name", "slug", "schema_name", "owner_email", "created_at", "deletion_due_at")
     search_fields = ("name", "slug", "owner_email")
     readonly_fields = ("schema_name", "slug", "created_at")
     inlines = [DomainInline]
@@ -44,3 +44,15 @@ class TenantAdmin(PublicSiteOnlyAdmin):
 class DomainAdmin(PublicSiteOnlyAdmin):
     list_display = ("domain", "tenant", "is_primary")
     list_select_related = ("tenant",)
+
+
+@admin.register(DeletionReceipt)
+class DeletionReceiptAdmin(PublicSiteOnlyAdmin):
+    """What remains of deleted tenants: an operator finds one by the keyed hash of its schema name
+    (privacy.deletion.schema_hash)."""
+
+    list_display = ("schema_hash", "deleted_at", "counts")
+    search_fields = ("schema_hash",)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # a receipt is a record, never edited

@@ -12,6 +12,8 @@ class Tenant(TenantMixin):
     admin_requires_2fa = models.BooleanField(
         default=False, help_text="Its admin asks every user for an authenticator code (set by an owner)."
     )
+    # An owner asked for the tenant's deletion (privacy.deletion): it is deleted once this has passed.
+    deletion_due_at = models.DateTimeField(null=True, blank=True)
 
     auto_create_schema = True
     auto_drop_schema = True
@@ -28,3 +30,19 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class DeletionReceipt(models.Model):
+    """What remains of a deleted tenant (written by privacy.deletion): no name, slug or email, only a keyed
+    hash of its schema name (an operator holding the secret key can tell whether a given tenant was
+    deleted, nobody else can), when, and how much went."""
+
+    schema_hash = models.CharField(max_length=64, db_index=True)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+    counts = models.JSONField(default=dict)  # rows and files deleted, by kind
+
+    class Meta:
+        ordering = ["-deleted_at"]
+
+    def __str__(self) -> str:
+        return f"Tenant {self.schema_hash[:12]} deleted {self.deleted_at:%Y-%m-%d}"

@@ -57,6 +57,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("recaps", ("recaps",)),
     ("upscale", ("upscale",)),
     ("webhooks", ("webhooks",)),
+    ("privacy", ("privacy",)),
     ("root", ("reelremix", "reelremix.apps", "reelremix.broker", "manage", "bench", "tools", "conftest")),
 ]
 # Third-party packages a layer must not import at all.

@@ -169,6 +169,7 @@ def _walk_the_pages(page: Page, site: str, world: World, video: Video, more_page
         "/account/tokens/",
         "/accounts/password/",
         "/accounts/reset/",
+        "/account/data/",
         *more_pages,
     )
     shots = {
