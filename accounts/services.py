@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import LIFETIMES, ApiToken, Lifetime
 from reelremix.errors import Refusal
+from tenants.context import current_schema_name
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # a busy token costs one UPDATE a minute, not one per request
 
@@ -48,6 +50,12 @@ def do_revoke_all_tokens(user: AbstractBaseUser) -> int:
     """Revoke every token of the user (revoke all, and a changed password); returns how many."""
     deleted, _ = ApiToken.objects.filter(user=user).delete()
     return deleted
+
+
+def do_forget_sign_in_attempts(username: str) -> int:
+    """`username` of this tenant was erased: django-axes' failed sign-ins (name, address, browser) go."""
+    key = f"{current_schema_name()}:{username}"
+    return sum(model.objects.filter(username=key).delete()[0] for model in (AccessAttempt, AccessFailureLog))
 
 
 def note_token_used(token: ApiToken) -> None:

@@ -76,7 +76,8 @@ def heir(user: User, decided_by: User) -> User | None:
 @transaction.atomic
 def do_erase_user(user: User, decided_by: User, uploads: Uploads = Uploads.HAND_OVER) -> str:
     """Erase `user` (by an owner, or by themselves): off the team, tokens revoked, name and email replaced
-    by the pseudonym, password unusable; their uploads handed over or deleted. Returns the pseudonym."""
+    by the pseudonym (and forgotten by the invitations they accepted and the failed sign-ins kept), password
+    unusable; their uploads handed over or deleted. Returns the pseudonym."""
     receiver = heir(user, decided_by)
     if receiver is None:
         raise ValidationError(
@@ -84,7 +85,9 @@ def do_erase_user(user: User, decided_by: User, uploads: Uploads = Uploads.HAND_
             "make someone else an owner first."
         )
     team_services.do_remove_member(user)
+    team_services.do_forget_invitations_of(user)
     account_services.do_revoke_all_tokens(user)
+    account_services.do_forget_sign_in_attempts(user.username)
     _settle_uploads(user, receiver, uploads)
     name = pseudonym(user)
     user.username, user.email, user.first_name, user.last_name = name, "", "", ""

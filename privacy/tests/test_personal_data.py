@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts import services as account_services
@@ -21,7 +23,7 @@ from moderation.models import Decision
 from privacy import personal
 from privacy.tests.factories import make_tenant_data
 from search.models import Search
-from team.models import Role
+from team.models import Invitation, Role
 from team.tests.factories import api_client, make_member, with_role
 
 
@@ -67,6 +69,15 @@ def test_it_erases_the_user_who_asks(world):
     video = make_tenant_data(world.acme, erin)
     with schema_context(world.acme.schema_name):
         account_services.do_create_token(erin, "laptop")
+        invitation = Invitation.objects.create(
+            email="erin@example.com", role=Role.EDITOR, sent_at=timezone.now(), nonce="n", accepted_by=erin
+        )
+    failed = AccessAttempt.objects.create(
+        username=f"{world.acme.schema_name}:erin",
+        ip_address="10.0.0.9",
+        user_agent="x",
+        failures_since_start=1,
+    )
     client = Client(HTTP_HOST=world.alice.host)
     with schema_context(world.acme.schema_name):
         client.force_login(erin)
@@ -81,6 +92,8 @@ def test_it_erases_the_user_who_asks(world):
         [decision] = Decision.objects.filter(case__video=video)  # the audit row stays, naming the pseudonym
         assert decision.actor_id == erin.pk and str(decision).startswith(f"Approved as is by {name}")
         assert Video.objects.get(pk=video.pk).uploaded_by_id == world.alice.user.pk
+        assert Invitation.objects.get(pk=invitation.pk).email == ""  # the address it was sent to, forgotten
+    assert not AccessAttempt.objects.filter(pk=failed.pk).exists()  # and the failed sign-ins kept
     assert client.get("/account/data/").status_code == 302  # signed out
     assert not erased.check_password(PASSWORD)
 
