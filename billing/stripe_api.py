@@ -73,6 +73,18 @@ def retrieve_subscription(subscription_id: str) -> dict[str, Any]:
     return dict(_call(client().v1.subscriptions.retrieve, subscription_id).to_dict())
 
 
+def delete_customer(customer_id: str) -> None:
+    """Delete the customer (its email and name; Stripe cancels its subscriptions with it): the tenant was
+    deleted. One Stripe no longer has is already gone."""
+    try:
+        client().v1.customers.delete(customer_id)
+    except stripe.InvalidRequestError as err:
+        if err.code != "resource_missing":
+            raise BillingUnavailable(REFUSED) from err
+    except stripe.StripeError as err:
+        raise BillingUnavailable(UNREACHABLE) from err
+
+
 def cancel_subscription(subscription_id: str) -> None:
     """Cancel at once (the tenant moved to another subscription through Checkout). One that Stripe no
     longer has is already gone: a retried webhook must not fail on it forever."""

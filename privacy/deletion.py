@@ -1,7 +1,8 @@
 """A tenant's deletion: an owner asks (typing the site's name), a grace period runs
-(TENANT_DELETION_GRACE_DAYS, cancellable), then the periodic sweep cancels the Stripe subscription,
-deletes every stored file under `{schema}/` (local disk or S3), drops the schema with the tenant's rows,
-and keeps a receipt in the public schema without personal data (tenants.DeletionReceipt)."""
+(TENANT_DELETION_GRACE_DAYS, cancellable), then the periodic sweep deletes the Stripe customer (its
+subscription cancelled with it), deletes every stored file under `{schema}/` (local disk or S3), drops the
+schema with the tenant's rows, and keeps a receipt in the public schema without personal data
+(tenants.DeletionReceipt)."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ def do_delete_tenant(tenant_id: int) -> int:
         log.warning("tenant deletion waits for its legal holds", extra={"tenant_id": tenant_id})
         return 0
     counts = _counts(tenant)
-    _cancel_subscription(tenant)
+    _forget_in_stripe(tenant)
     counts["files"] = storage.delete_prefix(f"{tenant.schema_name}/")
     DeletionReceipt.objects.create(schema_hash=schema_hash(tenant.schema_name), counts=counts)
     tenant.delete(force_drop=True)  # the schema, its domains, subscription and usage ledger
@@ -98,7 +99,13 @@ def _counts(tenant: Tenant) -> dict[str, Any]:
                 "usage_entries": usage.count()}  # fmt: skip
 
 
-def _cancel_subscription(tenant: Tenant) -> None:
+def _forget_in_stripe(tenant: Tenant) -> None:
+    """Stripe forgets the tenant: its customer deleted (with the owner's email; Stripe cancels the customer's
+    subscriptions with it), or, with no customer on record, its subscription cancelled."""
     subscription = Subscription.objects.filter(tenant=tenant).first()
-    if subscription is not None and subscription.stripe_subscription_id and stripe_api.stripe_enabled():
+    if subscription is None or not stripe_api.stripe_enabled():
+        return
+    if subscription.stripe_customer_id:
+        stripe_api.delete_customer(subscription.stripe_customer_id)
+    elif subscription.stripe_subscription_id:
         stripe_api.cancel_subscription(subscription.stripe_subscription_id)

@@ -88,6 +88,7 @@ class FakeStripe:
             ("POST", r"/v1/billing_portal/sessions", self._create_portal_session),
             ("GET", r"/v1/subscriptions/(?P<id>[\w-]+)", self._get_subscription),
             ("DELETE", r"/v1/subscriptions/(?P<id>[\w-]+)", self._cancel_subscription),
+            ("DELETE", r"/v1/customers/(?P<id>[\w-]+)", self._delete_customer),
         ]
         for verb, pattern, view in routes:
             match = re.fullmatch(pattern, path)
@@ -152,6 +153,15 @@ class FakeStripe:
         if id not in self.subscriptions:
             return _error(404, f"No such subscription: '{id}'", param="id")
         return 200, self.subscriptions[id]
+
+    def _delete_customer(self, params: dict[str, Any], id: str) -> tuple[int, dict[str, Any]]:
+        if self.customers.pop(id, None) is None:
+            return _error(404, f"No such customer: '{id}'", param="id")
+        now = int(time.time())
+        for subscription in self.subscriptions.values():  # Stripe cancels a deleted customer's subscriptions
+            if subscription["customer"] == id and subscription["status"] != "canceled":
+                subscription.update(status="canceled", canceled_at=now, ended_at=now)
+        return 200, {"id": id, "object": "customer", "deleted": True}
 
     def _cancel_subscription(self, params: dict[str, Any], id: str) -> tuple[int, dict[str, Any]]:
         if id not in self.subscriptions:

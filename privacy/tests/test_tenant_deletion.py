@@ -64,8 +64,11 @@ def test_it_deletes_a_due_tenant(world, fake_stripe):
     doomed = tenant_services.do_create_tenant(
         "Doomed Ltd", "doomed", "boss@doomed.example", plan="pro"
     ).tenant
-    subscription = fake_stripe.add_subscription("cus_doomed", "price_test_pro")
-    Subscription.objects.filter(tenant=doomed).update(stripe_subscription_id=subscription["id"])
+    customer = fake_stripe.handle("POST", "/v1/customers", {"email": "boss@doomed.example"})[1]["id"]
+    subscription = fake_stripe.add_subscription(customer, "price_test_pro")
+    Subscription.objects.filter(tenant=doomed).update(
+        stripe_customer_id=customer, stripe_subscription_id=subscription["id"]
+    )
     for key in ("t_doomed/videos/a/original.mp4", "t_doomed/exports/b.zip", "t_acme/kept.txt"):
         default_storage.save(key, ContentFile(b"x"))
     Tenant.objects.filter(pk=doomed.pk).update(deletion_due_at=timezone.now() - timedelta(seconds=1))
@@ -77,6 +80,7 @@ def test_it_deletes_a_due_tenant(world, fake_stripe):
         "t_acme/kept.txt"
     )
     assert fake_stripe.subscriptions[subscription["id"]]["status"] == "canceled"
+    assert customer not in fake_stripe.customers  # and the owner's email with it
     [receipt] = DeletionReceipt.objects.all()
     assert receipt.schema_hash == deletion.schema_hash("t_doomed") and "doomed" not in receipt.schema_hash
     assert receipt.counts == {"videos": 0, "jobs": 0, "users": 0, "usage_entries": 0, "files": 2}
