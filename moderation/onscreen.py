@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
-from gpu_worker.ocr import TextBox, TextLine
+from gpu_worker.ocr import TextBox, TextLine, crop
 from moderation.tracking import Detection, Track, build_tracks, track_keyframes
 
 READ_INTERVAL = 2.0  # seconds between the frames read (the sampled frames are denser; text stays for seconds)
@@ -37,13 +37,13 @@ TEXT, LOGO = "TEXT", "logo"  # the tracking label of every box; the label of a m
 
 class Reader(Protocol):
     def detect(self, frame: np.ndarray, max_side: int) -> list[TextBox]: ...
-    def read(self, frame: np.ndarray, boxes: Sequence[TextBox]) -> list[TextLine]: ...
+    def read(self, crops: Sequence[np.ndarray]) -> list[TextLine]: ...
 
 
-@dataclass
-class _Seen:
+@dataclass(frozen=True)
+class _Place:
     box: TextBox
-    line: TextLine
+    reading: int  # which crop's reading it shows: places whose letters did not change share one
 
 
 @dataclass
@@ -66,46 +66,45 @@ def frames_to_read(times: Sequence[float], interval: float = READ_INTERVAL) -> l
 def read_frames(
     frames: Iterable[tuple[float, np.ndarray]], reader: Reader, stats: ReadStats
 ) -> list[dict[str, Any]]:
-    """One sample per frame: {"t", "lines": [{"text", "score", "x1", "y1", "x2", "y2"}]}."""
-    samples: list[dict[str, Any]] = []
-    previous: list[_Seen] = []
+    """One sample per frame: {"t", "lines": [{"text", "score", "x1", "y1", "x2", "y2"}]}. Every frame is
+    detected on first, then the new text of all of them is read."""
+    found: list[tuple[float, list[_Place]]] = []
+    crops: list[np.ndarray] = []
+    previous: list[_Place] = []
     before: np.ndarray | None = None
     for t, frame in frames:
         gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
         if before is not None and float(np.abs(gray - before).mean()) < STILL_PIXELS:
-            samples.append({"t": t, "lines": samples[-1]["lines"]})  # a still picture (a slide): same text
+            found.append((t, previous))  # a still picture (a slide): the same text
             stats.still += 1
             continue
         boxes = reader.detect(frame, READ_MAX_SIDE)
-        known = [_unchanged(box, previous, before, gray) for box in boxes]
-        new = [i for i, line in enumerate(known) if line is None]
-        for i, line in zip(new, reader.read(frame, [boxes[i] for i in new]), strict=True):
-            known[i] = line
-        previous = [_Seen(box, line) for box, line in zip(boxes, known, strict=True) if line]
-        samples.append({"t": t, "lines": [_line(seen) for seen in previous]})
-        stats.frames, stats.boxes, stats.read = (
-            stats.frames + 1,
-            stats.boxes + len(boxes),
-            stats.read + len(new),
-        )
-        before = gray
-    return samples
+        places = [_place(box, previous, before, gray, frame, crops) for box in boxes]
+        stats.frames, stats.boxes = stats.frames + 1, stats.boxes + len(boxes)
+        found.append((t, places))
+        previous, before = places, gray
+    lines = reader.read(crops)
+    stats.read = len(crops)
+    return [
+        {"t": t, "lines": [_line(place.box, lines[place.reading]) for place in places]} for t, places in found
+    ]
 
 
-def _unchanged(
-    box: TextBox, previous: Sequence[_Seen], before: np.ndarray | None, gray: np.ndarray
-) -> TextLine | None:
-    """The previous reading of this place, when its pixels (the letters, not the background) are the same."""
-    if before is None:
-        return None
-    for seen in previous:
-        same_place = _iou(box, seen.box) >= SAME_BOX_IOU
-        if (
-            same_place
-            and float((_strokes(before, seen.box) * _strokes(gray, seen.box)).sum()) >= SAME_STROKES
-        ):
-            return seen.line
-    return None
+def _place(
+    box: TextBox, previous: Sequence[_Place], before: np.ndarray | None, gray: np.ndarray, frame: np.ndarray,
+    crops: list[np.ndarray],
+) -> _Place:  # fmt: skip
+    """The box, sharing the reading of the previous read frame's box in the same place when its letters
+    (not the background) are the same; else with a new crop to read."""
+    for seen in previous if before is not None else ():
+        if _iou(box, seen.box) >= SAME_BOX_IOU and _correlation(before, gray, seen.box) >= SAME_STROKES:
+            return _Place(box, seen.reading)
+    crops.append(crop(frame, box))
+    return _Place(box, len(crops) - 1)
+
+
+def _correlation(before: np.ndarray, gray: np.ndarray, box: TextBox) -> float:
+    return float((_strokes(before, box) * _strokes(gray, box)).sum())
 
 
 def _strokes(gray: np.ndarray, box: TextBox) -> np.ndarray:
@@ -118,13 +117,9 @@ def _strokes(gray: np.ndarray, box: TextBox) -> np.ndarray:
     return detail / (float(np.linalg.norm(detail)) + 1e-6)
 
 
-def _line(seen: _Seen) -> dict[str, Any]:
-    text = seen.line.text if seen.line.score >= MIN_READ_SCORE else ""
-    return {
-        "text": text,
-        "score": round(seen.line.score, 4),
-        **{k: round(v, 4) for k, v in asdict(seen.box).items()},
-    }
+def _line(box: TextBox, line: TextLine) -> dict[str, Any]:
+    text = line.text if line.score >= MIN_READ_SCORE else ""
+    return {"text": text, "score": round(line.score, 4), **{k: round(v, 4) for k, v in asdict(box).items()}}
 
 
 def _iou(a: TextBox, b: TextBox) -> float:
