@@ -79,7 +79,8 @@ def read_frames(
             stats.still += 1
             continue
         boxes = reader.detect(frame, READ_MAX_SIDE)
-        places = [_place(box, previous, before, gray, frame, crops) for box in boxes]
+        last = gray if before is None else before  # the first frame has no previous places to compare
+        places = [_place(box, previous, last, gray, frame, crops) for box in boxes]
         stats.frames, stats.boxes = stats.frames + 1, stats.boxes + len(boxes)
         found.append((t, places))
         previous, before = places, gray
@@ -91,12 +92,12 @@ def read_frames(
 
 
 def _place(
-    box: TextBox, previous: Sequence[_Place], before: np.ndarray | None, gray: np.ndarray, frame: np.ndarray,
+    box: TextBox, previous: Sequence[_Place], before: np.ndarray, gray: np.ndarray, frame: np.ndarray,
     crops: list[np.ndarray],
 ) -> _Place:  # fmt: skip
     """The box, sharing the reading of the previous read frame's box in the same place when its letters
     (not the background) are the same; else with a new crop to read."""
-    for seen in previous if before is not None else ():
+    for seen in previous:
         if _iou(box, seen.box) >= SAME_BOX_IOU and _correlation(before, gray, seen.box) >= SAME_STROKES:
             return _Place(box, seen.reading)
     crops.append(crop(frame, box))
