@@ -14,7 +14,7 @@ PP-OCR drops some). Watermark detection rate: videos with a mark whose mark the 
 false watermarks: videos without a mark that get a watermark flag. Time: read wall seconds per video minute.
 
 Split: seeds 0-7 are the tuning half (READ_MAX_SIDE and READ_INTERVAL were compared on them; SAME_STROKES
-and MIN_READ_SCORE were set on one 10 s video like the tests'), seeds 8-15 are held back and reported apart."""
+and MIN_READ_SCORE were set on one 10 s video like the tests'), seeds 8-15 are held back, reported apart."""
 
 from __future__ import annotations
 
