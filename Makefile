@@ -21,6 +21,9 @@ $(STAMP): pyproject.toml
 	# open_clip ships the ViT-B-32 config and CLIP's BPE vocabulary that gpu_worker/clip.py reads; its
 	# dependency torchvision exists only as CUDA builds here (it would pull CUDA torch), so skip it.
 	$(BIN)/python -m pip install --quiet --no-deps open_clip_torch==3.3.0
+	# PP-OCRv4 (on-screen text) ships in rapidocr-onnxruntime, which asks for GUI OpenCV besides our
+	# headless one (both write cv2/); its other dependencies are pinned in pyproject.toml.
+	$(BIN)/python -m pip install --quiet --no-deps rapidocr-onnxruntime==1.4.4
 	touch $(STAMP)
 
 # Browser tests drive Debian's Chromium through Playwright (Playwright's own browser download

@@ -12,6 +12,15 @@ class Kind(models.TextChoices):
     NUDITY = "nudity", "Nudity"
     FACE = "face", "Face"
     PROFANITY = "profanity", "Profanity"
+    WATERMARK = (
+        "watermark",
+        "Watermark",
+    )  # text or a logo in a corner over most of the video: a rights question
+
+
+# Kinds the product never censors on its own: a watermark is blurred only when a moderator confirms the flag.
+NEVER_AUTO_CENSORED = frozenset({Kind.WATERMARK})
+NEVER_CENSOR = 1.01  # a censor threshold above every score: findings of that kind are only reviewed
 
 
 class Action(models.TextChoices):
@@ -34,6 +43,16 @@ class Policy(models.Model):
     face_review_above = models.FloatField(default=0.3)
     profanity_censor_above = models.FloatField(default=0.2)  # a word the transcript spells out is bleeped
     profanity_review_above = models.FloatField(default=0.0)  # uncertain words always reach a moderator
+    # A watermark's score is the share of the video it covers; it is never censored automatically.
+    watermark_censor_above = models.FloatField(
+        default=NEVER_CENSOR, help_text="Always above 1: a watermark is never removed automatically."
+    )
+    watermark_review_above = models.FloatField(
+        default=0.6, help_text="Share of the video a corner mark must cover to go to a rights review."
+    )
+    watermark_corner = models.FloatField(
+        default=0.3, help_text="How far from two edges (share of the frame) a mark counts as in a corner."
+    )
     audio_mode = models.CharField(max_length=10, choices=AudioMode.choices, default=AudioMode.BLEEP)
     extra_profanity = models.TextField(
         blank=True, help_text="More words to catch, one per line or comma-separated."
@@ -50,7 +69,7 @@ class Policy(models.Model):
         """What this policy does with a finding of `kind` scored `score`."""
         censor_above = getattr(self, f"{kind}_censor_above")
         review_above = getattr(self, f"{kind}_review_above")
-        if certain and score >= censor_above:
+        if certain and score >= censor_above and kind not in NEVER_AUTO_CENSORED:
             return Action.CENSOR
         if score >= review_above:
             return Action.REVIEW

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -16,7 +17,18 @@ from media_jobs import hooks, registry
 from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan
 from media_jobs.models import Job, Video
 from moderation.live import push_queue_event_on_commit
-from moderation.models import Action, Case, Flag, Kind, Policy, PolicyChange, Review
+from moderation.models import (
+    NEVER_AUTO_CENSORED,
+    NEVER_CENSOR,
+    Action,
+    Case,
+    Flag,
+    Kind,
+    Policy,
+    PolicyChange,
+    Review,
+)  # fmt: skip
+from moderation.onscreen import corner_marks
 from moderation.profanity import find_profanity
 from moderation.signals import case_state_changed
 from moderation.tracking import Detection, build_tracks, judged_score, track_keyframes
@@ -86,6 +98,26 @@ def _profanity_flags(case: Case, transcript: Transcript, policy: Policy, source:
     return flags
 
 
+@dataclass(frozen=True)
+class ScreenText:
+    """The read_text stage's samples, the seconds between them, and the reader's name."""
+
+    samples: list[dict[str, Any]]
+    interval: float
+    source: str
+
+
+def _watermark_flags(case: Case, screen: ScreenText, policy: Policy) -> list[Flag]:
+    """Marks that stay in a corner: queued for a rights review from the policy's share of the video."""
+    marks = corner_marks(screen.samples, screen.interval, case.video.duration, policy.watermark_corner)
+    return [
+        Flag(case=case, kind=Kind.WATERMARK, label=mark.label[:60], start=mark.start, end=mark.end,
+             score=mark.share, action=policy.action_for(Kind.WATERMARK, mark.share), boxes=mark.keyframes,
+             text=mark.label[:200], source=screen.source)
+        for mark in marks
+    ]  # fmt: skip
+
+
 def _case_state(flags: Sequence[Flag]) -> str:
     actions = {flag.action for flag in flags}
     if Action.REVIEW in actions:
@@ -98,10 +130,10 @@ def _case_state(flags: Sequence[Flag]) -> str:
 @transaction.atomic
 def do_analyze_video(
     video: Video, detections: Sequence[dict[str, Any]], transcript: dict[str, list[dict[str, Any]]],
-    fps: float, sources: dict[str, str],
+    fps: float, sources: dict[str, str], screen: ScreenText | None = None,
 ) -> Case:  # fmt: skip
-    """Turn detections, words and alternative readings into the video's case and flags. Re-running
-    replaces them, so a stage repeated after a crash leaves no duplicates."""
+    """Turn detections, words, alternative readings and text on screen into the video's case and flags.
+    Re-running replaces them, so a stage repeated after a crash leaves no duplicates."""
     policy = current_policy()
     case, _ = Case.objects.select_for_update().get_or_create(
         video=video, defaults={"state": Case.State.CLEAN}
@@ -113,6 +145,7 @@ def do_analyze_video(
     )
     flags = _visual_flags(case, detections, fps, policy, sources.get("detector", ""))
     flags += _profanity_flags(case, heard, policy, sources.get("transcriber", ""))
+    flags += _watermark_flags(case, screen, policy) if screen else []
     Flag.objects.bulk_create(flags)
     kept = [flag for flag in flags if flag.action != Action.IGNORE]
     case.state = _case_state(kept)
@@ -165,8 +198,10 @@ def censor_plan(video: Video) -> CensorPlan:
     if case is None:
         return CensorPlan()
     mode = (case.policy_snapshot or {}).get("audio_mode", Policy.AudioMode.BLEEP)
-    # What the policy censors unless a moderator dismissed it, and what a moderator confirmed.
-    censored = Q(action=Action.CENSOR) & ~Q(review=Review.DISMISSED) | Q(review=Review.CONFIRMED)
+    # What the policy censors unless a moderator dismissed it, and what a moderator confirmed; a kind the
+    # product never censors on its own (a watermark) only when a moderator confirmed it.
+    automatic = Q(action=Action.CENSOR) & ~Q(review=Review.DISMISSED) & ~Q(kind__in=NEVER_AUTO_CENSORED)
+    censored = automatic | Q(review=Review.CONFIRMED)
     flags = case.flags.filter(censored)
     blur = tuple(
         BlurTrack(flag.start, flag.end, tuple(BoxAt(**box) for box in flag.boxes))
@@ -233,7 +268,6 @@ def publishable(videos: QuerySet[Video]) -> QuerySet[Video]:
     return videos.exclude(case__state=Case.State.REJECTED)
 
 
-NEVER_CENSOR = 1.01  # a censor threshold above every score: findings of that kind are only reviewed
 POLICY_FIELDS = [f.name for f in Policy._meta.fields if f.name not in ("id", "updated_at")]
 
 
@@ -245,6 +279,13 @@ def _check_thresholds(policy: Policy) -> None:
                 f"{kind.label}: the review threshold ({review}) must lie between 0 and the censor "
                 f"threshold ({censor}), which is at most 1 (above 1: never censor automatically)."
             )
+        if kind in NEVER_AUTO_CENSORED and censor <= 1.0:
+            raise ValidationError(
+                f"{kind.label}: the product never censors this kind automatically; only a moderator's "
+                f"decision blurs it (the censor threshold stays above 1)."
+            )
+    if not 0.05 <= policy.watermark_corner <= 0.5:
+        raise ValidationError("Watermark corner: a share of the frame between 0.05 and 0.5.")
 
 
 @transaction.atomic

@@ -17,13 +17,15 @@ from media_jobs.media.types import MediaInfo
 from media_jobs.models import Artifact, Job
 from media_jobs.registry import JobKind, Progress, StageOutcome, StageSpec
 from media_jobs.stages import EXTRACT
-from moderation import services
+from moderation import onscreen, services
 from reelremix.observability import metrics
 
 MODERATION = "moderation"  # what every upload starts
 RENDER = "render"  # the censored output again, after a moderator's decision
-DETECT, TRANSCRIBE, ANALYZE, FINALIZE = "detect", "transcribe", "analyze", "finalize"
-DETECTIONS, TRANSCRIPT = "detections", "transcript"  # the artifacts of detect and transcribe
+DETECT, TRANSCRIBE, READ_TEXT = "detect", "transcribe", "read_text"
+ANALYZE, FINALIZE = "analyze", "finalize"
+# The artifacts of detect, transcribe and read_text
+DETECTIONS, TRANSCRIPT, SCREEN_TEXT = "detections", "transcript", "screen_text"
 
 
 def detect(job: Job, progress: Progress) -> StageOutcome:
@@ -72,12 +74,37 @@ def transcribe(job: Job, progress: Progress) -> StageOutcome:
     return StageOutcome(metrics={"words": len(transcript.words), "source": transcriber.name})
 
 
+def read_text(job: Job, progress: Progress) -> StageOutcome:
+    """Text on screen, read on frames READ_INTERVAL apart (only boxes whose text is new are recognised)."""
+    from gpu_worker.ocr import get_text_reader
+
+    reader = get_text_reader()
+    frames = list(artifacts.load_frames(job))
+    chosen = [frames[i] for i in onscreen.frames_to_read([t for t, _ in frames])]
+    stats = onscreen.ReadStats()
+    started = time.perf_counter()
+    samples = onscreen.read_frames(chosen, reader, stats)
+    model_seconds = time.perf_counter() - started
+    progress(1.0, "Reading text on screen")
+    metrics.observe_model_per_frame(reader.name, model_seconds, stats.frames)
+    found = asdict(stats)
+    artifacts.save_json(job, SCREEN_TEXT, samples, {"source": reader.name, "interval": onscreen.READ_INTERVAL,
+                                                    **found})  # fmt: skip
+    return StageOutcome(metrics={**found, "seconds": round(model_seconds, 3)})
+
+
 def analyze(job: Job, progress: Progress) -> StageOutcome:
     """Build the video's case from the findings, under the tenant's policy."""
     video = artifacts.video_of(job)
     detections = artifacts.load_json(job, DETECTIONS) or []
     transcript = artifacts.load_json(job, TRANSCRIPT) or {"words": [], "alternatives": []}
-    case = services.do_analyze_video(video, detections, transcript, settings.FRAME_SAMPLE_FPS, _sources(job))
+    screen = artifacts.artifact(job, SCREEN_TEXT)
+    screen_text = services.ScreenText(
+        artifacts.load_json(job, SCREEN_TEXT), screen.metadata["interval"], screen.metadata["source"]
+    ) if screen else None  # fmt: skip
+    case = services.do_analyze_video(
+        video, detections, transcript, settings.FRAME_SAMPLE_FPS, _sources(job), screen_text
+    )
     return StageOutcome(metrics={"case": case.state, "flags": case.flags.count()})
 
 
@@ -112,14 +139,18 @@ def finalize(job: Job, progress: Progress) -> StageOutcome:
 
 JOB_KINDS = [
     JobKind(
-        MODERATION, "Moderation", (EXTRACT, DETECT, TRANSCRIBE, ANALYZE, RENDER, FINALIZE), on_upload=True
+        MODERATION,
+        "Moderation",
+        (EXTRACT, DETECT, TRANSCRIBE, READ_TEXT, ANALYZE, RENDER, FINALIZE),
+        on_upload=True,
     ),
     JobKind(RENDER, "Censored render", (RENDER, FINALIZE)),  # the analysis is there: censor again
 ]
 STAGES = [
     StageSpec(DETECT, "Detect nudity and faces", detect, queue="gpu", after=(EXTRACT,), weight=30),
     StageSpec(TRANSCRIBE, "Transcribe speech", transcribe, queue="gpu", after=(EXTRACT,), weight=25),
-    StageSpec(ANALYZE, "Analyze findings", analyze, after=(DETECT, TRANSCRIBE), weight=5),
+    StageSpec(READ_TEXT, "Read text on screen", read_text, queue="gpu", after=(EXTRACT,), weight=5),
+    StageSpec(ANALYZE, "Analyze findings", analyze, after=(DETECT, TRANSCRIBE, READ_TEXT), weight=5),
     StageSpec(RENDER, "Render censored output", render, after=(ANALYZE,), weight=20),
     StageSpec(FINALIZE, "Finalize", finalize, after=(RENDER,), weight=5),
 ]

@@ -24,7 +24,12 @@ class Segment(models.Model):
     filtered vector search stays one index scan on one table; search.services keeps them in sync.
     """
 
+    class Source(models.TextChoices):
+        SPEECH = "speech", "Speech and scenes"  # what was said, or a scene with nothing said
+        SCREEN = "screen", "On screen"  # text shown on screen (captions, slides, signs) while it was shown
+
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="segments")
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.SPEECH)
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="+")  # whose artifacts it came from
     start = models.FloatField(help_text="seconds")
     end = models.FloatField(help_text="seconds")

@@ -12,7 +12,8 @@ from django.db import transaction
 from media_jobs import artifacts
 from media_jobs.models import Artifact, Job, Video
 from moderation.models import Case
-from moderation.stages import DETECTIONS, MODERATION, TRANSCRIPT
+from moderation.onscreen import text_runs
+from moderation.stages import DETECTIONS, MODERATION, SCREEN_TEXT, TRANSCRIPT
 from search import segmenting
 from search.models import Segment
 
@@ -52,7 +53,8 @@ def _video_state(video: Video) -> str:
 
 
 def do_index_video(job: Job, progress: Progress) -> dict[str, Any]:
-    """Replace the video's segments with ones built from this job's transcript, scenes and detections.
+    """Replace the video's segments with ones built from this job's transcript, scenes, detections and the
+    text it read on screen.
 
     Embedding runs outside the transaction (it is the slow part); the swap is atomic, so a re-run after a
     crash or a model change leaves exactly one set of segments."""
@@ -81,9 +83,27 @@ def do_index_video(job: Job, progress: Progress) -> dict[str, Any]:
         )
         for i, w in enumerate(windows)
     ]  # fmt: skip
+    segments += _screen_segments(job, text_model, facts)
     _replace_segments(video, segments)
     progress(1.0)
     return {"segments": len(segments), "text_model": text_model.name, "image_model": image_model or "off"}
+
+
+def _screen_segments(job: Job, text_model: Any, facts: dict[str, Any]) -> list[Segment]:
+    """One segment per line of text shown on screen, over the time it stayed there."""
+    found = artifacts.artifact(job, SCREEN_TEXT)
+    if found is None:
+        return []
+    assert job.video is not None
+    runs = text_runs(artifacts.load_json(job, SCREEN_TEXT), found.metadata["interval"], job.video.duration)
+    vectors = text_model.embed([text for _, _, text in runs]) if runs else []
+    return [
+        Segment(
+            video=job.video, job=job, source=Segment.Source.SCREEN, start=round(start, 3), end=round(end, 3),
+            text=text, keyframe_time=start, embedding=vectors[i], embedding_model=text_model.name, **facts,
+        )
+        for i, (start, end, text) in enumerate(runs)
+    ]  # fmt: skip
 
 
 @transaction.atomic

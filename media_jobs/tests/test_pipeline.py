@@ -94,9 +94,10 @@ def test_it_moderates_a_video_end_to_end(work_queued_jobs, committed_db, face_cl
     assert coverage >= 0.95
     assert with_review >= 0.95
     assert job.result["case"] == case.state
-    # The detect and transcribe stages timed their models, once each (seconds per frame, per audio minute).
+    # The detect, read_text and transcribe stages timed their models, once each (per frame, per audio minute).
     assert model_runs_since(runs_before) == {
         ("reelremix_model_seconds_per_frame", "nudenet+centerface"): 1,
+        ("reelremix_model_seconds_per_frame", "pp-ocrv4"): 1,
         ("reelremix_model_seconds_per_audio_minute", "faster-whisper"): 1,
     }
 

@@ -77,7 +77,7 @@ def _allowed_buttons(case: Case) -> list[tuple[str, str]]:
 @admin.register(Case)
 class CaseAdmin(TenantSiteAdmin):
     list_display = (
-        "video_title", "state", "severity_shown", "nudity", "faces", "profanity", "duration",
+        "video_title", "state", "severity_shown", "nudity", "faces", "profanity", "watermarks", "duration",
         "waiting", "assignee",
     )  # fmt: skip
     list_filter = (
@@ -95,7 +95,8 @@ class CaseAdmin(TenantSiteAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
         return super().get_queryset(request).annotate(**per_kind(Kind.NUDITY), **per_kind(Kind.FACE),
-                                                      **per_kind(Kind.PROFANITY))  # fmt: skip
+                                                      **per_kind(Kind.PROFANITY),
+                                                      **per_kind(Kind.WATERMARK))  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # cases come from the pipeline
@@ -196,6 +197,7 @@ class CaseAdmin(TenantSiteAdmin):
     nudity = kind_column(Kind.NUDITY, "nudity")
     faces = kind_column(Kind.FACE, "faces")
     profanity = kind_column(Kind.PROFANITY, "profanity")
+    watermarks = kind_column(Kind.WATERMARK, "watermarks")  # share of the video covered, as the score
 
     @admin.display(description="length", ordering="video__duration")
     def duration(self, case: Case) -> str:

@@ -92,6 +92,7 @@ class HitSerializer(serializers.Serializer[Hit]):
             "start": segment.start,
             "end": segment.end,
             "text": segment.text,
+            "source": segment.source,  # "speech" or "screen" (text shown on screen)
             "snippet": hit.snippet,
             "score": round(hit.score, 5),
             "matched_by": hit.matched_by,

@@ -1,0 +1,56 @@
+"""Watermark flags from text read on screen: a mark in a corner over most of the video is queued for a rights
+review; the product never blurs it on its own, only when a moderator confirms it."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django_tenants.utils import schema_context
+
+from moderation import decisions, services
+from moderation.models import Action, Case, Kind, Review
+from moderation.tests.factories import make_video_row
+from moderation.tests.test_decisions import _moderator
+from moderation.tests.test_policy import _policy_editor
+
+CORNER_MARK = {"text": "ACME TV", "score": 0.97, "x1": 0.85, "y1": 0.03, "x2": 0.98, "y2": 0.09}
+CAPTION = {"text": "Q3 revenue grew", "score": 0.98, "x1": 0.25, "y1": 0.8, "x2": 0.75, "y2": 0.88}
+
+
+def _screen(lines_at: dict[float, list[dict]]) -> services.ScreenText:
+    return services.ScreenText([{"t": t, "lines": lines} for t, lines in lines_at.items()], 2.0, "pp-ocrv4")
+
+
+def _analyze(tenant, screen: services.ScreenText) -> Case:
+    video = make_video_row(tenant, duration=10.0)
+    with schema_context(tenant.schema_name):
+        return services.do_analyze_video(video, [], {"words": [], "alternatives": []}, 1.0, {}, screen)
+
+
+def test_it_queues_a_corner_mark_and_blurs_it_only_when_a_moderator_confirms(world):
+    case = _analyze(world.acme, _screen({t: [CORNER_MARK, CAPTION] for t in (0.0, 2.0, 4.0, 6.0, 8.0)}))
+    with schema_context(world.acme.schema_name):
+        (flag,) = case.flags.all()
+        assert (flag.kind, flag.label, flag.score) == (Kind.WATERMARK, "ACME TV", 1.0)
+        assert flag.action == Action.REVIEW
+        assert (case.state, flag.start, flag.end) == (Case.State.QUEUED, 0.0, 10.0)
+        assert services.censor_plan(case.video).is_empty
+    _moderator(world.alice)
+    with schema_context(world.acme.schema_name):
+        decisions.do_review_flag(flag.pk, world.alice.user, Review.CONFIRMED, "no licence for this footage")
+        (blur,) = services.censor_plan(case.video).blur
+    assert (blur.start, blur.end) == (0.0, 10.0) and blur.keyframes[1].x1 < 0.85
+
+
+def test_it_leaves_captions_and_passing_corner_text_unflagged(world):
+    passing = {0.0: [CAPTION], 2.0: [CAPTION, CORNER_MARK], 4.0: [CAPTION], 6.0: [], 8.0: [CAPTION]}
+    case = _analyze(world.acme, _screen(passing))
+    with schema_context(world.acme.schema_name):
+        assert [flag.action for flag in case.flags.all()] in ([], [Action.IGNORE])
+        assert case.state == Case.State.CLEAN
+
+
+def test_it_refuses_a_policy_that_would_censor_watermarks_automatically(world):
+    _policy_editor(world.alice)
+    with schema_context(world.acme.schema_name):
+        with pytest.raises(ValidationError, match="never censors this kind automatically"):
+            services.do_update_policy(world.alice.user, {"watermark_censor_above": 0.9})
+        assert services.current_policy().action_for(Kind.WATERMARK, 1.0) == Action.REVIEW
