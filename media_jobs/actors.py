@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import dramatiq
 from django_tenants.utils import schema_context
 
@@ -10,6 +12,9 @@ from media_jobs.dispatch import PRIORITY_SUFFIX, stage_actor_name
 from media_jobs.pipeline import run_stage
 from media_jobs.registry import QUEUES
 from reelremix.errors import PERMANENT_ERRORS
+from tenants.context import tenant_exists
+
+logger = logging.getLogger(__name__)
 
 # Media work: a few retries with backoff for passing failures, an hour at most per stage. A worker asked
 # to stop interrupts its stages (notify_shutdown), which hand themselves back for another worker.
@@ -35,16 +40,26 @@ _STAGE_OPTIONS = {
 )
 def run_selfcheck(schema_name: str, job_id: int) -> None:
     """Walk a self-check job through its progress steps."""
-    with schema_context(schema_name):
-        services.run_selfcheck(job_id)
+    if _tenant_still_here(schema_name, job_id):
+        with schema_context(schema_name):
+            services.run_selfcheck(job_id)
 
 
 FIRST, STANDARD = 0, 10  # Dramatiq actor priority: a worker runs lower numbers first among fetched messages
 
 
 def _run_stage(schema_name: str, job_id: int, stage: str) -> None:
-    with schema_context(schema_name):
-        run_stage(job_id, stage)
+    if _tenant_still_here(schema_name, job_id):
+        with schema_context(schema_name):
+            run_stage(job_id, stage)
+
+
+def _tenant_still_here(schema_name: str, job_id: int) -> bool:
+    """A message queued before its tenant was deleted (its schema dropped) is dropped, not retried."""
+    if tenant_exists(schema_name):
+        return True
+    logger.info("Job %d of %s dropped: the tenant was deleted", job_id, schema_name)
+    return False
 
 
 def _declare_stage_actors(queue: str) -> None:

@@ -20,6 +20,13 @@ def current_schema_name() -> str:
     return str(tenant_connection().schema_name)
 
 
+def tenant_exists(schema_name: str) -> bool:
+    """Whether `schema_name` is still a tenant's (a deleted tenant's schema is dropped with its row)."""
+    from tenants.models import Tenant
+
+    return Tenant.objects.filter(schema_name=schema_name).exists()
+
+
 def in_each_tenant(work: Callable[[str], T]) -> list[T]:
     """`work(schema_name)` for every tenant (never the public schema), in name order, the connection routed
     to that tenant's schema while it runs (and back to where it was after, even when it raises)."""

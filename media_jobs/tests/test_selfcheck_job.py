@@ -1,5 +1,7 @@
 """Job lifecycle through a real worker: success, redelivery, crash recovery, failures."""
 
+import logging
+
 import dramatiq
 from django_tenants.utils import schema_context
 
@@ -66,3 +68,15 @@ def test_it_fails_the_job_when_retries_run_out(work_queued_jobs, committed_db):
     failed = _job(committed_db.globex, job.pk)
     assert failed.state == Job.State.FAILED
     assert failed.error == "Internal error (RuntimeError); the job was retried and gave up."
+
+
+def test_it_drops_the_messages_of_a_deleted_tenant(work_queued_jobs, committed_db, caplog):
+    """A tenant deleted while its jobs were queued: its schema is gone, so its messages are dropped (no
+    retries against a schema that no longer exists), and the other tenants' jobs run."""
+    (job,) = make_jobs(committed_db.acme)
+    actors.run_selfcheck.send("t_deleted_yesterday", 41)
+    actors.run_selfcheck.send(committed_db.acme.schema_name, job.pk)
+    with caplog.at_level(logging.INFO, logger="media_jobs.actors"):
+        work_queued_jobs()
+    assert "Job 41 of t_deleted_yesterday dropped: the tenant was deleted" in caplog.text
+    assert "Retrying" not in caplog.text and _job(committed_db.acme, job.pk).state == Job.State.SUCCEEDED
