@@ -21,9 +21,8 @@ from gpu_worker.ocr import TextBox, TextLine, crop
 from moderation.tracking import Detection, Track, build_tracks, track_keyframes
 
 READ_INTERVAL = 2.0  # seconds between the frames read (the sampled frames are denser; text stays for seconds)
-READ_MAX_SIDE = (
-    480  # pixels: the detector's input (0.09 s a frame here; 640: 0.15 s), small marks still found
-)
+# Pixels: the detector's input (0.06-0.09 s a frame on 2 cores; 640: 0.15 s); small marks are still found.
+READ_MAX_SIDE = 480
 SAME_BOX_IOU = 0.5  # a box this close to one of the previous read frame is the same place
 # The correlation of the letters (edges) of a place on two read frames at which its text is unchanged:
 # measured on generated captions and marks over a moving background, the same text correlates above 0.94
