@@ -75,21 +75,20 @@ def retrieve_subscription(subscription_id: str) -> dict[str, Any]:
 
 def delete_customer(customer_id: str) -> None:
     """Delete the customer (its email and name; Stripe cancels its subscriptions with it): the tenant was
-    deleted. One Stripe no longer has is already gone."""
-    try:
-        client().v1.customers.delete(customer_id)
-    except stripe.InvalidRequestError as err:
-        if err.code != "resource_missing":
-            raise BillingUnavailable(REFUSED) from err
-    except stripe.StripeError as err:
-        raise BillingUnavailable(UNREACHABLE) from err
+    deleted."""
+    _end(client().v1.customers.delete, customer_id)
 
 
 def cancel_subscription(subscription_id: str) -> None:
-    """Cancel at once (the tenant moved to another subscription through Checkout). One that Stripe no
-    longer has is already gone: a retried webhook must not fail on it forever."""
+    """Cancel at once (the tenant moved to another subscription through Checkout)."""
+    _end(client().v1.subscriptions.cancel, subscription_id)
+
+
+def _end(method: Any, object_id: str) -> None:
+    """Cancel or delete; one that Stripe no longer has is already gone (a retried webhook or sweep must not
+    fail on it forever)."""
     try:
-        client().v1.subscriptions.cancel(subscription_id)
+        method(object_id)
     except stripe.InvalidRequestError as err:
         if err.code != "resource_missing":
             raise BillingUnavailable(REFUSED) from err
