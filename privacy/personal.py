@@ -15,12 +15,16 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from accounts import services as account_services
 from accounts.models import ApiToken
+from clips.models import Compilation
 from media_jobs.models import Job, Video
+from media_jobs.retention import delete_files
 from moderation.models import Decision, PolicyChange
 from privacy import exporting, storage
+from recaps.models import Recap
 from search.models import Search
 from team import roles
 from team import services as team_services
@@ -110,7 +114,19 @@ def _settle_uploads(user: User, owner: User, uploads: Uploads) -> None:
 
 
 def _delete_video(video: Video) -> None:
+    """The video, and every file made from it: its folders (original, artifacts, clips, shots, upscales), its
+    recaps, and the compilations any of its clips is in (a compilation without them is not what was made)."""
     schema, uid = current_schema_name(), video.uid
+    recaps = Recap.objects.filter(Q(video=video) | Q(sources__video=video)).distinct()
+    compilations = Compilation.objects.filter(items__clip__video=video).distinct()
+    files = [*_file_names(recaps, "file", "thumbnail", "narration"), *_file_names(compilations, "file")]
+    compilations.delete()
+    recaps.delete()
     video.delete()
-    for folder in ("videos", "clips", "shots"):
+    transaction.on_commit(partial(delete_files, files))
+    for folder in ("videos", "clips", "shots", "upscales"):
         transaction.on_commit(partial(storage.delete_prefix, f"{schema}/{folder}/{uid}/"))
+
+
+def _file_names(rows: QuerySet[Any], *fields: str) -> list[str]:
+    return [name for values in rows.values_list(*fields) for name in values if name]

@@ -17,11 +17,14 @@ from django_tenants.utils import schema_context
 
 from accounts import services as account_services
 from accounts.models import ApiToken
+from clips.models import Compilation, CompilationItem
+from clips.tests.factories import make_clip, make_run
 from conftest import PASSWORD, client_for
 from media_jobs.models import Video
 from moderation.models import Decision
 from privacy import personal
 from privacy.tests.factories import make_tenant_data
+from recaps.models import Recap
 from search.models import Search
 from team.models import Invitation, Role
 from team.tests.factories import api_client, make_member, with_role
@@ -129,11 +132,14 @@ def test_it_lets_an_owner_erase_a_member(world, uploads, django_capture_on_commi
         held = Video.objects.create(
             title="held", uploaded_by=erin, original="h.mp4", size_bytes=1, duration=1, legal_hold=True
         )
+    made_from_plain = _files_made_from(world.acme, plain)
     form = {"member": erin.pk, "uploads": uploads, "confirm": "erin"}
     with django_capture_on_commit_callbacks(execute=True):
         response = owner.post("/privacy/erase/", form)
     assert response.status_code == 302
     assert default_storage.exists(plain.original.name) is (uploads == "hand_over")
+    for name in made_from_plain:  # its recap, a compilation of its clip, its upscale: they go with it
+        assert default_storage.exists(name) is (uploads == "hand_over"), name
     assert default_storage.exists(audited.original.name)
     with schema_context(world.acme.schema_name):
         kept = dict(
@@ -142,6 +148,19 @@ def test_it_lets_an_owner_erase_a_member(world, uploads, django_capture_on_commi
     always = {"decided": world.alice.user.pk, "held": world.alice.user.pk}
     assert kept == ({**always, "plain": world.alice.user.pk} if uploads == "hand_over" else always)
     assert not _fresh(world.acme, erin).is_active
+
+
+def _files_made_from(tenant, video: Video) -> list[str]:
+    """A recap of `video`, a compilation of one of its clips and an upscale's output, each with a file."""
+    with schema_context(tenant.schema_name):
+        recap = Recap.objects.create(video=video, script="One scene.")
+        recap.file.save("recap.mp4", ContentFile(b"recap"))
+        compilation = Compilation.objects.create(title="best of", aspect="9:16")
+        compilation.file.save("best.mp4", ContentFile(b"compilation"))
+        clip = make_clip(tenant, make_run(tenant, video))
+        CompilationItem.objects.create(compilation=compilation, clip=clip, position=0)
+        upscale = default_storage.save(f"{tenant.schema_name}/upscales/{video.uid}/up.mp4", ContentFile(b"u"))
+        return [recap.file.name, compilation.file.name, upscale]
 
 
 def test_it_checks_ownership_and_input(world):
