@@ -117,12 +117,12 @@ def acceptable_invitation(invitation_id: int, nonce: str, *, lock: bool = False)
     return invitation
 
 
-@transaction.atomic
 def do_forget_invitations_of(user: User) -> int:
     """`user` was erased: the invitations they accepted no longer hold the address they were sent to."""
     return Invitation.objects.filter(accepted_by=user).exclude(email="").update(email="")
 
 
+@transaction.atomic
 def do_accept_invitation(invitation_id: int, nonce: str, username: str, password: str) -> User:
     """Make the invited person's login with the invitation's role; the invitation works once."""
     invitation = acceptable_invitation(invitation_id, nonce, lock=True)
