@@ -32,7 +32,10 @@ class Stack:
     def wait_for(self, text: str, timeout: float = 120) -> str:
         seen = ""
         while text not in seen:
-            seen += self.lines.get(timeout=timeout)
+            try:
+                seen += self.lines.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(f"`up` did not print {text!r} in {timeout} s:\n{self.tail()}") from None
         return seen
 
     def url(self, path: str) -> str:
