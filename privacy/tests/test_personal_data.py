@@ -160,7 +160,7 @@ def _files_made_from(tenant, video: Video) -> list[str]:
         clip = make_clip(tenant, make_run(tenant, video))
         CompilationItem.objects.create(compilation=compilation, clip=clip, position=0)
         upscale = default_storage.save(f"{tenant.schema_name}/upscales/{video.uid}/up.mp4", ContentFile(b"u"))
-        return [recap.file.name, compilation.file.name, upscale]
+        return [str(recap.file.name), str(compilation.file.name), upscale]
 
 
 def test_it_checks_ownership_and_input(world):
