@@ -8,6 +8,7 @@ import json
 
 import dramatiq
 from django.db import transaction
+from dramatiq.common import current_millis
 
 from billing import quota
 from media_jobs import registry
@@ -33,6 +34,21 @@ def enqueue_on_commit(message: dramatiq.Message) -> None:  # type: ignore[type-a
     # robust: a broker that is down must not undo the commit's caller; the stage keeps its message id,
     # which the broker does not know, and recovery sends it again.
     transaction.on_commit(lambda: dramatiq.get_broker().enqueue(message), robust=True)
+
+
+def requeue_from_dead_workers() -> None:
+    """Dramatiq's own maintenance, on every queue, now: the messages a worker fetched and never acked go back
+    to their queues once its heartbeat is older than the broker's heartbeat timeout. Dramatiq runs it on a
+    random one in a thousand broker commands (DRAMATIQ_MAINTENANCE_CHANCE), so a stage message a killed
+    worker had prefetched could wait minutes, counted as pending, for anyone to take it."""
+    broker = dramatiq.get_broker()
+    dispatch = broker.scripts["dispatch"]  # type: ignore[attr-defined]
+    for queue in broker.get_declared_queues() | broker.get_declared_delay_queues():
+        dispatch(
+            keys=[broker.namespace],  # type: ignore[attr-defined]
+            args=["qsize", current_millis(), queue, broker.broker_id, broker.heartbeat_timeout,  # type: ignore[attr-defined]
+                  broker.dead_message_ttl, 1, broker._max_unpack_size()],  # type: ignore[attr-defined]
+        )  # fmt: skip
 
 
 def pending_message_ids() -> set[str]:

@@ -25,7 +25,7 @@ from redis.exceptions import RedisError
 
 from media_jobs import registry
 from media_jobs.claims import Claim, do_requeue_stalled_stage, do_resend_if_lost
-from media_jobs.dispatch import pending_message_ids
+from media_jobs.dispatch import pending_message_ids, requeue_from_dead_workers
 from media_jobs.models import Job, Stage
 from media_jobs.outcomes import do_fail_job
 
@@ -148,6 +148,7 @@ def _pending_if_needed(found: list[InFlight]) -> set[str] | None:
     if not any(stage.state == Stage.State.QUEUED for stage in found):
         return set()
     try:
+        requeue_from_dead_workers()  # a killed worker's prefetched messages: pending, but for no one
         return pending_message_ids()
     except RedisError as error:
         logger.warning("Cannot read the broker's messages: %s", error)

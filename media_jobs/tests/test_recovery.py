@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.db.models.functions import Now
 from django_tenants.utils import schema_context
+from dramatiq.brokers.redis import RedisBroker
 
 from media_jobs.claims import (
     MAX_STAGE_ATTEMPTS,
@@ -23,7 +24,7 @@ from media_jobs.claims import (
     release_stage,
     worker_identity,
 )
-from media_jobs.dispatch import pending_message_ids
+from media_jobs.dispatch import pending_message_ids, stage_message
 from media_jobs.heartbeats import HeartbeatKeeper
 from media_jobs.models import Job, Stage, Video
 from media_jobs.pipeline import StageOutcome, StageProgress, complete_stage
@@ -124,6 +125,24 @@ def test_it_sends_again_a_stage_whose_message_the_broker_lost(acme):
     assert sent.message_id != lost and broker_has_message(sent.message_id)
     _silent_for(sent, settings.STAGE_QUEUED_GRACE_SECONDS + 5)
     assert recover_stalled_stages().resent == []  # the broker holds this one: no duplicate
+
+
+def test_it_puts_back_a_message_a_killed_worker_had_fetched(acme):
+    """A worker SIGKILLed with a stage message prefetched: the message is still the broker's (not lost, so not
+    sent again) but no one will run it until Dramatiq's maintenance, which the sweep now runs itself."""
+    job = _job()
+    broker = dramatiq.get_broker()
+    queue_name = stage_message(acme, job.pk, EXTRACT).queue_name
+    killed = RedisBroker(client=broker.client, namespace=broker.namespace)
+    consumer = iter(killed.consume(queue_name, 1, 100))
+    fetched = next(message for message in (next(consumer) for _ in range(50)) if message is not None)
+    assert fetched.message_id == _stage(job).message_id
+    assert broker.client.llen(f"{broker.namespace}:{queue_name}") == 0  # fetched by the worker about to die
+    heartbeats = f"{broker.namespace}:__heartbeats__"
+    broker.client.zadd(heartbeats, {killed.broker_id: 0})  # then killed: its last heartbeat, long ago
+    _silent_for(_stage(job), settings.STAGE_QUEUED_GRACE_SECONDS + 5)
+    assert recover_stalled_stages().resent == []  # the broker holds it: no duplicate
+    assert broker.client.llen(f"{broker.namespace}:{queue_name}") == 1  # and it is back for a live worker
 
 
 def test_it_gives_a_just_queued_stage_time_before_calling_its_message_lost(acme):
