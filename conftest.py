@@ -32,6 +32,7 @@ from tenants import services as tenant_services
 from tenants.context import tenant_connection
 from tenants.models import Tenant
 
+pytest_plugins = ["reelremix.tests.conditions"]  # what the machine was like when tests failed
 PASSWORD = "correct horse battery staple"  # noqa: S105  (test personas only)
 TENANT_DATA_APPS = ("media_jobs", "moderation", "search", "clips", "webhooks", "privacy")
 _started: list[embedded.RunningService] = []
