@@ -59,9 +59,14 @@ def _open_files() -> int:
         return -1
 
 
+def _thread_kind(name: str) -> str:
+    """A thread's name without its target and number: "Thread-12 (serve_forever)" is "Thread"."""
+    return name.split(" (")[0].rstrip("0123456789-_ ") or name
+
+
 def _threads() -> str:
-    """This process's threads, counted by name with trailing numbers dropped ("Thread-12" is "Thread")."""
-    names = Counter(thread.name.rstrip("0123456789 ()-_").split(" (")[0] for thread in threading.enumerate())
+    """This process's threads, counted by kind."""
+    names = Counter(_thread_kind(thread.name) for thread in threading.enumerate())
     return ", ".join(f"{name} x{count}" if count > 1 else name for name, count in names.most_common())
 
 
