@@ -31,6 +31,7 @@ class GpuConfig:
     joined_models_dir: str = ""  # where models shipped in parts are joined; "": the system's temp dir
     whisper_device: str = "cpu"
     whisper_compute_type: str = "int8"
+    whisper_batch_size: int = 8  # windows decoded together; 0 or 1: one after another
     openai_api_key: str = field(default="", repr=False)
     openai_base_url: str = ""  # "": OpenAI's
     openai_transcribe_model: str = "whisper-1"

@@ -15,7 +15,7 @@ from typing import Protocol
 import ctranslate2
 import numpy as np
 import openai
-from faster_whisper import WhisperModel, decode_audio
+from faster_whisper import BatchedInferencePipeline, WhisperModel, decode_audio
 from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
 from openai.types.audio import TranscriptionVerbose
@@ -73,16 +73,18 @@ class LocalTranscriber:
 
     name = "faster-whisper"
 
-    def __init__(self, model: WhisperModel, beam_size: int = BEAM_SIZE) -> None:
+    def __init__(self, model: WhisperModel, beam_size: int = BEAM_SIZE, batch_size: int = 0) -> None:
         self._model = model
         self._beam_size = beam_size
+        self._batch_size = batch_size
 
     @classmethod
     def from_config(cls, config: GpuConfig) -> LocalTranscriber:
         """whisper_model_path (default: the bundled model whisper_model names) on whisper_device, loaded once
         per process."""
         path = config.whisper_model_path or bundled_model_path(config.whisper_model, config.joined_models_dir)
-        return cls(load_whisper(str(path), config.whisper_device, config.whisper_compute_type))
+        model = load_whisper(str(path), config.whisper_device, config.whisper_compute_type)
+        return cls(model, batch_size=config.whisper_batch_size)
 
     def transcribe(self, audio_wav: Path) -> Transcript:
         """The words spoken, timed from the start of the file, and other readings of the doubted ones."""
@@ -96,14 +98,17 @@ class LocalTranscriber:
     def _words(self, audio: np.ndarray) -> tuple[list[Word], str]:
         # No sampling fallbacks (temperature > 0): they would make transcripts differ from run to run.
         # Not conditioning on the previous window keeps one misheard passage from derailing the next.
-        segments, info = self._model.transcribe(
-            audio,
-            beam_size=self._beam_size,
-            temperature=0.0,
-            condition_on_previous_text=False,
-            word_timestamps=True,
-            vad_filter=True,
-        )
+        options = {
+            "beam_size": self._beam_size,
+            "temperature": 0.0,
+            "word_timestamps": True,
+            "vad_filter": True,
+        }
+        if self._batch_size > 1:  # windows cut at the pauses VAD finds, decoded batch_size at a time
+            batched = BatchedInferencePipeline(self._model)
+            segments, info = batched.transcribe(audio, batch_size=self._batch_size, **options)
+        else:  # windows one after another, each starting where the last one's words ended
+            segments, info = self._model.transcribe(audio, condition_on_previous_text=False, **options)
         words = [
             Word(word.word.strip(), float(word.start), float(word.end), float(word.probability))
             for segment in segments

