@@ -286,7 +286,8 @@ RETENTION_SWEEP_SECONDS = env_int("RETENTION_SWEEP_SECONDS", 3600, minimum=1)
 
 # --- Media and models --------------------------------------------------------------------------
 FFMPEG_BINARY = env_str("FFMPEG_BINARY")  # default: imageio-ffmpeg's bundled binary
-# x264 preset of a full re-encode (when blur covers most of a video or the source cannot be spliced).
+# x264 preset of what a censored render re-encodes: the whole video (when blur touches every GOP or the
+# source cannot be spliced) or the GOPs spliced around a blur (at CRF 18 there).
 # ultrafast keeps moderation faster than real time on 2 cores at CRF 20; files are ~2x the size of
 # veryfast's. Set veryfast (or slower) where file size matters more than turnaround.
 RENDER_X264_PRESET = env_str("RENDER_X264_PRESET", "ultrafast")
