@@ -2,7 +2,8 @@
 moderated end to end by a real worker process, against one plain ffmpeg re-encode of the same file.
 
 Two inputs: the face on screen for the whole video (every frame is blurred, so the render is a
-full re-encode) and the face on screen for 20 s (only the GOPs around it are re-encoded)."""
+full re-encode) and the face on screen for one minute, 20 % of the time (only the GOPs around it are
+re-encoded)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from reelremix.demo_video import DEMO_SPEECH, make_face_video
 
 DURATION = 300.0
 BENCH_SLUG = "bench"
-CASES = {"face-throughout": None, "face-20s": (140.0, 160.0)}
+CASES = {"face-throughout": None, "face-20pct": (120.0, 180.0)}  # the issue's 20 %: one minute of five
 
 
 def bench_video(name: str, face_between: tuple[float, float] | None) -> Path:
