@@ -26,6 +26,7 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     """`ws/progress/<job_id>/`: joins the job's group only for a logged-in user of the job's tenant."""
 
     group_name: str | None = None
+    sent_at = 0.0  # when the newest progress this socket was sent had been stored
 
     async def connect(self) -> None:
         user, tenant = self.scope["user"], self.scope["tenant"]
@@ -50,7 +51,16 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         if isinstance(content, dict) and content.get("type") == "check_task_completion":
             payload = await _job_payload(self.scope["tenant"].schema_name, self.job_id)
             if payload is not None:
-                await self.send_json(payload)
+                await self._send_unless_older(payload)
 
     async def update_task_progress(self, event: dict[str, Any]) -> None:
-        await self.send_json(event["data"])
+        await self._send_unless_older(event["data"])
+
+    async def _send_unless_older(self, payload: dict[str, Any]) -> None:
+        """Send progress unless the socket was already sent newer: a push queued while the answer to
+        check_task_completion was read from the row would otherwise move the bar back."""
+        at = float(payload["progress"].get("at") or 0.0)
+        if at < self.sent_at and not payload["complete"]:
+            return
+        self.sent_at = max(self.sent_at, at)
+        await self.send_json(payload)

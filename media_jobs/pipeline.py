@@ -58,8 +58,11 @@ def job_fraction(job: Job) -> float:
     return done / (sum(weights.values()) or 1)
 
 
+@transaction.atomic
 def update_job_progress(job: Job, *, force: bool = False, description: str = "") -> None:
-    """Store the job's overall percentage and push it to its watchers (throttled unless forced)."""
+    """Store the job's overall percentage and push it to its watchers (throttled unless forced). Under the
+    job's row lock: stages running side by side store their sums in the order they computed them."""
+    Job.objects.select_for_update().values_list("id", flat=True).get(id=job.pk)
     jobs.store_progress(job, round(job_fraction(job) * 1000), 1000, description, force=force)
 
 

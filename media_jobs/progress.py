@@ -27,7 +27,8 @@ def progress_group(schema_name: str, job_id: int) -> str:
 
 
 def progress_payload(job: Job) -> dict[str, Any]:
-    """{state, complete, success, progress: {current, total, percent, description}, result}."""
+    """{state, complete, success, progress: {current, total, percent, description, at}, result}; `at` is
+    when the progress was stored (epoch seconds), so a watcher can tell an older message from a newer one."""
     success: bool | None = None
     result: Any = None
     if job.state == Job.State.SUCCEEDED:
@@ -44,6 +45,7 @@ def progress_payload(job: Job) -> dict[str, Any]:
             "total": job.progress_total,
             "percent": job.percent,
             "description": job.progress_description,
+            "at": job.progress_at.timestamp() if job.progress_at else 0.0,
         },
         "result": result,
     }

@@ -9,7 +9,9 @@ from channels.testing.websocket import WebsocketCommunicator
 from django_tenants.utils import schema_context
 
 from conftest import client_for
-from media_jobs import services
+from media_jobs import jobs, services
+from media_jobs.models import Job
+from media_jobs.progress import push_progress
 from media_jobs.tests.factories import make_jobs
 from reelremix.asgi import application
 
@@ -85,3 +87,33 @@ def test_it_lets_bob_watch_his_team_job(committed_db):
 def test_it_closes_sockets_for_unknown_hosts(committed_db):
     socket = _socket(1, "nobody.localhost", _session_key(committed_db.alice))
     assert async_to_sync(_connect)(socket) == (False, 4404)
+
+
+def test_it_never_sends_progress_older_than_what_the_socket_was_sent(committed_db):
+    # A push queued while the answer to check_task_completion is read from the row reaches the consumer
+    # after that (newer) answer; forwarded, it would move the bar back (seen in the browser as 13.6, 0, 13.6).
+    world = committed_db
+    with schema_context(world.acme.schema_name):
+        (job,) = make_jobs(world.acme, created_by=world.alice.user)
+        stale = Job.objects.get(id=job.pk)
+        jobs.store_progress(stale, 0, 1000, "Sampling frames", force=True)
+        stale.refresh_from_db()
+    socket = _socket(job.pk, world.alice.host, _session_key(world.alice))
+
+    def store(current: int) -> None:
+        with schema_context(world.acme.schema_name):
+            jobs.store_progress(Job.objects.get(id=job.pk), current, 1000, force=True)
+
+    async def scenario() -> list[float]:
+        connected, _ = await socket.connect()
+        assert connected
+        await sync_to_async(store, thread_sensitive=False)(136)
+        await socket.send_json_to({"type": "check_task_completion"})
+        received = [await socket.receive_json_from(timeout=5), await socket.receive_json_from(timeout=5)]
+        await sync_to_async(push_progress)(world.acme.schema_name, stale)  # 0 %, stored before the rest
+        await sync_to_async(store, thread_sensitive=False)(304)
+        received.append(await socket.receive_json_from(timeout=5))
+        await socket.disconnect()
+        return [message["progress"]["percent"] for message in received]
+
+    assert async_to_sync(scenario)() == [13.6, 13.6, 30.4]
