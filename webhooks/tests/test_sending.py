@@ -117,7 +117,9 @@ def test_it_counts_a_slow_answer_as_a_failed_attempt_and_retries(
     receiver.delay = 0.0
     _make_due(world.acme)
     _sweep_and_work(work_queued_jobs)
-    assert (_delivery(world.acme).state, _delivery(world.acme).attempts) == ("succeeded", 2)
+    retried = _delivery(world.acme)
+    # last_error says why, should the retry fail (it did once in CI, on a loaded machine, unexplained)
+    assert (retried.state, retried.attempts, retried.last_error) == ("succeeded", 2, "")
     assert len({r.headers["ReelRemix-Delivery"] for r in receiver.wait_for(2)}) == 1  # the same event
 
 
