@@ -24,13 +24,15 @@ from gpu_worker.transcribe import (
     READ_AHEAD_TOKENS,
     SAMPLE_RATE,
     WAV_HEADER_ROOM,
+    WINDOW_WORDS,
     FallbackTranscriber,
     LocalTranscriber,
     OpenAITranscriber,
+    _doubted_windows,
     get_transcriber,
     load_whisper,
 )
-from gpu_worker.types import ModelUnavailable, RemoteServiceError, Transcript
+from gpu_worker.types import ModelUnavailable, RemoteServiceError, Transcript, Word
 from moderation.profanity import ProfanityHit, find_profanity
 from tests.media import SPEECH_DIR
 
@@ -173,6 +175,22 @@ def test_it_offers_other_readings_of_the_words_it_doubted(transcripts):
             assert 0 < sum(shares) <= 1.005, (clip.stem, span)  # shares of the n-best, rounded
         offered_in_all += len(offered)
     assert offered_in_all >= 1
+
+
+def test_it_reads_doubted_words_again_in_windows_of_few_words_and_one_window_of_audio():
+    # A word every 0.3 s; doubted: two close together, one WINDOW_WORDS + 1 words after the first run's
+    # window begins (its heard prefix would be long), and one beyond 30 s of audio.
+    doubted = {3, 5, 4 + WINDOW_WORDS, 120}
+    words = [Word(f"w{i}", i * 0.3, i * 0.3 + 0.25, 0.1 if i in doubted else 0.9) for i in range(130)]
+    assert list(_doubted_windows(words)) == [
+        (2, [3, 5]),
+        (3 + WINDOW_WORDS, [4 + WINDOW_WORDS]),
+        (119, [120]),
+    ]
+    near = [
+        Word(w.text, w.start, w.end, 0.1 if i in {3, 2 + WINDOW_WORDS} else 0.9) for i, w in enumerate(words)
+    ]
+    assert list(_doubted_windows(near)) == [(2, [3, 2 + WINDOW_WORDS])]  # as far in as a window reaches
 
 
 def test_it_reads_ahead_as_many_tokens_as_asked(local):
