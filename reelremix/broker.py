@@ -54,6 +54,9 @@ def build_broker() -> RedisBroker:
     # Stages go back to the queue before their threads are interrupted.
     broker.add_middleware(HandBackStagesOnShutdown(), before=ShutdownNotifications)
     broker.add_middleware(PeriodicTasks())
+    from reelremix.gpu import PreloadModels
+
+    broker.add_middleware(PreloadModels())
     for queue_name in settings.DRAMATIQ_QUEUES:
         broker.declare_queue(queue_name)
     return broker

@@ -331,6 +331,8 @@ UPSCALE_WEIGHTS_PATH = env_str("UPSCALE_WEIGHTS_PATH")
 UPSCALE_CHUNK_FRAMES = env_int("UPSCALE_CHUNK_FRAMES", 240, minimum=1, maximum=100_000)
 SEARCH_EF_SEARCH = env_int("SEARCH_EF_SEARCH", 100, minimum=10, maximum=1000)  # HNSW candidates per query
 PRELOAD_SEARCH_MODEL = env_bool("PRELOAD_SEARCH_MODEL", True)  # web processes load it as they start
+# Worker processes that take the model stages' queues load the pipeline's models as they start.
+PRELOAD_WORKER_MODELS = env_bool("PRELOAD_WORKER_MODELS", True)
 # Searches, the results shown and their clicks are kept this many days (search.analytics sweeps them).
 SEARCH_ANALYTICS_DAYS = env_int("SEARCH_ANALYTICS_DAYS", 90, minimum=1, maximum=3650)
 # Every database connection starts with pgvector's search settings (libpq's startup options): a search

@@ -34,6 +34,7 @@ RUN_PERIODIC_TASKS = env_bool("RUN_PERIODIC_TASKS", False)
 TENANT_CACHE_SECONDS = 0
 BILLING_PLAN_CACHE_SECONDS = 0
 PRELOAD_SEARCH_MODEL = env_bool("PRELOAD_SEARCH_MODEL", False)  # tests that import the ASGI app need no model
+PRELOAD_WORKER_MODELS = env_bool("PRELOAD_WORKER_MODELS", False)  # a test's worker loads what its stages use
 WEBHOOKS_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", True)  # receivers on 127.0.0.1
 # A job kind of an app the engine does not know, added by one registration (tests/noop_jobs).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.noop_jobs"]  # noqa: F405
