@@ -46,6 +46,8 @@ OPENAI_DEFAULT_PROBABILITY = 0.8
 # the same ones the recall test measures, so that test flatters them; with them, words caught including
 # review went from 16 to 18 of 18, with no new alarm on the clean clip, for 3.1 -> 5.0 s per minute of
 # audio (+1.9 to 2.0 s over five runs; int8, 2 CPU threads).
+# 0.4 caught 3 more words of 48 on the accuracy set's tuning half, for three times the re-reading on the bench
+# speech: not taken (bench/RESULTS.md, 2026-12-03).
 DOUBTED_BELOW = 0.25  # a word heard with a lower probability is read again
 READINGS = 8  # beam width, and hypotheses kept, per doubted word
 READ_AHEAD_TOKENS = 4  # tokens read after the prefix: enough for two short words
