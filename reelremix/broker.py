@@ -11,6 +11,7 @@ from dramatiq.broker import MessageProxy
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import CurrentMessage, Middleware, Retries, ShutdownNotifications
 
+from reelremix.gpu import PreloadModels
 from reelremix.observability.messages import MessageContext, WorkerPresence
 from reelremix.scheduler import PeriodicTasks
 
@@ -54,8 +55,6 @@ def build_broker() -> RedisBroker:
     # Stages go back to the queue before their threads are interrupted.
     broker.add_middleware(HandBackStagesOnShutdown(), before=ShutdownNotifications)
     broker.add_middleware(PeriodicTasks())
-    from reelremix.gpu import PreloadModels
-
     broker.add_middleware(PreloadModels())
     for queue_name in settings.DRAMATIQ_QUEUES:
         broker.declare_queue(queue_name)
