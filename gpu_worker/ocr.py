@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from gpu_worker.config import CachedModel, GpuConfig
-from gpu_worker.onnx import wheel_model_path
+from gpu_worker.onnx import create_session, wheel_model_path
 from gpu_worker.types import ModelUnavailable
 
 PACKAGE = "rapidocr_onnxruntime"
@@ -59,18 +59,27 @@ class TextReader:
         from rapidocr_onnxruntime.ch_ppocr_det import TextDetector
         from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
 
+        detector_path, recognizer_path = (
+            wheel_model_path(PACKAGE, DETECTOR_FILE),
+            wheel_model_path(PACKAGE, RECOGNIZER_FILE),
+        )
         threads = config.onnx_threads or -1  # rapidocr's "ONNX Runtime decides"
         common = {"intra_op_num_threads": threads, "inter_op_num_threads": 1,
                   "use_cuda": "CUDAExecutionProvider" in config.onnx_providers}  # fmt: skip
-        detector_config = {**common, "model_path": str(wheel_model_path(PACKAGE, DETECTOR_FILE)),
+        detector_config = {**common, "model_path": str(detector_path),
                            "limit_side_len": 32, "limit_type": "min", "box_thresh": BOX_THRESHOLD,
                            "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]}  # fmt: skip
-        recognizer_config = {**common, "model_path": str(wheel_model_path(PACKAGE, RECOGNIZER_FILE)),
+        recognizer_config = {**common, "model_path": str(recognizer_path),
                              "rec_batch_num": REC_BATCH, "rec_img_shape": [3, 48, 320]}  # fmt: skip
         try:
-            return cls(TextDetector(detector_config), TextRecognizer(recognizer_config))
+            detector, recognizer = TextDetector(detector_config), TextRecognizer(recognizer_config)
         except Exception as error:  # rapidocr raises its own and ONNX Runtime's errors for a bad model
             raise ModelUnavailable(f"The PP-OCRv4 models of {PACKAGE} cannot be loaded: {error}") from error
+        # rapidocr takes no session options: its sessions are replaced by ours, whose idle threads do not spin
+        # (see onnx._session_options), the same models with the same providers.
+        detector.infer.session = create_session(detector_path, config)
+        recognizer.session.session = create_session(recognizer_path, config)
+        return cls(detector, recognizer)
 
     def detect(self, frame: np.ndarray, max_side: int) -> list[TextBox]:
         """Text boxes of an RGB frame, found on the frame shrunk to at most `max_side` pixels."""
