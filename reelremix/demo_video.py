@@ -54,13 +54,15 @@ def _face_png(path: Path, scale: float) -> tuple[int, int]:
 def make_face_video(
     out: Path, speech: Path | None, duration: float, size: tuple[int, int] = (1280, 720), fps: int = 30,
     gop: int = 60, preset: str = "veryfast", face_between: tuple[float, float] | None = None,
+    face_scale: float = 1.0,
 ) -> FacePath:  # fmt: skip
     """H.264/AAC MP4 of the moving face over a gradient background, with `speech` (looped) as sound.
-    The face is on screen throughout, or only between the two times of `face_between`."""
+    The face is on screen throughout, or only between the two times of `face_between`; `face_scale` 1 makes
+    it 200 pixels tall at 720p (its hair included), and proportionally at other heights."""
     width, height = size
     with tempfile.TemporaryDirectory() as scratch:
         face_png = Path(scratch) / "face.png"
-        face_w, face_h = _face_png(face_png, scale=height / 720)
+        face_w, face_h = _face_png(face_png, scale=face_scale * height / 720)
         path = FacePath(width, height, face_w, face_h, duration)
         args = [
             "-f",
