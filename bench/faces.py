@@ -76,13 +76,17 @@ def sampled_frames(source: str | Path, seconds: float = SECONDS) -> np.ndarray:
 
 def tracks_of(frames: np.ndarray) -> list[Any]:
     from gpu_worker.detection import get_frame_detector
+    from gpu_worker.skin import with_skin
     from moderation.services import kind_of
     from moderation.tracking import Detection, build_tracks
 
     interval = 1.0 / settings.FRAME_SAMPLE_FPS
-    results = get_frame_detector().detect(list(frames))
+    results = with_skin(list(frames), get_frame_detector().detect(list(frames)))
     samples = [
-        (i * interval, [Detection(i * interval, b.label, b.score, b.x1, b.y1, b.x2, b.y2) for b in boxes])
+        (
+            i * interval,
+            [Detection(i * interval, b.label, b.score, b.x1, b.y1, b.x2, b.y2, b.skin) for b in boxes],
+        )
         for i, boxes in enumerate(results)
     ]
     samples = [(t, [d for d in found if kind_of(d.label)]) for t, found in samples]

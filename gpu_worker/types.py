@@ -19,6 +19,9 @@ class Box:
     y1: float
     x2: float
     y2: float
+    # The share of the box's pixels with a skin tone (gpu_worker.skin), measured by the detect stage;
+    # None for a box with no colour to judge (grey footage) or where it was not measured.
+    skin: float | None = None
 
 
 @dataclass(frozen=True)

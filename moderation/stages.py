@@ -29,8 +29,9 @@ DETECTIONS, TRANSCRIPT, SCREEN_TEXT = "detections", "transcript", "screen_text"
 
 
 def detect(job: Job, progress: Progress) -> StageOutcome:
-    """Boxes with class and score for every sampled frame, in batches."""
+    """Boxes with class, score and skin share for every sampled frame, in batches."""
     from gpu_worker.detection import get_frame_detector
+    from gpu_worker.skin import with_skin
 
     detector = get_frame_detector()
     frames = list(artifacts.load_frames(job))
@@ -39,7 +40,8 @@ def detect(job: Job, progress: Progress) -> StageOutcome:
     for start in range(0, len(frames), batch_size):
         batch = frames[start : start + batch_size]
         started = time.perf_counter()
-        boxes = detector.detect([image for _, image in batch])
+        images = [image for _, image in batch]
+        boxes = with_skin(images, detector.detect(images))
         model_seconds += time.perf_counter() - started
         sources.add(detector.last_source)
         results += [

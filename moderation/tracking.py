@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from gpu_worker.types import FACE
+
 MIN_MARGIN = 0.15  # of the box size, each side: detectors crop faces tightly
 MAX_GAP_SAMPLES = 2  # a track survives this many samples without a detection (a missed frame)
 MATCH_IOU = 0.1  # boxes on consecutive samples that overlap this much are one object
@@ -23,6 +25,10 @@ LONE_SURE = {"FACE": 0.75}
 LONE_SURE_BODY = 0.4
 NOISE_DISCOUNT = 0.5  # what a track that looks like noise keeps of its score
 WHOLE_FRAME = 0.6  # a body part whose box covers this share of the frame is a texture, not a body
+# A track whose boxes hold less than this share of skin-toned pixels (the median over its coloured samples,
+# gpu_worker.skin) is a pattern, not a face or a body: fractals' false faces hold 0.04-0.08, real faces
+# 0.8-0.95 (chosen on the tuning half of `python -m bench faces`).
+SKIN_PLAUSIBLE = 0.25
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class Detection:
     y1: float
     x2: float
     y2: float
+    skin: float | None = None  # share of skin-toned pixels in the box; None: not measured, or grey
 
 
 @dataclass
@@ -49,15 +56,26 @@ class Track:
     def last(self) -> Detection:
         return self.detections[-1]
 
+    @property
+    def skin(self) -> float | None:
+        """The median skin share of the detections that have one (None when none has)."""
+        shares = sorted(d.skin for d in self.detections if d.skin is not None)
+        return shares[len(shares) // 2] if shares else None
+
 
 def judged_score(track: Track) -> float:
     """The score the policy judges a track by: its best detection's, discounted when the track looks like
     noise: a detection on a single sample the detector was not sure of (a real face or body stays on screen
     over several samples; fractals and test patterns make faces flicker for one frame), or a body part
     whose box fills most of the frame on most samples (a colour texture, not a body; SafeSearch's
-    whole-frame ADULT and RACY are not body parts)."""
+    whole-frame ADULT and RACY are not body parts), or boxes in colour that hold almost no skin tones.
+    Each sign discounts once; a moderator still sees a discounted track that scores high enough."""
     score = track.score
     if len(track.detections) == 1 and score < LONE_SURE.get(track.label, LONE_SURE_BODY):
+        score *= NOISE_DISCOUNT
+    skin = track.skin
+    shows_skin = track.label == FACE or track.label.endswith("_EXPOSED")  # not SafeSearch's whole frames
+    if shows_skin and skin is not None and skin < SKIN_PLAUSIBLE:
         score *= NOISE_DISCOUNT
     if track.label.endswith("_EXPOSED"):
         areas = sorted((d.x2 - d.x1) * (d.y2 - d.y1) for d in track.detections)

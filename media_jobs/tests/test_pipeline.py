@@ -14,13 +14,14 @@ import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from media_jobs import registry, services
+from gpu_worker.types import FACE
+from media_jobs import artifacts, registry, services
 from media_jobs.dispatch import stage_actor_name
 from media_jobs.media.ffmpeg import run_ffmpeg
 from media_jobs.models import Artifact, Job, Stage
 from moderation import decisions
 from moderation.models import Action, Case, Kind, Policy, Review
-from moderation.stages import FINALIZE, MODERATION, RENDER, TRANSCRIBE
+from moderation.stages import DETECTIONS, FINALIZE, MODERATION, RENDER, TRANSCRIBE
 from reelremix.demo_video import DEMO_SECONDS, DEMO_SPEECH, FacePath, make_face_video
 from reelremix.tests.prometheus import model_runs, model_runs_since
 
@@ -81,6 +82,10 @@ def test_it_moderates_a_video_end_to_end(work_queued_jobs, committed_db, face_cl
         flags = list(case.flags.all())
         output = Artifact.objects.get(job=job, kind=Artifact.Kind.CENSORED)
         censored = Path(output.file.path)
+        samples = artifacts.load_json(job, DETECTIONS)
+        face_boxes = [box for sample in samples for box in sample["boxes"] if box["label"] == FACE]
+    # The detect stage measured what each face box holds: the astronaut's face is skin-toned.
+    assert face_boxes and min(box["skin"] for box in face_boxes) >= 0.5
     faces = [f for f in flags if f.kind == Kind.FACE]
     assert len(faces) == 1 and faces[0].action == Action.CENSOR
     assert faces[0].start == 0.0 and faces[0].end >= DEMO_SECONDS - 0.1

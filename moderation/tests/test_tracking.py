@@ -66,3 +66,17 @@ def test_a_body_part_filling_the_frame_is_a_texture_but_safesearch_labels_are_wh
     assert judged_score(_track("BUTTOCKS_EXPOSED", [0.34] * 10, whole)) == 0.17
     assert judged_score(_track("BUTTOCKS_EXPOSED", [0.34] * 10)) == 0.34
     assert judged_score(_track("ADULT", [0.8] * 3, whole)) == 0.8
+
+
+def test_a_track_in_colour_with_no_skin_tones_is_a_pattern_but_grey_footage_gets_no_verdict():
+    def track(label: str, skins: list[float | None]) -> Track:
+        return Track(
+            label, [Detection(t, label, 0.49, 0.4, 0.4, 0.5, 0.5, skin) for t, skin in enumerate(skins)]
+        )
+
+    # The Mandelbrot set's steady false face: 25 samples whose boxes hold 4-5 % skin tones.
+    assert judged_score(track("FACE", [0.05] * 25)) == 0.245  # under the review threshold
+    assert judged_score(track("FACE", [0.9] * 24 + [0.05])) == 0.49  # a face, one odd sample
+    assert judged_score(track("FACE", [None] * 25)) == 0.49  # black and white film: no colour to judge
+    assert judged_score(track("FEMALE_BREAST_EXPOSED", [0.06] * 3)) == 0.245
+    assert judged_score(track("ADULT", [0.05] * 3)) == 0.49  # SafeSearch judges the whole frame, not skin
