@@ -54,11 +54,12 @@ def _face_png(path: Path, scale: float) -> tuple[int, int]:
 def make_face_video(
     out: Path, speech: Path | None, duration: float, size: tuple[int, int] = (1280, 720), fps: int = 30,
     gop: int = 60, preset: str = "veryfast", face_between: tuple[float, float] | None = None,
-    face_scale: float = 1.0,
+    face_scale: float = 1.0, seed: int = 1,
 ) -> FacePath:  # fmt: skip
     """H.264/AAC MP4 of the moving face over a gradient background, with `speech` (looped) as sound.
     The face is on screen throughout, or only between the two times of `face_between`; `face_scale` 1 makes
-    it 200 pixels tall at 720p (its hair included), and proportionally at other heights."""
+    it 200 pixels tall at 720p (its hair included), and proportionally at other heights. `seed` chooses the
+    background (ffmpeg's is random), so a video is the same each time."""
     width, height = size
     with tempfile.TemporaryDirectory() as scratch:
         face_png = Path(scratch) / "face.png"
@@ -68,7 +69,7 @@ def make_face_video(
             "-f",
             "lavfi",
             "-i",
-            f"gradients=s={width}x{height}:rate={fps}:speed=0.02",
+            _backdrop(seed, width, height, fps, speed=0.02),
             "-loop",
             "1",
             "-i",
@@ -195,6 +196,7 @@ def _speech_seconds(part: Path) -> float:
     return float(json.loads(part.with_suffix(".json").read_text())["duration"])
 
 
-def _backdrop(k: int, width: int, height: int, fps: int) -> str:
+def _backdrop(k: int, width: int, height: int, fps: int, speed: float = 0.03) -> str:
+    """The k-th backdrop gradient, the same on every run (ffmpeg's default colours and layout are random)."""
     c0, c1 = STORY_BACKDROPS[k % len(STORY_BACKDROPS)]
-    return f"gradients=s={width}x{height}:rate={fps}:c0={c0}:c1={c1}:speed=0.03"
+    return f"gradients=s={width}x{height}:rate={fps}:c0={c0}:c1={c1}:speed={speed}:seed={k}"
