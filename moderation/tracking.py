@@ -17,6 +17,10 @@ from gpu_worker.types import FACE
 MIN_MARGIN = 0.15  # of the box size, each side: detectors crop faces tightly
 MAX_GAP_SAMPLES = 2  # a track survives this many samples without a detection (a missed frame)
 MATCH_IOU = 0.1  # boxes on consecutive samples that overlap this much are one object
+# Or whose centres are at most this many box sides apart a sample, from where the track's motion puts it:
+# a small face in a wide shot crosses several of its own widths a second (a 50 px face walking across a
+# 720p frame in 25 s moves two), a close-up a fraction of one.
+MATCH_SIDES = 3.0
 # A track is judged by its best score unless it looks like noise (judged_score); tuned on the tuning half of
 # `python -m bench faces` (abstract footage and a real face), reported on the other half.
 # A track seen on one sample only keeps its score when the detector was at least this sure: faces (a privacy
@@ -96,17 +100,29 @@ def _centre_distance(a: Detection, b: Detection) -> float:
     return float(abs((a.x1 + a.x2) - (b.x1 + b.x2)) / 2 + abs((a.y1 + a.y2) - (b.y1 + b.y2)) / 2)
 
 
+def _expected(track: Track, t: float) -> Detection:
+    """Where the track's object should be at t: its last box, moved on at its latest speed."""
+    last = track.last
+    if len(track.detections) < 2:
+        return last
+    before = track.detections[-2]
+    moved = (t - last.t) / (last.t - before.t)
+    dx = (last.x1 + last.x2 - before.x1 - before.x2) / 2 * moved
+    dy = (last.y1 + last.y2 - before.y1 - before.y2) / 2 * moved
+    return Detection(t, last.label, last.score, last.x1 + dx, last.y1 + dy, last.x2 + dx, last.y2 + dy)
+
+
 def _best_track(detection: Detection, open_tracks: list[Track], interval: float) -> Track | None:
-    """The open track this detection continues: overlapping, or close for a fast-moving object."""
+    """The open track this detection continues: overlapping, or close to where its motion leads."""
     best, best_cost = None, float("inf")
     for track in open_tracks:
-        last = track.last
-        gap = detection.t - last.t
+        gap = detection.t - track.last.t
         if track.label != detection.label or gap <= 0 or gap > interval * (MAX_GAP_SAMPLES + 0.5):
             continue
-        size = max(last.x2 - last.x1, last.y2 - last.y1)
-        near = _iou(detection, last) >= MATCH_IOU or _centre_distance(detection, last) <= 1.5 * size
-        cost = _centre_distance(detection, last)
+        expected = _expected(track, detection.t)
+        size = max(expected.x2 - expected.x1, expected.y2 - expected.y1)
+        cost = _centre_distance(detection, expected)
+        near = _iou(detection, expected) >= MATCH_IOU or cost <= MATCH_SIDES * size * max(1.0, gap / interval)
         if near and cost < best_cost:
             best, best_cost = track, cost
     return best

@@ -80,3 +80,16 @@ def test_a_track_in_colour_with_no_skin_tones_is_a_pattern_but_grey_footage_gets
     assert judged_score(track("FACE", [None] * 25)) == 0.49  # black and white film: no colour to judge
     assert judged_score(track("FEMALE_BREAST_EXPOSED", [0.06] * 3)) == 0.245
     assert judged_score(track("ADULT", [0.05] * 3)) == 0.49  # SafeSearch judges the whole frame, not skin
+
+
+def test_it_follows_a_small_face_that_crosses_twice_its_width_a_sample_through_a_missed_one():
+    # A 50 px face walking across a 720p frame: 0.04 of the frame wide, 0.08 further on each sample.
+    samples = [(float(t), [_face(t, 0.05 + 0.08 * t, size=0.04)] if t != 4 else []) for t in range(10)]
+    tracks = build_tracks(samples, interval=1.0)
+    assert len(tracks) == 1 and len(tracks[0].detections) == 9
+    # Two such faces walking towards each other stay two tracks.
+    crossing = [
+        (float(t), [_face(t, 0.05 + 0.08 * t, y=0.2, size=0.04), _face(t, 0.85 - 0.08 * t, y=0.6, size=0.04)])
+        for t in range(10)
+    ]
+    assert sorted(len(track.detections) for track in build_tracks(crossing, interval=1.0)) == [10, 10]
