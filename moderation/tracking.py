@@ -31,7 +31,7 @@ NOISE_DISCOUNT = 0.5  # what a track that looks like noise keeps of its score
 WHOLE_FRAME = 0.6  # a body part whose box covers this share of the frame is a texture, not a body
 # A track whose boxes hold less than this share of skin-toned pixels (the median over its coloured samples,
 # gpu_worker.skin) is a pattern, not a face or a body: fractals' false faces hold 0.04-0.08, real faces
-# 0.8-0.95 (chosen on the tuning half of `python -m bench faces`).
+# 0.74-0.93 (chosen on the tuning half of `python -m bench faces`).
 SKIN_PLAUSIBLE = 0.25
 
 
