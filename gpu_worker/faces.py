@@ -36,6 +36,11 @@ SECOND_LOOK_BELOW = 0.6
 SECOND_LOOK_SIDE = 160
 SECOND_LOOK_CONTEXT = 1.0  # box sides of context on each side
 SECOND_LOOK_MIN_ZOOM = 1.5  # larger boxes gain nothing from another look at the same pixels
+# Where, in a second look's window (0..1 each way), the box it looked at lies: the middle, past the context.
+_LOOKED_AT = (
+    SECOND_LOOK_CONTEXT / (1 + 2 * SECOND_LOOK_CONTEXT),
+    (1 + SECOND_LOOK_CONTEXT) / (1 + 2 * SECOND_LOOK_CONTEXT),
+)
 
 
 class FaceDetector:
@@ -158,14 +163,9 @@ def _found_in_window(
 ) -> Box | None:
     """The surest face the second look found centred on the box it looked at (the window's middle), in the
     frame's fractions; None when it found none there."""
-    middle = (
-        SECOND_LOOK_CONTEXT / (1 + 2 * SECOND_LOOK_CONTEXT),
-        (1 + SECOND_LOOK_CONTEXT) / (1 + 2 * SECOND_LOOK_CONTEXT),
-    )
+    low, high = _LOOKED_AT
     centred = [
-        box
-        for box in found
-        if middle[0] <= (box.x1 + box.x2) / 2 <= middle[1] and middle[0] <= (box.y1 + box.y2) / 2 <= middle[1]
+        box for box in found if low <= (box.x1 + box.x2) / 2 <= high and low <= (box.y1 + box.y2) / 2 <= high
     ]
     if not centred:
         return None

@@ -14,12 +14,18 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from gpu_worker.types import Box
+from gpu_worker.types import FACE, Box
 
 SKIN_HUES = (340.0, 50.0)  # degrees: from pinkish red through orange to yellow
 SKIN_SATURATION = (0.1, 0.8)  # grey-ish and neon pixels are not skin
 SKIN_MIN_VALUE = 0.1  # darker pixels have no reliable hue
 COLOURLESS_BELOW = 0.12  # a box whose mean saturation is under this is grey: no verdict
+
+
+def shows_skin(label: str) -> bool:
+    """Whether a box of this label holds a face or a body part (SafeSearch's ADULT, RACY and VIOLENCE judge
+    the whole frame: what share of it is skin says nothing of them)."""
+    return label == FACE or label.endswith("_EXPOSED")
 
 
 def skin_share(frame: np.ndarray, box: Box) -> float | None:
@@ -44,8 +50,8 @@ def skin_share(frame: np.ndarray, box: Box) -> float | None:
 
 
 def with_skin(frames: Sequence[np.ndarray], boxes: Sequence[Sequence[Box]]) -> list[list[Box]]:
-    """The boxes of each frame with their skin share measured (whole-frame SafeSearch categories too)."""
+    """The boxes of each frame, those of faces and body parts with their skin share measured."""
     return [
-        [replace(box, skin=skin_share(frame, box)) for box in frame_boxes]
+        [replace(box, skin=skin_share(frame, box)) if shows_skin(box.label) else box for box in frame_boxes]
         for frame, frame_boxes in zip(frames, boxes, strict=True)
     ]

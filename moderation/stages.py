@@ -41,12 +41,13 @@ def detect(job: Job, progress: Progress) -> StageOutcome:
         batch = frames[start : start + batch_size]
         started = time.perf_counter()
         images = [image for _, image in batch]
-        boxes = with_skin(images, detector.detect(images))
+        found = detector.detect(images)
         model_seconds += time.perf_counter() - started
+        boxes = with_skin(images, found)
         sources.add(detector.last_source)
         results += [
-            {"t": t, "boxes": [asdict(box) for box in found]}
-            for (t, _), found in zip(batch, boxes, strict=True)
+            {"t": t, "boxes": [asdict(box) for box in frame_boxes]}
+            for (t, _), frame_boxes in zip(batch, boxes, strict=True)
         ]
         progress((start + len(batch)) / max(len(frames), 1), "Detecting nudity and faces")
     artifacts.save_json(job, DETECTIONS, results, {"sources": sorted(sources)})

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from gpu_worker.types import FACE
+from gpu_worker.skin import shows_skin
 
 MIN_MARGIN = 0.15  # of the box size, each side: detectors crop faces tightly
 MAX_GAP_SAMPLES = 2  # a track survives this many samples without a detection (a missed frame)
@@ -78,8 +78,7 @@ def judged_score(track: Track) -> float:
     if len(track.detections) == 1 and score < LONE_SURE.get(track.label, LONE_SURE_BODY):
         score *= NOISE_DISCOUNT
     skin = track.skin
-    shows_skin = track.label == FACE or track.label.endswith("_EXPOSED")  # not SafeSearch's whole frames
-    if shows_skin and skin is not None and skin < SKIN_PLAUSIBLE:
+    if shows_skin(track.label) and skin is not None and skin < SKIN_PLAUSIBLE:
         score *= NOISE_DISCOUNT
     if track.label.endswith("_EXPOSED"):
         areas = sorted((d.x2 - d.x1) * (d.y2 - d.y1) for d in track.detections)

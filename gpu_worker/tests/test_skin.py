@@ -36,6 +36,10 @@ def test_a_real_face_holds_skin_tones_in_any_light_and_grey_gets_no_verdict():
     assert skin_share(grey, FACE_BOX) is None
     cheek = Box(FACE, 0.9, 200 / 512, 140 / 512, 200 / 512, 140 / 512)  # a box with no area: its one pixel
     assert skin_share(astronaut, cheek) == 1.0
+    # SafeSearch's whole-frame categories are not bodies: left unmeasured; faces are measured.
+    adult = Box("ADULT", 0.9, 0.0, 0.0, 1.0, 1.0)
+    (measured,) = with_skin([astronaut], [[adult, FACE_BOX]])
+    assert measured[0].skin is None and measured[1].skin is not None and measured[1].skin >= 0.6
 
 
 def test_the_false_faces_of_a_fractal_hold_almost_no_skin_tones():
