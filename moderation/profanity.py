@@ -77,6 +77,15 @@ CLEAN_WORDS = frozenset(
     {"scunthorpe", "shiitake", "shiitakes", "shitake", "shitakes", "mishit", "mishits", "shittim"}
     | {"snigger", "sniggers", "sniggered", "sniggering"}
 )
+# Clean words that hold a term whole, which a recogniser may write as two words ("shuttle cock", "cock pit"):
+# the two words together are one clean word. (A term that the joined word holds as a stem, "bull shit", or
+# that is a form of it, "dumb ass", stays profane: the joined word is not here.)
+CLEAN_COMPOUNDS = frozenset(
+    {"peacock", "peacocks", "shuttlecock", "shuttlecocks", "woodcock", "woodcocks", "weathercock", "stopcock"}
+    | {"ballcock", "gamecock", "poppycock", "hitchcock", "hancock", "cockpit", "cockpits", "cocktail"}
+    | {"cocktails", "cockroach", "cockroaches", "cockatoo", "cockatoos", "cockerel", "cockerels", "cockney"}
+    | {"cockle", "cockles", "cocksure", "cockeyed", "cockscomb", "dickens", "dickson", "dickinson"}
+)
 EXTRA_ENDINGS = ("", "s", "es", "ed", "er", "ers", "ing", "in")  # forms of a tenant's extra term
 # Endings and beginnings that stems take, for reading masked spellings such as "f**king".
 STEM_SUFFIXES = ("", "s", "es", "ed", "er", "ers", "ing", "in", "y", "ty", "head", "hole")
@@ -147,8 +156,9 @@ def find_profanity(
     """Profanity in time order; certain hits claim words before near misses, and both before readings."""
     lexicon = Lexicon.with_extra_terms(extra_terms)
     spellings = [spelling_of(word.text) for word in words]
-    certain = _disjoint(_certain_hits(words, spellings, lexicon), longest_first=True)
-    taken = {index for hit in certain for index in hit.word_indexes}
+    clean = _split_compounds(spellings)
+    certain = _disjoint(_certain_hits(words, spellings, lexicon, clean), longest_first=True)
+    taken = clean | {index for hit in certain for index in hit.word_indexes}
     near = _disjoint(_near_misses(words, spellings, lexicon, taken, near_miss), longest_first=False)
     found = certain + near
     readings = _alternative_hits(words, spellings, lexicon, alternatives)
@@ -272,10 +282,18 @@ def _swap(heard: str, sound: str) -> float:
     return SWAP_IN_CLASS if any(heard in group and sound in group for group in SOUND_CLASSES) else 1.0
 
 
-def _certain_hits(words: Sequence[Word], spellings: list[str], lexicon: Lexicon) -> list[ProfanityHit]:
+def _split_compounds(spellings: list[str]) -> set[int]:
+    """The indexes of words that, with the word before or after them, spell a clean compound: "pea cock"."""
+    pairs = [(index, index + 1) for index in range(len(spellings) - 1)]
+    return {i for pair in pairs if "".join(spellings[i] for i in pair) in CLEAN_COMPOUNDS for i in pair}
+
+
+def _certain_hits(
+    words: Sequence[Word], spellings: list[str], lexicon: Lexicon, clean: set[int]
+) -> list[ProfanityHit]:
     hits = []
     for index, spelling in enumerate(spellings):
-        term = lexicon.term_of(spelling)
+        term = None if index in clean else lexicon.term_of(spelling)
         if term:
             named = spelling in NAMES and _is_name(words, index)
             hits.append(_hit(words, (index,), term, words[index].probability, certain=not named))

@@ -101,6 +101,14 @@ def test_it_leaves_clean_words_alone(text):
     assert certain_terms(text) == []
 
 
+def test_a_clean_compound_written_as_two_words_stays_clean():
+    for text in ("a pea cock and a shuttle cock", "the cock pit of a plane", "Hitch cock loved a cock tail"):
+        assert find_profanity(spoken(text)) == [], text
+    # A term the joined word holds as profanity stays profane; so does the same term beside other words.
+    assert certain_terms("you dumb ass, what a cock") == ["ass", "cock"]
+    assert certain_terms("that is bull shit") == ["shit"]
+
+
 def test_it_adds_the_tenants_extra_terms():
     assert certain_terms("what the heck, he's frickin late", ("heck", "frick")) == ["heck", "frick"]
     assert certain_terms("what the heck") == []
