@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import math
@@ -23,7 +24,7 @@ from openai.types.audio import TranscriptionVerbose
 from gpu_worker.config import GpuConfig, current
 from gpu_worker.errors import PermanentModelError, RetryableModelError
 from gpu_worker.types import Alternative, ModelUnavailable, RemoteServiceError, Transcript, Word
-from gpu_worker.whisper_models import bundled_model_path
+from gpu_worker.whisper_models import WHISPER_MODELS, bundled_model_path
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ class Transcriber(Protocol):
 
     @property
     def name(self) -> str:
-        """The engine that made the last transcript, for the record: "faster-whisper", "openai whisper-1"."""
+        """The engine that made the last transcript, for the record: "faster-whisper base", "openai
+        whisper-1"."""
         ...
 
     def transcribe(self, audio_wav: Path) -> Transcript:
@@ -77,20 +79,25 @@ class Transcriber(Protocol):
 class LocalTranscriber:
     """faster-whisper (CTranslate2) on the CPU or a CUDA GPU."""
 
-    name = "faster-whisper"
-
-    def __init__(self, model: WhisperModel, beam_size: int = BEAM_SIZE, batch_size: int = 0) -> None:
+    def __init__(
+        self, model: WhisperModel, beam_size: int = BEAM_SIZE, batch_size: int = 0, label: str = ""
+    ) -> None:
         self._model = model
         self._beam_size = beam_size
         self._batch_size = batch_size
+        self.name = f"faster-whisper {label}".strip()  # label: which model ("base", "tiny.en")
 
     @classmethod
     def from_config(cls, config: GpuConfig) -> LocalTranscriber:
         """whisper_model_path (default: the bundled model whisper_model names) on whisper_device, loaded once
         per process."""
-        path = config.whisper_model_path or bundled_model_path(config.whisper_model, config.joined_models_dir)
+        if config.whisper_model_path:
+            path, label = Path(config.whisper_model_path), Path(config.whisper_model_path).name
+        else:
+            path = bundled_model_path(config.whisper_model, config.joined_models_dir)
+            label = WHISPER_MODELS[config.whisper_model]
         model = load_whisper(str(path), config.whisper_device, config.whisper_compute_type)
-        return cls(model, batch_size=config.whisper_batch_size)
+        return cls(model, batch_size=config.whisper_batch_size, label=label)
 
     def transcribe(self, audio_wav: Path) -> Transcript:
         """The words spoken, timed from the start of the file, and other readings of the doubted ones."""
@@ -309,9 +316,12 @@ class FallbackTranscriber:
         return transcript
 
 
-def get_transcriber() -> Transcriber:
-    """OpenAI's API (local fallback) when an OpenAI key is configured, else the local model."""
+def get_transcriber(model: str = "") -> Transcriber:
+    """OpenAI's API (local fallback) when an OpenAI key is configured, else the local model. `model`: a
+    bundled model ("fast" or "accurate") to hear with locally instead of the configured one."""
     config = current()
+    if model:
+        config = dataclasses.replace(config, whisper_model=model, whisper_model_path="")
     if config.openai_api_key:
         local = functools.partial(LocalTranscriber.from_config, config)
         return FallbackTranscriber(OpenAITranscriber.from_config(config), local)

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from gpu_worker import whisper_models
 from media_jobs.models import Video
 
 
@@ -37,6 +38,13 @@ class Policy(models.Model):
         BLEEP = "bleep", "Bleep"
         MUTE = "mute", "Mute"
 
+    class SpeechModel(models.TextChoices):
+        """The bundled Whisper model that hears this tenant's videos (bench/RESULTS.md has the figures)."""
+
+        DEPLOYMENT = "", "The deployment's default (WHISPER_MODEL)"
+        ACCURATE = whisper_models.ACCURATE, "Accurate: Whisper base"
+        FAST = whisper_models.FAST, "Fast: Whisper tiny.en, about 1.5 times as fast, misses more profanity"
+
     nudity_censor_above = models.FloatField(default=0.6)
     nudity_review_above = models.FloatField(default=0.3)
     face_censor_above = models.FloatField(default=0.5)  # privacy blur of every face by default
@@ -54,6 +62,10 @@ class Policy(models.Model):
         default=0.3, help_text="How far from two edges (share of the frame) a mark counts as in a corner."
     )
     audio_mode = models.CharField(max_length=10, choices=AudioMode.choices, default=AudioMode.BLEEP)
+    speech_model = models.CharField(
+        max_length=10, choices=SpeechModel.choices, blank=True, default=SpeechModel.DEPLOYMENT,
+        help_text="Which speech model transcribes new videos (OpenAI's, when configured, comes first).",
+    )  # fmt: skip
     extra_profanity = models.TextField(
         blank=True, help_text="More words to catch, one per line or comma-separated."
     )

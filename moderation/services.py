@@ -271,7 +271,7 @@ def publishable(videos: QuerySet[Video]) -> QuerySet[Video]:
 POLICY_FIELDS = [f.name for f in Policy._meta.fields if f.name not in ("id", "updated_at")]
 
 
-def _check_thresholds(policy: Policy) -> None:
+def _check_policy(policy: Policy) -> None:
     for kind in Kind:
         censor, review = getattr(policy, f"{kind}_censor_above"), getattr(policy, f"{kind}_review_above")
         if not (0.0 <= review <= censor <= NEVER_CENSOR):
@@ -286,11 +286,15 @@ def _check_thresholds(policy: Policy) -> None:
             )
     if not 0.05 <= policy.watermark_corner <= 0.5:
         raise ValidationError("Watermark corner: a share of the frame between 0.05 and 0.5.")
+    if policy.speech_model not in Policy.SpeechModel.values:
+        choices = ", ".join(repr(value) for value in Policy.SpeechModel.values)
+        raise ValidationError(f"Speech model: {policy.speech_model!r} is not one of {choices}.")
 
 
 @transaction.atomic
 def do_update_policy(user: User, changes: dict[str, Any], reason: str = "") -> Policy:
-    """Change the tenant's policy (thresholds, bleep or mute, extra words) and record who changed what."""
+    """Change the tenant's policy (thresholds, bleep or mute, extra words, speech model) and
+    record who changed what."""
     if not user.has_perm("moderation.change_policy"):
         raise PermissionDenied("Only moderators with the right to change the policy can change it.")
     policy = Policy.objects.select_for_update().get(pk=current_policy().pk)
@@ -299,7 +303,7 @@ def do_update_policy(user: User, changes: dict[str, Any], reason: str = "") -> P
         if name not in POLICY_FIELDS:
             raise ValidationError(f"{name} is not a policy setting.")
         setattr(policy, name, value)
-    _check_thresholds(policy)
+    _check_policy(policy)
     policy.save()
     PolicyChange.objects.create(actor=user, reason=reason, before=before, after=changes)
     return policy

@@ -62,7 +62,7 @@ def transcribe(job: Job, progress: Progress) -> StageOutcome:
     audio = artifacts.artifact(job, Artifact.Kind.AUDIO)
     if audio is None:
         return StageOutcome(skipped=True, metrics={"reason": "no audio"})
-    transcriber = get_transcriber()
+    transcriber = get_transcriber(services.current_policy().speech_model)
     with artifacts.local_path(audio.file) as wav:
         started = time.perf_counter()
         transcript = transcriber.transcribe(wav)

@@ -288,7 +288,7 @@ def test_it_falls_back_to_the_local_model_when_openai_fails(fake_openai, transcr
     assert transcriber.name == "openai whisper-1"
     assert transcriber.transcribe(SAMPLES / "kitchen.flac") == transcripts["kitchen"]
     assert fake_openai.uploads
-    assert transcriber.name == "faster-whisper"
+    assert transcriber.name == "faster-whisper tiny.en"  # the suite's WHISPER_MODEL
 
 
 def test_it_sends_long_audio_in_parts_and_shifts_their_times(fake_openai, tmp_path):

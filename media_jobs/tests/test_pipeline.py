@@ -103,7 +103,29 @@ def test_it_moderates_a_video_end_to_end(work_queued_jobs, committed_db, face_cl
     assert model_runs_since(runs_before) == {
         ("reelremix_model_seconds_per_frame", "nudenet+centerface"): 1,
         ("reelremix_model_seconds_per_frame", "pp-ocrv4"): 1,
-        ("reelremix_model_seconds_per_audio_minute", "faster-whisper"): 1,
+        ("reelremix_model_seconds_per_audio_minute", "faster-whisper tiny.en"): 1,
+    }
+
+
+def test_each_tenant_hears_its_videos_with_the_speech_model_its_policy_chose(
+    work_queued_jobs, committed_db, tmp_path
+):
+    path = tmp_path / "speech.mp4"
+    make_face_video(path, DEMO_SPEECH, 4.0, size=(320, 180), fps=25, gop=25)
+    with schema_context(committed_db.globex.schema_name):
+        Policy.objects.update_or_create(defaults={"speech_model": Policy.SpeechModel.ACCURATE})
+        accurate = services.do_submit_video(committed_db.charlie.user, path, "speech.mp4")
+    with schema_context(committed_db.acme.schema_name):  # the deployment's default: the suite's tiny.en
+        default = services.do_submit_video(committed_db.alice.user, path, "speech.mp4")
+    work_queued_jobs()
+    heard = {}
+    for tenant, job in ((committed_db.globex, accurate), (committed_db.acme, default)):
+        with schema_context(tenant.schema_name):
+            transcribe = Stage.objects.get(job_id=job.pk, name=TRANSCRIBE)
+            heard[tenant.slug] = (transcribe.state, transcribe.metrics["source"])
+    assert heard == {
+        committed_db.globex.slug: (Stage.State.SUCCEEDED, "faster-whisper base"),
+        committed_db.acme.slug: (Stage.State.SUCCEEDED, "faster-whisper tiny.en"),
     }
 
 

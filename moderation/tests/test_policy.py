@@ -51,6 +51,17 @@ def test_it_edits_the_policy_in_the_admin(world):
         assert Policy.objects.get().extra_terms == ["heck", "darn"]
 
 
+def test_it_chooses_the_speech_model_and_refuses_an_unknown_one(world):
+    _policy_editor(world.alice)
+    with schema_context(world.acme.schema_name):
+        assert services.current_policy().speech_model == Policy.SpeechModel.DEPLOYMENT
+        services.do_update_policy(world.alice.user, {"speech_model": "fast"}, "quicker transcripts")
+        with pytest.raises(ValidationError, match="'huge' is not one of"):
+            services.do_update_policy(world.alice.user, {"speech_model": "huge"})
+        assert services.current_policy().speech_model == Policy.SpeechModel.FAST
+        assert list(PolicyChange.objects.values_list("after", flat=True)) == [{"speech_model": "fast"}]
+
+
 def test_it_refuses_inconsistent_thresholds_and_changes_nothing(world):
     _policy_editor(world.alice)
     with schema_context(world.acme.schema_name):
