@@ -92,7 +92,8 @@ class LocalTranscriber:
         """whisper_model_path (default: the bundled model whisper_model names) on whisper_device, loaded once
         per process."""
         if config.whisper_model_path:
-            path, label = Path(config.whisper_model_path), Path(config.whisper_model_path).name
+            path = Path(config.whisper_model_path)
+            label = path.name
         else:
             path = bundled_model_path(config.whisper_model, config.joined_models_dir)
             label = WHISPER_MODELS[config.whisper_model]
