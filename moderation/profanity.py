@@ -1,10 +1,11 @@
 """Profanity in a transcript: certain hits (the words say it) and near misses routed to review.
 
 A certain hit is a word that is, or spells, a profane term: inflections, compounds, masked and leet
-spellings (f*ck, sh!t, $hit, fvck, fuuuck, f-u-c-k) included. Speech recognisers also mishear profanity
-as clean words ("crap" as "crop", "bitch" as "which"), so a word, or a pair of words, that the
-recogniser doubted and that sounds like a profane term becomes an uncertain hit for a moderator to hear;
-so does another reading that the recogniser considered for a doubted stretch, when it holds a term.
+spellings (f*ck, sh!t, $hit, fvck, fuuuck, f-u-c-k) included. A word that holds a term's stem in a way no
+known compound does ("Cunthorpe", misheard for Scunthorpe) is an uncertain hit. Speech recognisers also
+mishear profanity as clean words ("crap" as "crop", "bitch" as "which"), so a word, or a pair of words,
+that the recogniser doubted and that sounds like a profane term becomes an uncertain hit for a moderator to
+hear; so does another reading that the recogniser considered for a doubted stretch, when it holds a term.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class Term:
 
     canonical: str
     forms: frozenset[str]  # exact words: inflections, compounds, spellings
-    stems: tuple[str, ...] = ()  # any word containing one is profane, unless it is in CLEAN_WORDS
+    stems: tuple[str, ...] = ()  # a word holding one is profane (certain with known affixes, else uncertain)
     sounds: tuple[str, ...] = ()  # spellings compared by sound with the words the recogniser doubted
 
 
@@ -87,9 +88,13 @@ CLEAN_COMPOUNDS = frozenset(
     | {"cockle", "cockles", "cocksure", "cockeyed", "cockscomb", "dickens", "dickson", "dickinson"}
 )
 EXTRA_ENDINGS = ("", "s", "es", "ed", "er", "ers", "ing", "in")  # forms of a tenant's extra term
-# Endings and beginnings that stems take, for reading masked spellings such as "f**king".
-STEM_SUFFIXES = ("", "s", "es", "ed", "er", "ers", "ing", "in", "y", "ty", "head", "hole")
-STEM_PREFIXES = ("", "mother", "bull", "god", "horse", "dip")
+# How a stem sits in a word that is certainly profane: after one of these beginnings, then its last letter
+# doubled or not ("shitty", "bullshitting"), one of these compound parts and one of these endings. A stem
+# inside any other word ("Cunthorpe", heard for Scunthorpe; "bastardize") makes an uncertain hit: the
+# Scunthorpe problem has more members than CLEAN_WORDS can list, so a moderator hears those.
+STEM_PREFIXES = ("", "mother", "bull", "god", "horse", "dip", "ape", "bat", "chicken", "cluster", "dumb")
+STEM_COMPOUNDS = ("", "head", "hole", "face", "wit", "storm", "show", "load", "bag", "tard", "less", "ery")
+STEM_ENDINGS = ("", "s", "es", "ed", "er", "ers", "ing", "in", "y", "ier", "iest")
 LEET = str.maketrans("@$!134570+", "asiieastot")
 MASK_CHARS = "*#_"
 # Terms that are also first names: capitalised inside a sentence ("Moby Dick", "Dick Van Dyke") the word
@@ -153,14 +158,14 @@ def find_profanity(
     alternatives: Iterable[Alternative] = (),
     near_miss: NearMiss = NEAR_MISS,
 ) -> list[ProfanityHit]:
-    """Profanity in time order; certain hits claim words before near misses, and both before readings."""
+    """Profanity in time order; written hits claim words before near misses, and both before readings."""
     lexicon = Lexicon.with_extra_terms(extra_terms)
     spellings = [spelling_of(word.text) for word in words]
     clean = _split_compounds(spellings)
-    certain = _disjoint(_certain_hits(words, spellings, lexicon, clean), longest_first=True)
-    taken = clean | {index for hit in certain for index in hit.word_indexes}
+    written = _disjoint(_written_hits(words, spellings, lexicon, clean), longest_first=True)
+    taken = clean | {index for hit in written for index in hit.word_indexes}
     near = _disjoint(_near_misses(words, spellings, lexicon, taken, near_miss), longest_first=False)
-    found = certain + near
+    found = written + near
     readings = _alternative_hits(words, spellings, lexicon, alternatives)
     fresh = [hit for hit in readings if not any(_same_profanity(hit, other) for other in found)]
     return sorted(found + _disjoint(fresh, longest_first=False), key=lambda hit: hit.start)
@@ -175,12 +180,15 @@ class Lexicon:
         for term in reversed(terms):  # the earlier term wins a shared form
             self._forms.update(dict.fromkeys(term.forms, term.canonical))
         self._stems = [(stem, term.canonical) for term in terms for stem in term.stems]
-        self._spellings = list(self._forms.items()) + [
-            (prefix + stem + suffix, canonical)
+        self._stem_forms = {
+            prefix + stem + double + compound + ending: canonical
             for stem, canonical in self._stems
             for prefix in STEM_PREFIXES
-            for suffix in STEM_SUFFIXES
-        ]
+            for double in ("", stem[-1])
+            for compound in STEM_COMPOUNDS
+            for ending in STEM_ENDINGS
+        }
+        self._spellings = list(self._forms.items()) + list(self._stem_forms.items())
         self._sounds = [(sound_key(sound), term.canonical) for term in terms for sound in term.sounds]
 
     @staticmethod
@@ -195,11 +203,15 @@ class Lexicon:
             return None
         if any(char in MASK_CHARS for char in spelling):
             return self._unmasked(spelling)
-        for reading in _readings(spelling):
-            term = self._forms.get(reading) or next((t for stem, t in self._stems if stem in reading), None)
-            if term:
-                return term
-        return None
+        readings = _readings(spelling)
+        return next((term for r in readings if (term := self._forms.get(r) or self._stem_forms.get(r))), None)
+
+    def stem_within(self, spelling: str) -> str | None:
+        """The canonical term whose stem a written word holds, spelled out or not (term_of says which)."""
+        if spelling in CLEAN_WORDS:
+            return None
+        readings = _readings(spelling)
+        return next((term for r in readings for stem, term in self._stems if stem in r), None)
 
     def _unmasked(self, spelling: str) -> str | None:
         letters = spelling.translate(LEET)
@@ -288,15 +300,19 @@ def _split_compounds(spellings: list[str]) -> set[int]:
     return {i for pair in pairs if "".join(spellings[i] for i in pair) in CLEAN_COMPOUNDS for i in pair}
 
 
-def _certain_hits(
+def _written_hits(
     words: Sequence[Word], spellings: list[str], lexicon: Lexicon, clean: set[int]
 ) -> list[ProfanityHit]:
+    """Words that spell a term (certain, unless heard as a name) or hold its stem oddly (uncertain)."""
     hits = []
     for index, spelling in enumerate(spellings):
-        term = None if index in clean else lexicon.term_of(spelling)
+        if index in clean:
+            continue
+        term = lexicon.term_of(spelling)
+        known = term is not None and not (spelling in NAMES and _is_name(words, index))
+        term = term or lexicon.stem_within(spelling)
         if term:
-            named = spelling in NAMES and _is_name(words, index)
-            hits.append(_hit(words, (index,), term, words[index].probability, certain=not named))
+            hits.append(_hit(words, (index,), term, words[index].probability, certain=known))
     return hits + _spelled_out_hits(words, spellings, lexicon) + _phrase_hits(words, spellings, lexicon)
 
 
