@@ -49,7 +49,9 @@ def _term(canonical: str, forms: str = "", stems: str = "", sounds: str = "") ->
     )
 
 
-# Near misses are looked for only for the common words: the sounds of rarer ones match too much clean speech.
+# Near misses are looked for only for the terms with sounds. Chosen term by term on the tuning half of
+# bench/accuracy's set (base and tiny.en): "twat" and "wanker" caught a misheard word each ("do what?",
+# "bunker") for no review of clean speech; "whore" would add 5 reviews and "ass" 1, for none caught.
 BUILTIN_TERMS: tuple[Term, ...] = (
     _term("fuck", "fck fuk fuking fukin effing fuq", stems="fuck", sounds="fuck fucking"),
     _term("shit", "shite shites sht", stems="shit", sounds="shit"),
@@ -63,8 +65,8 @@ BUILTIN_TERMS: tuple[Term, ...] = (
     _term("cock", "cocks cocksucker cocksuckers cocksucking"),
     _term("piss", "pissed pisses pissing pisser pissy pisshead pissheads", sounds="piss pissed"),
     _term("crap", "craps crappy crapper crapped crapping crapload", sounds="crap"),
-    _term("twat", "twats"),
-    _term("wanker", "wank wanks wanked wanking wankers"),
+    _term("twat", "twats", sounds="twat"),
+    _term("wanker", "wank wanks wanked wanking wankers", sounds="wanker"),
     _term("bollocks", "bollock"),
     _term("whore", "whores whoring"),
     _term("slut", "sluts slutty"),

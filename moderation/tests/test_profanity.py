@@ -149,6 +149,17 @@ def test_it_routes_doubted_sound_alikes_to_review():
     assert 0.3 < hit.confidence < 0.6
 
 
+def test_it_hears_the_rarer_terms_with_sounds_in_doubted_words():
+    words = [Word("a", 0.0, 0.2, 0.95), Word("bunker.", 0.2, 0.6, 0.3), Word("You", 0.8, 1.0, 0.9)]
+    words += [Word("do", 1.0, 1.2, 0.31), Word("what?", 1.2, 1.5, 0.6)]
+    hits = find_profanity(words)
+    assert [(hit.term, hit.heard, hit.certain) for hit in hits] == [
+        ("wanker", "bunker.", False),
+        ("twat", "do what?", False),
+    ]
+    assert find_profanity(spoken("You do what? A bunker.", probability=0.95)) == []
+
+
 def test_it_sends_a_term_heard_as_a_name_to_review():
     for text in ("we watched Dick Van Dyke", "I read Moby Dick."):
         hits = find_profanity(spoken(text))  # "Dyke" sounds like the term too: also for review
