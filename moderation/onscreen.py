@@ -154,7 +154,7 @@ def corner_marks(
         )
         timeline.append((sample["t"], found))
     marks = []
-    for track in build_tracks(timeline, interval):
+    for track in build_tracks(timeline, interval, still_iou=SAME_BOX_IOU):
         share = len(track.detections) / max(len(samples), 1)
         if share >= MIN_MARK_SHARE and all(_in_corner(d, corner) for d in track.detections):
             marks.append(_mark(track, share, interval, duration, texts))

@@ -111,30 +111,43 @@ def _expected(track: Track, t: float) -> Detection:
     return Detection(t, last.label, last.score, last.x1 + dx, last.y1 + dy, last.x2 + dx, last.y2 + dy)
 
 
-def _best_track(detection: Detection, open_tracks: list[Track], interval: float) -> Track | None:
-    """The open track this detection continues: overlapping, or close to where its motion leads."""
+def _best_track(
+    detection: Detection, open_tracks: list[Track], interval: float, still_iou: float | None
+) -> Track | None:
+    """The open track this detection continues, nearest first (see _near)."""
     best, best_cost = None, float("inf")
     for track in open_tracks:
         gap = detection.t - track.last.t
         if track.label != detection.label or gap <= 0 or gap > interval * (MAX_GAP_SAMPLES + 0.5):
             continue
-        expected = _expected(track, detection.t)
-        size = max(expected.x2 - expected.x1, expected.y2 - expected.y1)
+        expected = _expected(track, detection.t) if still_iou is None else track.last
         cost = _centre_distance(detection, expected)
-        near = _iou(detection, expected) >= MATCH_IOU or cost <= MATCH_SIDES * size * max(1.0, gap / interval)
-        if near and cost < best_cost:
+        if _near(detection, expected, max(1.0, gap / interval), still_iou) and cost < best_cost:
             best, best_cost = track, cost
     return best
 
 
-def build_tracks(samples: Sequence[tuple[float, Sequence[Detection]]], interval: float) -> list[Track]:
-    """Greedy association of detections on consecutive samples into tracks, per label."""
+def _near(detection: Detection, expected: Detection, samples: float, still_iou: float | None) -> bool:
+    """Overlapping where the track's motion leads, or at most MATCH_SIDES box sides a sample from there;
+    for still objects, overlapping the track's last box by still_iou."""
+    if still_iou is not None:
+        return _iou(detection, expected) >= still_iou
+    size = max(expected.x2 - expected.x1, expected.y2 - expected.y1)
+    far = _centre_distance(detection, expected) > MATCH_SIDES * size * samples
+    return _iou(detection, expected) >= MATCH_IOU or not far
+
+
+def build_tracks(
+    samples: Sequence[tuple[float, Sequence[Detection]]], interval: float, still_iou: float | None = None
+) -> list[Track]:
+    """Greedy association of detections on consecutive samples into tracks, per label. Objects may move,
+    unless still_iou is given: then a track holds boxes that each overlap the one before by that much."""
     tracks: list[Track] = []
     for _, detections in sorted(samples, key=lambda sample: sample[0]):
         claimed: set[int] = set()
         for detection in sorted(detections, key=lambda d: -d.score):
             open_tracks = [t for t in tracks if id(t) not in claimed]
-            track = _best_track(detection, open_tracks, interval)
+            track = _best_track(detection, open_tracks, interval, still_iou)
             if track is None:
                 track = Track(detection.label)
                 tracks.append(track)

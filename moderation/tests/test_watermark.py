@@ -48,6 +48,19 @@ def test_it_leaves_captions_and_passing_corner_text_unflagged(world):
         assert case.state == Case.State.CLEAN
 
 
+def test_text_that_passes_beside_a_corner_mark_does_not_take_its_place(world):
+    # A timecode in the corner; numbers in a moving test pattern appear beside it, read more surely.
+    timecode = {"text": "00:00:00.000", "score": 0.97, "x1": 0.004, "y1": 0.004, "x2": 0.16, "y2": 0.059}
+    beside = {"text": "50", "score": 0.99, "x1": 0.129, "y1": 0.052, "x2": 0.16, "y2": 0.096}
+    moved = {**beside, "text": "128", "x1": 0.2, "x2": 0.24, "y1": 0.1, "y2": 0.14}
+    lines = {t: [timecode] for t in (0.0, 6.0, 8.0)} | {2.0: [beside, timecode], 4.0: [moved, timecode]}
+    case = _analyze(world.acme, _screen(dict(sorted(lines.items()))))
+    with schema_context(world.acme.schema_name):
+        (mark,) = [flag for flag in case.flags.all() if flag.action == Action.REVIEW]
+        assert (mark.label, mark.score, mark.start, mark.end) == ("00:00:00.000", 1.0, 0.0, 10.0)
+        assert all(box["x1"] < 0.01 and box["y2"] < 0.07 for box in mark.boxes)
+
+
 def test_it_refuses_a_policy_that_would_censor_watermarks_automatically(world):
     _policy_editor(world.alice)
     with schema_context(world.acme.schema_name):
