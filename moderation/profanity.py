@@ -93,7 +93,8 @@ EXTRA_ENDINGS = ("", "s", "es", "ed", "er", "ers", "ing", "in")  # forms of a te
 # How a stem sits in a word that is certainly profane: after one of these beginnings, then its last letter
 # doubled or not ("shitty", "bullshitting"), one of these compound parts and one of these endings. A stem
 # inside any other word ("Cunthorpe", heard for Scunthorpe; "bastardize") makes an uncertain hit: the
-# Scunthorpe problem has more members than CLEAN_WORDS can list, so a moderator hears those.
+# Scunthorpe problem has more members than CLEAN_WORDS can list, so a moderator hears those. Masked
+# spellings ("f**king") are read against these formations too.
 STEM_PREFIXES = ("", "mother", "bull", "god", "horse", "dip", "ape", "bat", "chicken", "cluster", "dumb")
 STEM_COMPOUNDS = ("", "head", "hole", "face", "wit", "storm", "show", "load", "bag", "tard", "less", "ery")
 STEM_ENDINGS = ("", "s", "es", "ed", "er", "ers", "ing", "in", "y", "ier", "iest")
@@ -209,7 +210,7 @@ class Lexicon:
         return next((term for r in readings if (term := self._forms.get(r) or self._stem_forms.get(r))), None)
 
     def stem_within(self, spelling: str) -> str | None:
-        """The canonical term whose stem a written word holds, spelled out or not (term_of says which)."""
+        """The canonical term whose stem a written word holds anywhere (term_of knows the formations)."""
         if spelling in CLEAN_WORDS:
             return None
         readings = _readings(spelling)
