@@ -19,6 +19,7 @@ from av.video.frame import PictureType
 from av.video.stream import VideoStream
 from django.conf import settings
 
+from media_jobs.media.read_ahead import read_ahead
 from media_jobs.media.render.blur import Box, blur_frame
 from media_jobs.media.render.h264 import (
     NAL_AUD,
@@ -227,7 +228,15 @@ def _reencode_stream(source: SourceVideo, output: OutputContainer) -> VideoStrea
 def _reencoded_packets(
     path: Path, source: SourceVideo, boxes: dict[int, list[Box]], stream: VideoStream, advance: Advance
 ) -> Iterator[av.Packet]:
-    """Every frame decoded, turned upright, blurred where planned, and encoded as H.264 yuv420p."""
+    """Every frame encoded as H.264 yuv420p, while the next ones are prepared in another thread."""
+    for shown in read_ahead(_prepared_frames(path, source, boxes)):
+        advance(1)
+        yield from stream.encode(shown)
+    yield from stream.encode(None)
+
+
+def _prepared_frames(path: Path, source: SourceVideo, boxes: dict[int, list[Box]]) -> Iterator[av.VideoFrame]:
+    """Every frame decoded, turned upright and blurred where planned."""
     upright = UprightFrames(source.rotation, source.time_base)
     with av.open(str(path)) as container:
         decoded = cast(VideoStream, container.streams[source.stream_index])
@@ -237,9 +246,7 @@ def _reencoded_packets(
                 if shown.pts in boxes:
                     blur_frame(shown, boxes[shown.pts])
                 shown.pict_type = PictureType.NONE
-                advance(1)
-                yield from stream.encode(shown)
-    yield from stream.encode(None)
+                yield shown
 
 
 def _spanning_shown_time(packets: Iterator[av.Packet], shown: tuple[int, int]) -> Iterator[av.Packet]:
