@@ -17,6 +17,10 @@ from gpu_worker.skin import shows_skin
 MIN_MARGIN = 0.15  # of the box size, each side: detectors crop faces tightly
 MAX_GAP_SAMPLES = 2  # a track survives this many samples without a detection (a missed frame)
 MATCH_IOU = 0.1  # boxes on consecutive samples that overlap this much are one object
+# A body part seen again where it was, after a longer gap, is the same one: NudeNet drops an object on some
+# samples and finds it again (a moderator gets one flag for it, not one per reappearance).
+REAPPEAR_GAP_SAMPLES = 5
+REAPPEAR_IOU = 0.5
 # Or whose centres are at most this many box sides apart a sample, from where the track's motion puts it:
 # a small face in a wide shot crosses several of its own widths a second (a 50 px face walking across a
 # 720p frame in 25 s moves two), a close-up a fraction of one.
@@ -118,13 +122,29 @@ def _best_track(
     best, best_cost = None, float("inf")
     for track in open_tracks:
         gap = detection.t - track.last.t
-        if track.label != detection.label or gap <= 0 or gap > interval * (MAX_GAP_SAMPLES + 0.5):
+        if track.label != detection.label or gap <= 0:
             continue
-        expected = _expected(track, detection.t) if still_iou is None else track.last
+        if gap > interval * (MAX_GAP_SAMPLES + 0.5):
+            if not _reappears(detection, track.last, gap / interval):
+                continue
+            expected = track.last
+        else:
+            expected = _expected(track, detection.t) if still_iou is None else track.last
+            if not _near(detection, expected, max(1.0, gap / interval), still_iou):
+                continue
         cost = _centre_distance(detection, expected)
-        if _near(detection, expected, max(1.0, gap / interval), still_iou) and cost < best_cost:
+        if cost < best_cost:
             best, best_cost = track, cost
     return best
+
+
+def _reappears(detection: Detection, last: Detection, samples: float) -> bool:
+    """A body part found again where it was last seen, REAPPEAR_GAP_SAMPLES samples later at most."""
+    return (
+        detection.label.endswith("_EXPOSED")
+        and samples <= REAPPEAR_GAP_SAMPLES + 0.5
+        and _iou(detection, last) >= REAPPEAR_IOU
+    )
 
 
 def _near(detection: Detection, expected: Detection, samples: float, still_iou: float | None) -> bool:

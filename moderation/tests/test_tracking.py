@@ -27,6 +27,20 @@ def test_it_bridges_one_missed_sample_but_not_a_long_absence():
     assert len(split) == 2
 
 
+def test_a_body_part_found_again_where_it_was_is_one_track_but_a_face_or_a_body_part_elsewhere_is_not():
+    def part(t: float, x: float, label: str = "FEMALE_BREAST_EXPOSED") -> Detection:
+        return Detection(t, label, 0.6, x, 0.3, x + 0.3, 0.8)
+
+    # NudeNet drops a body part for four samples and finds it again in the same place: one flag, not two.
+    again = build_tracks([(0.0, [part(0, 0.2)]), (1.0, [part(1, 0.21)]), (6.0, [part(6, 0.22)])], 1.0)
+    assert [len(track.detections) for track in again] == [3]
+    # Too late, or elsewhere (a box a third of the way across), or a face: new tracks.
+    assert len(build_tracks([(0.0, [part(0, 0.2)]), (7.0, [part(7, 0.2)])], 1.0)) == 2
+    assert len(build_tracks([(0.0, [part(0, 0.2)]), (4.0, [part(4, 0.5)])], 1.0)) == 2
+    faces = [(0.0, [part(0, 0.2, "FACE")]), (4.0, [part(4, 0.2, "FACE")])]
+    assert len(build_tracks(faces, 1.0)) == 2
+
+
 def test_it_pads_the_span_by_one_interval_and_extrapolates_the_motion():
     track = build_tracks([(float(t), [_face(t, 0.1 + 0.1 * t)]) for t in range(2, 6)], interval=1.0)[0]
     start, end, keyframes = track_keyframes(track, interval=1.0, duration=10.0)
