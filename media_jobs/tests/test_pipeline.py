@@ -21,8 +21,8 @@ from media_jobs.media.ffmpeg import run_ffmpeg
 from media_jobs.models import Artifact, Job, Stage
 from moderation import decisions
 from moderation.models import Action, Case, Kind, Policy, Review
-from moderation.stages import DETECTIONS, FINALIZE, MODERATION, RENDER, TRANSCRIBE
-from reelremix.demo_video import DEMO_SECONDS, DEMO_SPEECH, FacePath, make_face_video
+from moderation.stages import DETECT, DETECTIONS, FINALIZE, MODERATION, RENDER, TRANSCRIBE
+from reelremix.demo_video import DEMO_SECONDS, DEMO_SPEECH, FACE_CROP, FacePath, make_face_video
 from reelremix.tests.prometheus import model_runs, model_runs_since
 
 
@@ -144,6 +144,39 @@ def test_it_moderates_a_silent_video_without_transcribing(work_queued_jobs, comm
     assert job.state == Job.State.SUCCEEDED, job.error
     assert stages[TRANSCRIBE] == Stage.State.SKIPPED
     assert kinds == {Kind.FACE}
+
+
+def test_a_slide_is_detected_once_and_its_face_still_blurred_on_every_sample(
+    work_queued_jobs, committed_db, tmp_path
+):
+    from skimage import data
+
+    face_png, path = tmp_path / "face.png", tmp_path / "slides.mp4"
+    cv2.imwrite(str(face_png), cv2.cvtColor(data.astronaut()[FACE_CROP], cv2.COLOR_RGB2BGR))
+    slides = (  # colour bars for 6 s, then the astronaut's face, still, for 6 s
+        "[1:v]scale=-2:150,pad=320:180:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=25[face];"
+        "[0:v]setsar=1[bars];[bars][face]concat=n=2:v=1:a=0,format=yuv420p[v]"
+    )
+    run_ffmpeg(
+        ["-f", "lavfi", "-i", "smptebars=s=320x180:r=25:d=6", "-loop", "1", "-t", "6", "-i", str(face_png),
+         "-filter_complex", slides, "-map", "[v]", "-c:v", "libx264", "-g", "50", str(path)],
+        what="making slides",
+    )  # fmt: skip
+    with schema_context(committed_db.acme.schema_name):
+        job = services.do_submit_video(committed_db.alice.user, path, "slides.mp4")
+    work_queued_jobs()
+    with schema_context(committed_db.acme.schema_name):
+        job = Job.objects.get(id=job.pk)
+        detect = job.stages.get(name=DETECT).metrics
+        samples = artifacts.load_json(job, DETECTIONS)
+        faces = list(Case.objects.get(video=job.video).flags.filter(kind=Kind.FACE))
+    assert job.state == Job.State.SUCCEEDED, job.error
+    # Twelve samples, two pictures: the models ran on a few frames, not on all twelve.
+    assert detect["frames"] == len(samples) >= 11 and detect["detected"] <= 4
+    on_face_slide = [sample for sample in samples if sample["t"] >= 6.5]
+    assert on_face_slide and all(any(b["label"] == FACE for b in s["boxes"]) for s in on_face_slide)
+    assert len(faces) == 1 and faces[0].action == Action.CENSOR
+    assert 5.0 <= faces[0].start <= 6.5 and faces[0].end >= 11.5
 
 
 def test_it_ignores_redelivered_messages_for_finished_stages(work_queued_jobs, committed_db, tmp_path):
