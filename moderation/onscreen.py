@@ -2,9 +2,9 @@
 mean (lines that persist, marks in a corner over most of a video).
 
 The detector runs on frames `READ_INTERVAL` seconds apart, shrunk to `READ_MAX_SIDE`, unless the picture is
-the previous one again (a slide); the recogniser reads a box only when no box of the previous read frame sits
-in the same place with the same letters, so a caption shown for ten seconds or a watermark over the whole
-video is read once per appearance.
+the last one detected on again (a slide: media.stills); the recogniser reads a box only when no box of the
+previous read frame sits in the same place with the same letters, so a caption shown for ten seconds or a
+watermark over the whole video is read once per appearance.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from gpu_worker.ocr import TextBox, TextLine, crop
+from media_jobs.media.stills import StillPicture
 from moderation.tracking import Detection, Track, build_tracks, track_keyframes
 
 READ_INTERVAL = 2.0  # seconds between the frames read (the sampled frames are denser; text stays for seconds)
@@ -28,7 +29,6 @@ SAME_BOX_IOU = 0.5  # a box this close to one of the previous read frame is the 
 # measured on generated captions and marks over a moving background, the same text correlates above 0.94
 # and a new caption below 0.1.
 SAME_STROKES = 0.8
-STILL_PIXELS = 1.5  # mean absolute difference (0..255) under which a frame is the previous one again
 MIN_READ_SCORE = 0.6  # a reading less sure than this is not text (logos, textures): kept as "" for tracking
 MIN_MARK_SHARE = 0.3  # a corner mark seen on fewer of the read frames is not worth a flag
 TEXT, LOGO = "TEXT", "logo"  # the tracking label of every box; the label of a mark with no readable text
@@ -71,12 +71,13 @@ def read_frames(
     crops: list[np.ndarray] = []
     previous: list[_Place] = []
     before: np.ndarray | None = None
+    picture = StillPicture()
     for t, frame in frames:
-        gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
-        if before is not None and float(np.abs(gray - before).mean()) < STILL_PIXELS:
+        if picture.shows_again(frame):
             found.append((t, previous))  # a still picture (a slide): the same text
             stats.still += 1
             continue
+        gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
         boxes = reader.detect(frame, READ_MAX_SIDE)
         last = gray if before is None else before  # the first frame has no previous places to compare
         places = [_place(box, previous, last, gray, frame, crops) for box in boxes]
