@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, printed as ratios against baselines measured in the same run.
-`python -m bench quota` (or `pipeline`, `faces`, `clips`, `search`, `api`, `upscale`, `accuracy`, `ocr`) runs
-one of them."""
+`python -m bench quota` (or `pipeline`, `faces`, `stills`, `clips`, `search`, `api`, `upscale`, `accuracy`,
+`ocr`) runs one of them."""
 
 import os
 import sys
@@ -10,7 +10,9 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reelremix.settings")
 # A benchmark whose main is not its package's: the package's modules import each other only one way.
 MODULES = {"accuracy": "bench.accuracy.report"}
-BENCHMARKS = ("pipeline", "faces", "clips", "recap", "quota", "search", "api", "upscale", "accuracy", "ocr")
+BENCHMARKS = (
+    "pipeline", "faces", "stills", "clips", "recap", "quota", "search", "api", "upscale", "accuracy", "ocr",
+)  # fmt: skip
 
 
 def main() -> None:
