@@ -102,7 +102,9 @@ def plan_decoding(
     for target in targets:
         before = bisect.bisect_right(keyframes, target) - 1
         nearby = keyframes[max(before, 0) : before + 2]
-        if before < 0 or any(abs(keyframe - target) <= tolerance for keyframe in nearby):
+        # A keyframe exactly half-way between two targets is within the tolerance of both but serves one
+        # (nearest_frames uses each frame once): it counts as serving neither, and the groups are decoded.
+        if before < 0 or any(abs(keyframe - target) < tolerance for keyframe in nearby):
             continue  # a keyframe serves it (or nothing before it can: skip the sample)
         window_start = target - tolerance * (1 - WINDOW_MARGIN)
         reach[keyframes[before]] = max(reach.get(keyframes[before], window_start), window_start)

@@ -143,5 +143,23 @@ def test_it_plans_to_decode_a_group_only_into_the_window_of_its_last_target() ->
     assert plan == pytest.approx({0.0: 2.55, 4.0: 4.55})
 
 
+def test_a_keyframe_half_way_between_two_targets_serves_neither() -> None:
+    # x264 puts keyframes at scene cuts; one at 20.5 s is half a second from 20 s and from 21 s
+    plan = plan_decoding([19, 20, 21], [18.9, 20.5, 21.7], tolerance=0.5)
+
+    assert plan == pytest.approx({18.9: 19.55, 20.5: 20.55})
+
+
+def test_it_samples_every_second_when_keyframes_fall_half_way_between_targets(tmp_path: Path) -> None:
+    # keyframes forced at 0, 2.5 and 4.5 s (frames 0, 75 and 135 at 30 fps): half-way between two targets
+    codec = (*mf.H264, "-force_key_frames", "0,2.5,4.5", "-g", "1000", "-sc_threshold", "0")
+    video = mf.make_video(tmp_path / "v.mp4", duration=6.0, fps=30, audio=False, codec_args=codec)
+
+    times = [s.time for s in sample(video)]
+
+    assert [round(t) for t in times] == [0, 1, 2, 3, 4, 5]
+    assert all(abs(t - round(t)) <= 0.5 for t in times)
+
+
 def test_it_plans_to_decode_everything_when_no_packet_is_marked_a_keyframe() -> None:
     assert plan_decoding([0, 1], [], tolerance=0.5) is None
