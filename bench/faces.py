@@ -158,14 +158,18 @@ def sampled_frames(source: str | Path, seconds: float = SECONDS) -> np.ndarray:
     return np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
 
 
-def panned_photo(name: str, scratch: Path) -> Path:
-    """SECONDS of video panning across scikit-image's photograph `name`, enlarged to twice the frame."""
+def write_photo(name: str, out: Path) -> Path:
+    """scikit-image's photograph `name` as an RGB PNG (grey ones in three channels, transparency dropped)."""
     from skimage import data
 
     image = getattr(data, name)()
-    image = np.stack([image] * 3, axis=-1) if image.ndim == 2 else image[..., :3]
-    still, video = scratch / f"{name}.png", scratch / f"{name}.mp4"
-    imageio.v3.imwrite(still, image)
+    imageio.v3.imwrite(out, np.stack([image] * 3, axis=-1) if image.ndim == 2 else image[..., :3])
+    return out
+
+
+def panned_photo(name: str, scratch: Path) -> Path:
+    """SECONDS of video panning across scikit-image's photograph `name`, enlarged to twice the frame."""
+    still, video = write_photo(name, scratch / f"{name}.png"), scratch / f"{name}.mp4"
     width, height = SIZE
     pan = (
         f"scale={2 * width}:{2 * height}:force_original_aspect_ratio=increase,"

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import imageio.v3
 import numpy as np
 from django.conf import settings
 from imageio_ffmpeg import get_ffmpeg_exe
@@ -31,17 +30,14 @@ REVIEWABLE = 0.3  # the default policy's review threshold for faces and nudity
 
 def photo_video(out: Path, photos: tuple[str, ...], seconds_each: float) -> Path:
     """The photographs one after another, each still for seconds_each, fitted to SIZE on black."""
-    from skimage import data
+    from bench.faces import write_photo
 
     width, height = SIZE
     fit = f"scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:-1:-1,setsar=1"
     with tempfile.TemporaryDirectory() as scratch:
         inputs = []
         for index, name in enumerate(photos):
-            image = getattr(data, name)()
-            image = np.stack([image] * 3, axis=-1) if image.ndim == 2 else image[..., :3]
-            still = Path(scratch) / f"{index}.png"
-            imageio.v3.imwrite(still, image)
+            still = write_photo(name, Path(scratch) / f"{index}.png")
             inputs += ["-loop", "1", "-t", str(seconds_each), "-r", "30", "-i", str(still)]
         graph = "".join(f"[{i}:v]{fit}[s{i}];" for i in range(len(photos)))
         graph += "".join(f"[s{i}]" for i in range(len(photos))) + f"concat=n={len(photos)}:v=1:a=0[v]"
