@@ -143,3 +143,20 @@ def test_faint_candidates_find_faces_the_first_look_scores_under_its_threshold(
     ]
     assert sum(hits) >= share * len(frames), found
     assert all(len(boxes) <= 1 for boxes in found)  # nothing else became a face
+
+
+def test_faint_candidates_find_most_of_a_group_of_small_faces(detector: FaceDetector) -> None:
+    # Twelve faces 10 pixels wide on grey: the first look finds 4; at most FAINT_LOOKS_PER_FRAME (6) of the
+    # faint candidates in a frame are looked at again.
+    head = cv2.resize(data.astronaut()[HEAD], None, fx=0.1, fy=0.1, interpolation=cv2.INTER_AREA)
+    frame = backgrounds()["plain"]
+    faces = []
+    for column in range(6):
+        for row in range(2):
+            left, top = 40 + column * 100, 60 + row * 180 + (column % 2) * 40
+            frame[top : top + head.shape[0], left : left + head.shape[1]] = head
+            x1, y1, x2, y2 = (value * 0.1 for value in FACE_IN_HEAD)
+            faces.append(Box(FACE, 1.0, *_fractions(left + x1, top + y1, left + x2, top + y2)))
+    (found,) = detector.detect([frame])
+    assert sum(any(iou(box, face) > 0.3 for box in found) for face in faces) >= 9, found
+    assert all(any(iou(box, face) > 0.3 for face in faces) for box in found)  # nothing else became a face
