@@ -74,6 +74,7 @@ BUILTIN_TERMS: tuple[Term, ...] = (
     _term("douchebag", "douche douchebags"),
     _term("nigger", "niggers nigga niggas", stems="nigger"),
     _term("faggot", "faggots"),
+    _term("prick", "pricks"),
 )
 # Clean words that contain a stem (the Scunthorpe problem).
 CLEAN_WORDS = frozenset(
@@ -82,12 +83,14 @@ CLEAN_WORDS = frozenset(
 )
 # Clean words that hold a term whole, which a recogniser may write as two words ("shuttle cock", "cock pit"):
 # the two words together are one clean word. (A term that the joined word holds as a stem, "bull shit", or
-# that is a form of it, "dumb ass", stays profane: the joined word is not here.)
+# that is a form of it, "dumb ass", stays profane: the joined word is not here.) The last line holds the two
+# words of a clean expression, joined: a pin prick, ears that prick up.
 CLEAN_COMPOUNDS = frozenset(
     {"peacock", "peacocks", "shuttlecock", "shuttlecocks", "woodcock", "woodcocks", "weathercock", "stopcock"}
     | {"ballcock", "gamecock", "poppycock", "hitchcock", "hancock", "cockpit", "cockpits", "cocktail"}
     | {"cocktails", "cockroach", "cockroaches", "cockatoo", "cockatoos", "cockerel", "cockerels", "cockney"}
     | {"cockle", "cockles", "cocksure", "cockeyed", "cockscomb", "dickens", "dickson", "dickinson"}
+    | {"pinprick", "pinpricks", "prickup", "pricksup"}
 )
 EXTRA_ENDINGS = ("", "s", "es", "ed", "er", "ers", "ing", "in")  # forms of a tenant's extra term
 # How a stem sits in a word that is certainly profane: after one of these beginnings, then its last letter
