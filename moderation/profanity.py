@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from gpu_worker.types import Alternative, Word
 
@@ -83,15 +84,16 @@ CLEAN_WORDS = frozenset(
 )
 # Clean words that hold a term whole, which a recogniser may write as two words ("shuttle cock", "cock pit"):
 # the two words together are one clean word. (A term that the joined word holds as a stem, "bull shit", or
-# that is a form of it, "dumb ass", stays profane: the joined word is not here.) The last line holds the two
-# words of a clean expression, joined: a pin prick, ears that prick up.
+# that is a form of it, "dumb ass", stays profane: the joined word is not here.)
 CLEAN_COMPOUNDS = frozenset(
     {"peacock", "peacocks", "shuttlecock", "shuttlecocks", "woodcock", "woodcocks", "weathercock", "stopcock"}
     | {"ballcock", "gamecock", "poppycock", "hitchcock", "hancock", "cockpit", "cockpits", "cocktail"}
     | {"cocktails", "cockroach", "cockroaches", "cockatoo", "cockatoos", "cockerel", "cockerels", "cockney"}
     | {"cockle", "cockles", "cocksure", "cockeyed", "cockscomb", "dickens", "dickson", "dickinson"}
-    | {"pinprick", "pinpricks", "prickup", "pricksup"}
+    | {"pinprick", "pinpricks"}
 )
+# Two words that are clean together though one of them is a term's form: ears that prick up.
+CLEAN_PAIRS = frozenset({("prick", "up"), ("pricks", "up")})
 EXTRA_ENDINGS = ("", "s", "es", "ed", "er", "ers", "ing", "in")  # forms of a tenant's extra term
 # How a stem sits in a word that is certainly profane: after one of these beginnings, then its last letter
 # doubled or not ("shitty", "bullshitting"), one of these compound parts and one of these endings. A stem
@@ -167,7 +169,7 @@ def find_profanity(
     """Profanity in time order; written hits claim words before near misses, and both before readings."""
     lexicon = Lexicon.with_extra_terms(extra_terms)
     spellings = [spelling_of(word.text) for word in words]
-    clean = _split_compounds(spellings)
+    clean = _clean_pairs(spellings)
     written = _disjoint(_written_hits(words, spellings, lexicon, clean), longest_first=True)
     taken = clean | {index for hit in written for index in hit.word_indexes}
     near = _disjoint(_near_misses(words, spellings, lexicon, taken, near_miss), longest_first=False)
@@ -300,10 +302,15 @@ def _swap(heard: str, sound: str) -> float:
     return SWAP_IN_CLASS if any(heard in group and sound in group for group in SOUND_CLASSES) else 1.0
 
 
-def _split_compounds(spellings: list[str]) -> set[int]:
-    """The indexes of words that, with the word before or after them, spell a clean compound: "pea cock"."""
-    pairs = [(index, index + 1) for index in range(len(spellings) - 1)]
-    return {i for pair in pairs if "".join(spellings[i] for i in pair) in CLEAN_COMPOUNDS for i in pair}
+def _clean_pairs(spellings: list[str]) -> set[int]:
+    """The indexes of words that, with the word before or after them, spell a clean compound ("pea cock") or
+    make a clean pair ("prick up")."""
+    return {
+        i
+        for index, (first, second) in enumerate(pairwise(spellings))
+        if first + second in CLEAN_COMPOUNDS or (first, second) in CLEAN_PAIRS
+        for i in (index, index + 1)
+    }
 
 
 def _written_hits(

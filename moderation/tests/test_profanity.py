@@ -111,7 +111,7 @@ def test_it_leaves_clean_words_alone(text):
 def test_a_clean_compound_written_as_two_words_stays_clean():
     for text in ("a pea cock and a shuttle cock", "the cock pit of a plane", "Hitch cock loved a cock tail"):
         assert find_profanity(spoken(text)) == [], text
-    # Two words of a clean expression, the same way: ears that prick up, a pin prick.
+    # A compound of the word with "pin", and a clean pair: ears that prick up.
     for text in ("the dog's ears prick up", "she pricks up her ears", "only a pin prick"):
         assert find_profanity(spoken(text)) == [], text
     # A term the joined word holds as profanity stays profane; so does the same term beside other words.
