@@ -79,6 +79,11 @@ class CachedModel(Generic[T]):
             self._built = None
 
 
+def vision_is_configured(config: GpuConfig) -> bool:
+    """Whether Google Vision has credentials: an API key or a service-account file."""
+    return bool(config.google_vision_api_key or config.google_vision_credentials_file)
+
+
 def configure(config: GpuConfig) -> None:
     """Install the config for this process; cached models built from a field that changed are dropped."""
     global _config

@@ -10,9 +10,8 @@ from typing import Protocol
 import numpy as np
 
 from gpu_worker.circuit import CircuitBreaker
-from gpu_worker.config import CachedModel, GpuConfig
+from gpu_worker.config import CachedModel, GpuConfig, vision_is_configured
 from gpu_worker.faces import FaceDetector
-from gpu_worker.google_vision import GoogleVisionDetector, vision_is_configured
 from gpu_worker.nudity import NudityDetector
 from gpu_worker.types import Box, ModelUnavailable, RemoteServiceError
 
@@ -115,6 +114,9 @@ def _build_frame_detector(config: GpuConfig) -> FrameDetector:
     local = LocalDetector.from_config(config)
     if not vision_is_configured(config):
         return local
+    # Google's client libraries load only where Vision is configured: a GPU worker without them runs.
+    from gpu_worker.google_vision import GoogleVisionDetector
+
     breaker = CircuitBreaker(VISION_FAILURES_TO_OPEN, VISION_COOLDOWN)
     return FallbackDetector(GoogleVisionDetector.from_config(config), local, breaker)
 

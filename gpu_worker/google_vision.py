@@ -14,7 +14,7 @@ from google.auth import exceptions as auth_exceptions
 from google.cloud import vision
 from google.oauth2 import service_account
 
-from gpu_worker.config import GpuConfig
+from gpu_worker.config import GpuConfig, vision_is_configured
 from gpu_worker.types import FACE, Box, ModelUnavailable, RemoteServiceError
 
 MAX_IMAGES_PER_REQUEST = 16  # Vision's limit for one images:annotate call
@@ -40,11 +40,6 @@ RETRYABLE_API_ERRORS = (
     api_exceptions.TooManyRequests,
 )
 UNREACHABLE_ERRORS = (requests.RequestException, auth_exceptions.TransportError)
-
-
-def vision_is_configured(config: GpuConfig) -> bool:
-    """Whether Google Vision has credentials: an API key or a service-account file."""
-    return bool(config.google_vision_api_key or config.google_vision_credentials_file)
 
 
 def create_client(config: GpuConfig) -> vision.ImageAnnotatorClient:

@@ -1,5 +1,5 @@
 """gpu_worker runs in a process with no Django, no settings and no database: a worker that only turns
-media into numbers needs none of them."""
+media into numbers needs none of them (nor Google's client libraries, unless Google Vision is configured)."""
 
 from __future__ import annotations
 
@@ -32,13 +32,15 @@ BLOCKED = frozenset(
         "search",
     }
 )
+# Nor Google's client libraries: a worker with no Google Vision credentials never needs them.
+BLOCKED_SUBPACKAGES = ("google.cloud",)
 # Installed before anything else is imported: every import of a blocked package fails as if it were absent.
 CHILD = f"""
 import importlib.abc, runpy, sys
 
 class Blocker(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] in {sorted(BLOCKED)!r}:
+        if name.partition(".")[0] in {sorted(BLOCKED)!r} or name.startswith({BLOCKED_SUBPACKAGES!r}):
             raise ModuleNotFoundError(f"No module named {{name!r}} (blocked)", name=name)
         return None
 
