@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import numpy as np
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 
-from media_jobs.media.types import MediaProcessingError
+from media_jobs.media.frame_archive import jpeg_near, read_frames, write_frames
 from media_jobs.models import Artifact, Job, Video
 from reelremix.errors import PermanentJobError
-
-FRAME_JPEG_QUALITY = 92
 
 
 def video_of(job: Job) -> Video:
@@ -97,40 +93,19 @@ def local_path(field_file: FieldFile) -> Iterator[Path]:
 
 
 def save_frames(job: Job, frames: Iterable[tuple[float, np.ndarray]]) -> int:
-    """Sampled frames as one zip of JPEGs plus an index of their times; returns how many."""
-    import cv2
-
-    buffer, times = io.BytesIO(), []
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for index, (time, image) in enumerate(frames):
-            ok, jpeg = cv2.imencode(
-                ".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, FRAME_JPEG_QUALITY]
-            )
-            assert ok, "JPEG encoding of a decoded frame cannot fail"
-            archive.writestr(f"{index:06d}.jpg", jpeg.tobytes())
-            times.append(time)
-        archive.writestr("times.json", json.dumps(times))
-    save_artifact(
-        job, Artifact.Kind.FRAMES, "frames.zip", ContentFile(buffer.getvalue()), {"count": len(times)}
-    )
-    return len(times)
+    """Sampled frames as one zip of JPEGs and their times (media.frame_archive); returns how many."""
+    data, count = write_frames(frames)
+    save_artifact(job, Artifact.Kind.FRAMES, "frames.zip", ContentFile(data), {"count": count})
+    return count
 
 
 def load_frames(job: Job) -> Iterator[tuple[float, np.ndarray]]:
     """The sampled frames, RGB, in order, with their times."""
-    import cv2
-
     found = artifact(job, Artifact.Kind.FRAMES)
     if found is None:
         return
-    with found.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
-        times = json.loads(archive.read("times.json"))
-        for index, time in enumerate(times):
-            data = np.frombuffer(archive.read(f"{index:06d}.jpg"), dtype=np.uint8)
-            image = cv2.imdecode(data, cv2.IMREAD_COLOR)
-            if image is None:
-                raise MediaProcessingError(f"stored frame {index} of job {job.pk} is damaged")
-            yield time, cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+    with found.file.open("rb") as handle:
+        yield from read_frames(cast(BinaryIO, handle), f"job {job.pk}")  # a file object, as zipfile needs
 
 
 def frame_jpeg_near(job: Job, t: float) -> bytes | None:
@@ -138,9 +113,5 @@ def frame_jpeg_near(job: Job, t: float) -> bytes | None:
     found = artifact(job, Artifact.Kind.FRAMES)
     if found is None:
         return None
-    with found.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
-        times = json.loads(archive.read("times.json"))
-        if not times:
-            return None
-        index = min(range(len(times)), key=lambda i: abs(times[i] - t))
-        return archive.read(f"{index:06d}.jpg")
+    with found.file.open("rb") as handle:
+        return jpeg_near(cast(BinaryIO, handle), t)
