@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+# How the CUDA provider picks cuDNN's convolution algorithms for each new input shape: EXHAUSTIVE (ONNX
+# Runtime's default) times them all, HEURISTIC takes cuDNN's guess, DEFAULT the first that fits. Detecting the
+# 5-minute bench video's 300 frames on an H200: 28.0 s EXHAUSTIVE, 28.1 s HEURISTIC, 12.9 s DEFAULT, with the
+# same boxes (bench/RESULTS.md, 2026-12-04). The detectors ran faster still on that machine's 16 CPU cores.
+CUDA_CONV_SEARCHES = ("DEFAULT", "HEURISTIC", "EXHAUSTIVE")
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,7 @@ class GpuConfig:
 
     onnx_providers: tuple[str, ...] = ("CPUExecutionProvider",)  # ONNX Runtime's, in order of preference
     onnx_threads: int = 0  # 0: ONNX Runtime decides
+    onnx_cuda_conv_search: str = "DEFAULT"  # one of CUDA_CONV_SEARCHES
     detector_batch_size: int = 8
     detector_max_side: int = 640  # frames are downscaled to this before detection
     nudenet_model_path: str = ""  # "": the nudenet wheel's 320n.onnx

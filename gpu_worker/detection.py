@@ -24,6 +24,7 @@ DETECTOR_FIELDS = frozenset(
     {
         "onnx_providers",
         "onnx_threads",
+        "onnx_cuda_conv_search",
         "detector_batch_size",
         "detector_max_side",
         "nudenet_model_path",

@@ -18,7 +18,11 @@ from gpu_worker.config import GpuConfig
 from gpu_worker.types import ModelUnavailable
 
 logger = logging.getLogger(__name__)
+# Errors only, as for each session (below): the CUDA provider warns once per convolution, through this
+# process-wide logger, that cuDNN's DEFAULT choice "may be extremely slow"; it was the fastest measured.
+ort.set_default_logger_severity(3)
 
+CUDA = "CUDAExecutionProvider"
 Shape = Sequence[int | str]  # a tensor's dimensions; a str names a free (dynamic) dimension
 ORT_LOAD_ERRORS = (
     ort_state.Fail,
@@ -50,7 +54,8 @@ def create_session(
     model = _prepare_model(_read_model(model_path), shapes or {})
     try:
         options = _session_options(config.onnx_threads)
-        return ort.InferenceSession(model, options, providers=_providers(config.onnx_providers))
+        providers = _providers(config.onnx_providers, config.onnx_cuda_conv_search)
+        return ort.InferenceSession(model, options, providers=providers)
     except ORT_LOAD_ERRORS as error:
         raise ModelUnavailable(f"ONNX Runtime cannot load the model {model_path}: {error}") from error
 
@@ -87,14 +92,15 @@ def _session_options(threads: int) -> ort.SessionOptions:
     return options
 
 
-def _providers(wanted: Sequence[str]) -> list[str]:
+def _providers(wanted: Sequence[str], conv_search: str) -> list[str | tuple[str, dict[str, str]]]:
+    """The wanted providers this ONNX Runtime has, CUDA's with its convolution search."""
     available = ort.get_available_providers()
     chosen = [provider for provider in wanted if provider in available]
     if skipped := [provider for provider in wanted if provider not in available]:
         logger.warning("ONNX Runtime providers not available here, skipped: %s", ", ".join(skipped))
     if not chosen:
         raise ModelUnavailable(f"None of ONNX_PROVIDERS is available; this ONNX Runtime offers {available}.")
-    return chosen
+    return [(name, {"cudnn_conv_algo_search": conv_search}) if name == CUDA else name for name in chosen]
 
 
 def _prepare_model(model_bytes: bytes, shapes: Mapping[str, Shape]) -> bytes:

