@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser espeak run demo test lint typecheck pytest bench screenshots clean
+.PHONY: install install-gpu browser espeak run demo test lint typecheck pytest bench screenshots clean
 
 install: $(STAMP)
 
@@ -25,6 +25,13 @@ $(STAMP): pyproject.toml
 	# headless one (both write cv2/); its other dependencies are pinned in pyproject.toml.
 	$(BIN)/python -m pip install --quiet --no-deps rapidocr-onnxruntime==1.4.4
 	touch $(STAMP)
+
+# A GPU worker (README): ONNX Runtime's CUDA build, with NVIDIA's CUDA 13 and cuDNN wheels, in place of the
+# CPU one (both install as onnxruntime/: run this again after `make install` reinstalls), and cuBLAS 12,
+# which CTranslate2's wheel loads by name.
+install-gpu: install
+	$(BIN)/python -m pip uninstall --quiet --yes onnxruntime
+	$(BIN)/python -m pip install --quiet 'onnxruntime-gpu[cuda,cudnn]==1.31.1' nvidia-cublas-cu12==12.9.3.13
 
 # Browser tests drive Debian's Chromium through Playwright (Playwright's own browser download
 # needs the internet). Installed from the distribution when missing; needs root or sudo.

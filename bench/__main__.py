@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, printed as ratios against baselines measured in the same run.
 `python -m bench quota` (or `pipeline`, `faces`, `stills`, `clips`, `search`, `api`, `upscale`, `accuracy`,
-`ocr`) runs one of them."""
+`ocr`, `gpu`) runs one of them."""
 
 import os
 import sys
@@ -12,6 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reelremix.settings")
 MODULES = {"accuracy": "bench.accuracy.report"}
 BENCHMARKS = (
     "pipeline", "faces", "stills", "clips", "recap", "quota", "search", "api", "upscale", "accuracy", "ocr",
+    "gpu",
 )  # fmt: skip
 
 
