@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
+import itertools
 import json
 import sys
 import tempfile
@@ -26,16 +27,13 @@ if __package__ in (None, ""):  # run as a file: the repository's packages, not b
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import ctranslate2
-import numpy as np
 
 from gpu_worker.config import GpuConfig, configure
 from gpu_worker.detection import LocalDetector
 from gpu_worker.onnx import create_session, wheel_model_path
-from gpu_worker.skin import with_skin
 from gpu_worker.transcribe import LocalTranscriber
-from gpu_worker.types import Box
 from media_jobs.media.frame_archive import read_frames
-from media_jobs.media.stills import first_showings
+from moderation.frame_detection import detect_frames
 
 CUDA_PROVIDERS = ("CUDAExecutionProvider", "CPUExecutionProvider")
 WARM_UP_SECONDS = 20  # audio heard once before timing: a worker's first call pays CUDA's start-up
@@ -78,18 +76,6 @@ VARIANTS = {
 }
 
 
-def detect(detector: LocalDetector, images: Sequence[np.ndarray], batch_size: int) -> list[list[Box]]:
-    """What the detect stage does with the frames: each new picture once, in batches, skin measured."""
-    shown = first_showings(images)
-    new = sorted(set(shown))
-    found: dict[int, list[Box]] = {}
-    for start in range(0, len(new), batch_size):
-        indexes = new[start : start + batch_size]
-        batch = [images[index] for index in indexes]
-        found.update(zip(indexes, with_skin(batch, detector.detect(batch)), strict=True))
-    return [found[first] for first in shown]
-
-
 def run_variant(variant: Variant, inputs: Path, whisper_model: str) -> dict[str, Any]:
     """Both stages under one variant: models loaded and warmed first, as in a running worker."""
     config = variant.config(whisper_model)
@@ -99,7 +85,9 @@ def run_variant(variant: Variant, inputs: Path, whisper_model: str) -> dict[str,
     transcriber = LocalTranscriber.from_config(config)
     providers = create_session(wheel_model_path("nudenet", "320n.onnx"), config).get_providers()
     with open(inputs / "frames.zip", "rb") as handle:
-        warm_frames = [image for _, image in read_frames(handle, "frames.zip")][: variant.detector_batch]
+        warm_frames = [
+            image for _, image in itertools.islice(read_frames(handle, "frames.zip"), variant.detector_batch)
+        ]
     detector.detect(warm_frames)
     with tempfile.TemporaryDirectory() as scratch:
         transcriber.transcribe(_head(inputs / "audio.wav", WARM_UP_SECONDS, Path(scratch) / "head.wav"))
@@ -108,10 +96,10 @@ def run_variant(variant: Variant, inputs: Path, whisper_model: str) -> dict[str,
     started = time.perf_counter()
     with open(inputs / "frames.zip", "rb") as handle:
         images = [image for _, image in read_frames(handle, "frames.zip")]
-    boxes = detect(detector, images, variant.detector_batch)
+    boxes = detect_frames(detector, images, variant.detector_batch)
     detect_seconds = time.perf_counter() - started
     started = time.perf_counter()  # again, decoded: every input shape has been met (the next such video)
-    detect(detector, images, variant.detector_batch)
+    detect_frames(detector, images, variant.detector_batch)
     detect_again_seconds = time.perf_counter() - started
     started = time.perf_counter()
     transcript = transcriber.transcribe(inputs / "audio.wav")

@@ -11,10 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 
-from gpu_worker.types import Box
 from media_jobs import artifacts
 from media_jobs.media.render import render_censored
-from media_jobs.media.stills import first_showings
 from media_jobs.media.types import MediaInfo
 from media_jobs.models import Artifact, Job
 from media_jobs.registry import JobKind, Progress, StageOutcome, StageSpec
@@ -34,31 +32,26 @@ def detect(job: Job, progress: Progress) -> StageOutcome:
     """Boxes with class, score and skin share for every sampled frame, in batches. A frame that shows the same
     picture as an earlier one (media.stills) gets that frame's boxes without running the models again."""
     from gpu_worker.detection import get_frame_detector
-    from gpu_worker.skin import with_skin
+    from moderation.frame_detection import DetectedBatch, detect_frames
 
-    detector = get_frame_detector()
     frames = list(artifacts.load_frames(job))
+    batches: list[DetectedBatch] = []
+
+    def batch_done(batch: DetectedBatch) -> None:
+        batches.append(batch)
+        progress(batch.done, "Detecting nudity and faces")
+
     images = [image for _, image in frames]
-    shown = first_showings(images)
-    new = sorted(set(shown))
-    found: dict[int, list[Box]] = {}
-    sources, model_seconds = set(), 0.0
-    batch_size = settings.DETECTOR_BATCH_SIZE
-    for start in range(0, len(new), batch_size):
-        batch = [images[index] for index in new[start : start + batch_size]]
-        started = time.perf_counter()
-        boxes = detector.detect(batch)
-        model_seconds += time.perf_counter() - started
-        found.update(zip(new[start : start + batch_size], with_skin(batch, boxes), strict=True))
-        sources.add(detector.last_source)
-        progress((start + len(batch)) / max(len(new), 1), "Detecting nudity and faces")
+    boxes = detect_frames(get_frame_detector(), images, settings.DETECTOR_BATCH_SIZE, batch_done)
     results = [
-        {"t": t, "boxes": [asdict(box) for box in found[first]]}
-        for (t, _), first in zip(frames, shown, strict=True)
+        {"t": t, "boxes": [asdict(box) for box in frame]} for (t, _), frame in zip(frames, boxes, strict=True)
     ]
-    artifacts.save_json(job, DETECTIONS, results, {"sources": sorted(sources)})
-    metrics.observe_model_per_frame("+".join(sorted(sources)) or "detector", model_seconds, len(new))
-    return StageOutcome(metrics={"frames": len(frames), "detected": len(new), "sources": sorted(sources)})
+    sources = sorted({batch.source for batch in batches})
+    detected = sum(len(batch.frames) for batch in batches)
+    artifacts.save_json(job, DETECTIONS, results, {"sources": sources})
+    model_seconds = sum(batch.seconds for batch in batches)
+    metrics.observe_model_per_frame("+".join(sources) or "detector", model_seconds, detected)
+    return StageOutcome(metrics={"frames": len(frames), "detected": detected, "sources": sources})
 
 
 def transcribe(job: Job, progress: Progress) -> StageOutcome:

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -61,3 +64,21 @@ def test_the_bundles_int8_whisper_hears_about_what_ctranslate2s_int8_hears(tmp_p
     # Not bit for bit: CTranslate2 quantizes on loading in C++, rounding its own way.
     assert difflib.SequenceMatcher(a=theirs, b=ours).ratio() > 0.9
     assert len(theirs) > 40
+
+
+def test_the_bench_loads_where_django_cannot_be_imported() -> None:
+    # What bench/gpu_device.sh runs on a bare GPU machine: the stages' code, and none of Django.
+    child = (
+        "import runpy, sys; sys.modules['django'] = None; runpy.run_path('bench/gpu_stages.py', run_name='x')"
+    )
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    run = subprocess.run(
+        [sys.executable, "-c", child],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
