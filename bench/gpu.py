@@ -5,6 +5,7 @@ folder to carry to a GPU machine (bench/gpu_device.sh)."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def prepare(folder: Path) -> Path:
     with tempfile.TemporaryDirectory() as scratch:
         wav = extract_audio(video, Path(scratch) / "audio.wav", info)
         assert wav is not None, "the bench video has speech"
-        (folder / "audio.wav").write_bytes(wav.read_bytes())
+        shutil.copyfile(wav, folder / "audio.wav")
     (folder / "frames.zip").write_bytes(data)
     return folder
 

@@ -16,6 +16,7 @@ WHEELS: a folder of the wheels for that Python (`pip download --no-deps --only-b
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import shutil
 import struct
 import subprocess
@@ -119,8 +120,6 @@ def elf_section(data: bytes | bytearray, wanted: str) -> tuple[int, int]:
 
 
 def copy_detector_models(site: Path) -> None:
-    import importlib.util
-
     for package in DETECTOR_PACKAGES:
         spec = importlib.util.find_spec(package)
         assert spec and spec.submodule_search_locations, f"{package} is not installed here"
