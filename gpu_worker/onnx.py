@@ -16,6 +16,7 @@ from google.protobuf.message import DecodeError
 from onnxruntime.capi import onnxruntime_pybind11_state as ort_state
 
 from gpu_worker.config import GpuConfig
+from gpu_worker.nvidia_wheels import load_for_onnx_runtime
 from gpu_worker.types import ModelUnavailable
 
 logger = logging.getLogger(__name__)
@@ -50,12 +51,21 @@ def create_session(
 ) -> ort.InferenceSession:
     """Load an ONNX model for inference; `shapes` replaces the declared shapes of named inputs/outputs."""
     model = _prepare_model(_read_model(model_path), shapes or {})
+    providers = _providers(config.onnx_providers, config.onnx_cuda_conv_search)
+    wants_cuda = any(provider[0] == CUDA for provider in providers if isinstance(provider, tuple))
+    if wants_cuda:
+        load_for_onnx_runtime()
     try:
-        options = _session_options(config.onnx_threads)
-        providers = _providers(config.onnx_providers, config.onnx_cuda_conv_search)
-        return ort.InferenceSession(model, options, providers=providers)
+        session = ort.InferenceSession(model, _session_options(config.onnx_threads), providers=providers)
     except ORT_LOAD_ERRORS as error:
         raise ModelUnavailable(f"ONNX Runtime cannot load the model {model_path}: {error}") from error
+    if wants_cuda and not runs_on_cuda(session):
+        logger.warning(
+            "ONNX Runtime could not start the CUDA provider for %s (see its error above); running on %s",
+            model_path.name,
+            ", ".join(session.get_providers()),
+        )
+    return session
 
 
 def wheel_model_path(package: str, filename: str) -> Path:

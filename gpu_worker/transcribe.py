@@ -23,6 +23,7 @@ from openai.types.audio import TranscriptionVerbose
 
 from gpu_worker.config import GpuConfig, current
 from gpu_worker.errors import PermanentModelError, RetryableModelError
+from gpu_worker.nvidia_wheels import load_for_ctranslate2
 from gpu_worker.types import Alternative, ModelUnavailable, RemoteServiceError, Transcript, Word
 from gpu_worker.whisper_models import WHISPER_MODELS, bundled_model_path
 
@@ -201,6 +202,8 @@ def load_whisper(path: str, device: str, compute_type: str, cpu_threads: int = 0
     missing = [name for name in MODEL_FILES if not (Path(path) / name).is_file()]
     if missing:
         raise ModelUnavailable(f"The Whisper model at {path} lacks {', '.join(missing)}")
+    if device != "cpu":
+        load_for_ctranslate2()
     try:
         return WhisperModel(
             path, device=device, compute_type=compute_type, cpu_threads=cpu_threads, local_files_only=True
