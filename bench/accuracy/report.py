@@ -1,12 +1,14 @@
-"""`python -m bench accuracy`: each bundled Whisper model ("fast" tiny.en, "accurate" base) transcribes the
-whole evaluation set; moderation's profanity analysis (the default Policy) runs over what it heard; the
-table scores the held-back half (and, marked, the tuning half). Transcripts are kept under
-var/bench/accuracy for `python -m bench.accuracy.tune`; results also in var/bench/accuracy.json."""
+"""`python -m bench accuracy`: each bundled Whisper model ("fast" tiny.en, "accurate" base, "thorough" base at
+three tempos) transcribes the whole evaluation set; moderation's profanity analysis (the default Policy) runs
+over what it heard; the table scores the held-back half (and, marked, the tuning half). Transcripts are kept
+under var/bench/accuracy for `python -m bench.accuracy.tune`; results also in var/bench/accuracy.json.
+`ACCURACY_MODELS=accurate,thorough python -m bench accuracy` runs only the models named."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -28,7 +30,7 @@ def main() -> None:
     manifest = the_set(set_dir)
     results = {}
     print("\n== accuracy: profanity found in the evaluation set, per speech model ==")
-    for model in WHISPER_MODELS:
+    for model in os.environ.get("ACCURACY_MODELS", ",".join(WHISPER_MODELS)).split(","):
         transcripts, seconds_per_minute = transcribe_set(model, manifest, set_dir)
         save_transcripts(model, transcripts)
         for half in evalset.HALVES:

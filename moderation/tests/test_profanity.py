@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gpu_worker.types import Alternative, Word
+from gpu_worker.hearings import with_other_hearings
+from gpu_worker.types import Alternative, Transcript, Word
 from moderation.profanity import MASKED, TIMING_LAG, TIMING_LEAD, NearMiss, ProfanityHit, find_profanity
 
 
@@ -230,6 +231,14 @@ def test_it_queues_an_alternative_reading_that_holds_a_term():
         1.9 + TIMING_LAG,
         (3, 4),
     )
+
+
+def test_a_term_only_another_hearing_wrote_goes_to_review():
+    heard = Transcript(spoken("that is politics mate"), [])
+    other = Transcript(spoken("that is bollocks mate", 0.7), [])  # heard again at another tempo
+    (hit,) = find_profanity(heard.words, alternatives=with_other_hearings(heard, [other]).alternatives)
+    assert (hit.term, hit.heard, hit.certain, hit.confidence) == ("bollocks", "politics", False, 0.7)
+    assert find_profanity(heard.words, alternatives=with_other_hearings(heard, [heard]).alternatives) == []
 
 
 def test_it_ignores_alternatives_for_a_term_heard_there():
