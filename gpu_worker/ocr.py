@@ -4,6 +4,7 @@ recognition reads only the crops it is given, so a caller can skip text it has a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ import cv2
 import numpy as np
 
 from gpu_worker.config import CachedModel, GpuConfig
-from gpu_worker.onnx import create_session, wheel_model_path
+from gpu_worker.onnx import create_session, runs_on_cuda, wheel_model_path
 from gpu_worker.types import ModelUnavailable
 
 PACKAGE = "rapidocr_onnxruntime"
@@ -22,6 +23,8 @@ BOX_THRESHOLD = 0.5  # the detector's own default: a box's mean text probability
 # Crops read per model run. A batch is padded to its widest crop: on a CPU, a caption and a short mark read
 # together cost about four times what they cost apart (0.10 s against 0.027 s for the mark alone, measured).
 REC_BATCH = 1
+# The recogniser's input: a crop scaled to this height, its right padded to at least this width.
+REC_HEIGHT, REC_MIN_WIDTH = 48, 320
 MIN_BOX_PIXELS = 4  # a box thinner than this (in the detected image) cannot be read
 
 
@@ -49,9 +52,11 @@ class TextReader:
 
     name = NAME
 
-    def __init__(self, detector: Any, recognizer: Any) -> None:
+    def __init__(self, detector: Any, recognizer: Any, *, bucketed: bool = False) -> None:
+        """`bucketed`: each crop is padded to the next of a few widths (see `_read_bucketed`)."""
         self._detector = detector
         self._recognizer = recognizer
+        self._bucketed = bucketed
 
     @classmethod
     def from_config(cls, config: GpuConfig) -> TextReader:
@@ -69,8 +74,8 @@ class TextReader:
         detector_config = {**common, "model_path": str(detector_path),
                            "limit_side_len": 32, "limit_type": "min", "box_thresh": BOX_THRESHOLD,
                            "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]}  # fmt: skip
-        recognizer_config = {**common, "model_path": str(recognizer_path),
-                             "rec_batch_num": REC_BATCH, "rec_img_shape": [3, 48, 320]}  # fmt: skip
+        recognizer_config = {**common, "model_path": str(recognizer_path), "rec_batch_num": REC_BATCH,
+                             "rec_img_shape": [3, REC_HEIGHT, REC_MIN_WIDTH]}  # fmt: skip
         try:
             detector, recognizer = TextDetector(detector_config), TextRecognizer(recognizer_config)
         except Exception as error:  # rapidocr raises its own and ONNX Runtime's errors for a bad model
@@ -79,7 +84,7 @@ class TextReader:
         # (see onnx._session_options), the same models with the same providers.
         detector.infer.session = create_session(detector_path, config)
         recognizer.session.session = create_session(recognizer_path, config)
-        return cls(detector, recognizer)
+        return cls(detector, recognizer, bucketed=runs_on_cuda(recognizer.session.session))
 
     def detect(self, frame: np.ndarray, max_side: int) -> list[TextBox]:
         """Text boxes of an RGB frame, found on the frame shrunk to at most `max_side` pixels."""
@@ -99,8 +104,24 @@ class TextReader:
         """The text of each RGB crop (see `crop`)."""
         if not crops:
             return []
-        results, _ = self._recognizer([np.ascontiguousarray(crop[:, :, ::-1]) for crop in crops])
+        bgr = [np.ascontiguousarray(crop[:, :, ::-1]) for crop in crops]
+        results = [self._read_bucketed(crop) for crop in bgr] if self._bucketed else self._recognizer(bgr)[0]
         return [TextLine(str(text).strip(), float(score)) for text, score in results]
+
+    def _read_bucketed(self, crop: np.ndarray) -> tuple[str, float]:
+        """A BGR crop read at a width of REC_MIN_WIDTH doubled as often as it takes, its right padded as
+        rapidocr pads it: the recogniser meets a handful of input shapes in a process's life, not one per
+        width of text line. On CUDA a new input shape makes ONNX Runtime plan every convolution again (see
+        onnx.run_in_batches); on a CPU the padding would only cost time, so there rapidocr pads each crop to
+        its own width."""
+        height, width = crop.shape[:2]
+        doublings = max(0, math.ceil(math.log2(REC_HEIGHT * width / height / REC_MIN_WIDTH)))
+        padded_width = REC_MIN_WIDTH * 2**doublings
+        # rapidocr's input width is int(REC_HEIGHT * ratio): half a pixel more keeps it from rounding down.
+        blob = self._recognizer.resize_norm_img(crop, (padded_width + 0.5) / REC_HEIGHT)
+        predictions = self._recognizer.session(blob[np.newaxis])[0]
+        ((text, score),) = self._recognizer.postprocess_op(predictions)
+        return text, score
 
 
 def _shrunk(frame: np.ndarray, max_side: int) -> np.ndarray:
