@@ -1,5 +1,5 @@
-"""The GPU stages of moderation, detect and transcribe, on a CUDA GPU and on the same machine's CPU, as a
-worker runs them: the extract stage's frames.zip and audio.wav of one video in, seconds and findings out.
+"""The GPU stages of moderation (detect, transcribe, read_text) on a CUDA GPU and on the same machine's CPU,
+as a worker runs them: the extract stage's frames.zip and audio.wav of one video in, seconds and findings out.
 
 It needs gpu_worker's packages and not Django or a database, so that it runs on a bare GPU machine:
 
@@ -30,9 +30,11 @@ import ctranslate2
 
 from gpu_worker.config import GpuConfig, configure
 from gpu_worker.detection import LocalDetector
+from gpu_worker.ocr import TextReader
 from gpu_worker.onnx import create_session, wheel_model_path
 from gpu_worker.transcribe import LocalTranscriber
 from media_jobs.media.frame_archive import read_frames
+from moderation import onscreen
 from moderation.frame_detection import detect_frames
 
 CUDA_PROVIDERS = ("CUDAExecutionProvider", "CPUExecutionProvider")
@@ -80,25 +82,28 @@ VARIANTS = {
 
 
 def run_variant(variant: Variant, inputs: Path, whisper_model: str) -> dict[str, Any]:
-    """Both stages under one variant: models loaded and warmed first, as in a running worker."""
+    """The three stages under one variant: models loaded and warmed first, as in a running worker."""
     config = variant.config(whisper_model)
     configure(config)
     started = time.perf_counter()
     detector = LocalDetector.from_config(config)
     transcriber = LocalTranscriber.from_config(config)
+    reader = TextReader.from_config(config)
     providers = create_session(wheel_model_path("nudenet", "320n.onnx"), config).get_providers()
     with open(inputs / "frames.zip", "rb") as handle:
         warm_frames = [
             image for _, image in itertools.islice(read_frames(handle, "frames.zip"), variant.detector_batch)
         ]
     detector.detect(warm_frames)
+    reader.detect(warm_frames[0], onscreen.READ_MAX_SIDE)
     with tempfile.TemporaryDirectory() as scratch:
         transcriber.transcribe(_head(inputs / "audio.wav", WARM_UP_SECONDS, Path(scratch) / "head.wav"))
     load_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
     with open(inputs / "frames.zip", "rb") as handle:
-        images = [image for _, image in read_frames(handle, "frames.zip")]
+        frames = list(read_frames(handle, "frames.zip"))
+    images = [image for _, image in frames]
     boxes = detect_frames(detector, images, variant.detector_batch)
     detect_seconds = time.perf_counter() - started
     started = time.perf_counter()  # again, decoded: every input shape has been met (the next such video)
@@ -107,6 +112,10 @@ def run_variant(variant: Variant, inputs: Path, whisper_model: str) -> dict[str,
     started = time.perf_counter()
     transcript = transcriber.transcribe(inputs / "audio.wav")
     transcribe_seconds = time.perf_counter() - started
+    started = time.perf_counter()  # as the read_text stage reads: every READ_INTERVAL, new text only
+    chosen = [frames[index] for index in onscreen.frames_to_read([t for t, _ in frames])]
+    samples = onscreen.read_frames(chosen, reader, onscreen.ReadStats())
+    read_text_seconds = time.perf_counter() - started
     return {
         "variant": dataclasses.asdict(variant),
         "onnx_providers": providers,
@@ -114,10 +123,12 @@ def run_variant(variant: Variant, inputs: Path, whisper_model: str) -> dict[str,
         "detect_seconds": round(detect_seconds, 3),
         "detect_again_seconds": round(detect_again_seconds, 3),
         "transcribe_seconds": round(transcribe_seconds, 3),
+        "read_text_seconds": round(read_text_seconds, 3),
         "frames": len(images),
         "boxes": [[dataclasses.asdict(box) for box in frame] for frame in boxes],
         "words": [word.text for word in transcript.words],
         "alternatives": len(transcript.alternatives),
+        "texts": sorted({line["text"] for sample in samples for line in sample["lines"]}),
     }
 
 
@@ -130,13 +141,19 @@ def _head(wav_path: Path, seconds: int, out: Path) -> Path:
 
 
 def agreement(result: dict[str, Any], reference: dict[str, Any]) -> dict[str, float]:
-    """How far a variant's findings are from the reference's: words in common, and boxes matched."""
+    """How far a variant's findings are from the reference's: words in common, boxes matched, and the texts
+    read on screen that both read (of those either read)."""
     words = difflib.SequenceMatcher(a=reference["words"], b=result["words"], autojunk=False).ratio()
     matched = total = 0
     for ours, theirs in zip(result["boxes"], reference["boxes"], strict=True):
         total += max(len(ours), len(theirs))
         matched += sum(any(_same_box(box, other) for other in theirs) for box in ours)
-    return {"words_in_common": round(words, 4), "boxes_matched": round(matched / max(total, 1), 4)}
+    texts, their_texts = set(result["texts"]), set(reference["texts"])
+    return {
+        "words_in_common": round(words, 4),
+        "boxes_matched": round(matched / max(total, 1), 4),
+        "texts_in_common": round(len(texts & their_texts) / max(len(texts | their_texts), 1), 4),
+    }
 
 
 def _same_box(one: dict[str, Any], other: dict[str, Any]) -> bool:
@@ -157,11 +174,12 @@ def report(results: list[dict[str, Any]], audio_seconds: float) -> list[str]:
     """One line per variant: seconds, real-time factor, and speed and findings against the CPU's (the
     first variant's where the CPU did not run)."""
     base = next((result for result in results if result["variant"]["device"] == "cpu"), results[0])
-    base_total = base["detect_seconds"] + base["transcribe_seconds"]
-    lines = [f"{'variant':34} {'detect s':>9} {'again s':>8} {'transcribe s':>13} {'both s':>7} "
-             f"{'x real time':>12} {'vs CPU':>7} {'words same':>11} {'boxes same':>11}"]  # fmt: skip
+    base_total = _stages_seconds(base)
+    lines = [f"{'variant':34} {'detect s':>9} {'again s':>8} {'transcribe s':>13} {'read_text s':>12} "
+             f"{'all s':>7} {'x real time':>12} {'vs CPU':>7} {'words same':>11} {'boxes same':>11} "
+             f"{'texts same':>11}"]  # fmt: skip
     for result in results:
-        total = result["detect_seconds"] + result["transcribe_seconds"]
+        total = _stages_seconds(result)
         result["realtime_factor"] = round(audio_seconds / total, 1)
         result["speedup_over_cpu"] = round(base_total / total, 2)
         result["agreement_with_cpu"] = agreement(result, base)
@@ -171,14 +189,21 @@ def report(results: list[dict[str, Any]], audio_seconds: float) -> list[str]:
             f"{result['detect_seconds']:9.2f}",
             f"{result['detect_again_seconds']:8.2f}",
             f"{result['transcribe_seconds']:13.2f}",
+            f"{result['read_text_seconds']:12.2f}",
             f"{total:7.2f}",
             f"{result['realtime_factor']:12.1f}",
             f"{result['speedup_over_cpu']:7.2f}",
             f"{same['words_in_common']:11.3f}",
             f"{same['boxes_matched']:11.3f}",
+            f"{same['texts_in_common']:11.3f}",
         ]
         lines.append(" ".join(cells))
     return lines
+
+
+def _stages_seconds(result: dict[str, Any]) -> float:
+    """The three stages one after another (a worker with one GPU runs them so, or beside each other)."""
+    return float(result["detect_seconds"] + result["transcribe_seconds"] + result["read_text_seconds"])
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 """Pack what bench/gpu_device.sh needs on a GPU machine that reaches no package index, in parts small enough
 to carry one at a time: gpu_worker's packages for that machine's Python (the `make install-gpu` set:
-onnxruntime-gpu and CTranslate2), the detectors' and Whisper's models, and bench/gpu.py's inputs.
+onnxruntime-gpu and CTranslate2; and the text reader's rapidocr-onnxruntime, with its models, and what it
+needs: Pillow, pyclipper, PyYAML, Shapely, six, tqdm), the detectors' and Whisper's models, and bench/gpu.py's
+inputs.
 
     python tools/gpu_bundle.py WHEELS INPUTS OUT [--python 3.12] [--part-mb 56] [--keep-sm 90]
 

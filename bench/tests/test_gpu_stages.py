@@ -22,11 +22,12 @@ SPEECH = ROOT / "tests" / "media" / "speech" / "clean.flac"
 
 
 def result(
-    device: str, seconds: float, words: list[str], boxes: list[list[dict[str, Any]]]
+    device: str, seconds: float, words: list[str], boxes: list[list[dict[str, Any]]], texts: list[str]
 ) -> dict[str, Any]:
     variant = {"name": device, "device": device}
-    timings = {"detect_seconds": seconds, "detect_again_seconds": seconds, "transcribe_seconds": seconds}
-    return {"variant": variant, **timings, "words": words, "boxes": boxes}
+    timings = {"detect_seconds": seconds, "detect_again_seconds": seconds, "transcribe_seconds": seconds,
+               "read_text_seconds": seconds}  # fmt: skip
+    return {"variant": variant, **timings, "words": words, "boxes": boxes, "texts": texts}
 
 
 def box(label: str, x1: float) -> dict[str, Any]:
@@ -34,14 +35,16 @@ def box(label: str, x1: float) -> dict[str, Any]:
 
 
 def test_it_compares_each_device_with_the_cpu_wherever_the_cpu_ran() -> None:
-    cpu = result("cpu", 10.0, ["one", "two", "three", "four"], [[box("FACE", 0.1)], [box("FACE", 0.5)]])
-    # the same words but one; one box where the CPU had it, one moved away, one of another class
-    gpu = result("cuda", 1.0, ["one", "two", "tree", "four"], [[box("FACE", 0.11)], [box("BELLY", 0.5)]])
+    cpu = result("cpu", 10.0, ["one", "two", "three", "four"], [[box("FACE", 0.1)], [box("FACE", 0.5)]],
+                 ["ACME", "SALE 50%"])  # fmt: skip
+    # the same words but one; one box where the CPU had it, one moved away, one of another class; one text
+    gpu = result("cuda", 1.0, ["one", "two", "tree", "four"], [[box("FACE", 0.11)], [box("BELLY", 0.5)]],
+                 ["ACME", "SALE 5O%"])  # fmt: skip
 
     lines = report([gpu, cpu], audio_seconds=300.0)
 
-    assert agreement(gpu, cpu) == {"words_in_common": 0.75, "boxes_matched": 0.5}
-    assert (gpu["speedup_over_cpu"], gpu["realtime_factor"], cpu["speedup_over_cpu"]) == (10.0, 150.0, 1.0)
+    assert agreement(gpu, cpu) == {"words_in_common": 0.75, "boxes_matched": 0.5, "texts_in_common": 0.3333}
+    assert (gpu["speedup_over_cpu"], gpu["realtime_factor"], cpu["speedup_over_cpu"]) == (10.0, 100.0, 1.0)
     assert lines[1].split()[:2] == ["cuda", "1.00"] and len(lines) == 3
 
 
