@@ -19,20 +19,22 @@ import sys
 import tempfile
 import time
 import wave
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 if __package__ in (None, ""):  # run as a file: the repository's packages, not bench/'s modules, importable
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import ctranslate2
+import numpy as np
 
 from gpu_worker.config import GpuConfig, configure
 from gpu_worker.detection import LocalDetector
 from gpu_worker.ocr import TextReader
 from gpu_worker.onnx import create_session, wheel_model_path
 from gpu_worker.transcribe import LocalTranscriber
+from gpu_worker.types import Box
 from media_jobs.media.frame_archive import read_frames
 from moderation import onscreen
 from moderation.frame_detection import detect_frames
@@ -40,6 +42,7 @@ from moderation.frame_detection import detect_frames
 CUDA_PROVIDERS = ("CUDAExecutionProvider", "CPUExecutionProvider")
 WARM_UP_SECONDS = 20  # audio heard once before timing: a worker's first call pays CUDA's start-up
 IOU_SAME = 0.5  # a box on one device matches one of the same class on the other from this overlap
+T = TypeVar("T")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,37 +88,21 @@ def run_variant(variant: Variant, inputs: Path, whisper_model: str) -> dict[str,
     """The three stages under one variant: models loaded and warmed first, as in a running worker."""
     config = variant.config(whisper_model)
     configure(config)
-    started = time.perf_counter()
-    detector = LocalDetector.from_config(config)
-    transcriber = LocalTranscriber.from_config(config)
-    reader = TextReader.from_config(config)
+    models, load_seconds = _timed(_warmed_models, config, inputs, variant.detector_batch)
+    detector, transcriber, reader = models
     providers = create_session(wheel_model_path("nudenet", "320n.onnx"), config).get_providers()
-    with open(inputs / "frames.zip", "rb") as handle:
-        warm_frames = [
-            image for _, image in itertools.islice(read_frames(handle, "frames.zip"), variant.detector_batch)
-        ]
-    detector.detect(warm_frames)
-    reader.detect(warm_frames[0], onscreen.READ_MAX_SIDE)
-    with tempfile.TemporaryDirectory() as scratch:
-        transcriber.transcribe(_head(inputs / "audio.wav", WARM_UP_SECONDS, Path(scratch) / "head.wav"))
-    load_seconds = time.perf_counter() - started
 
-    started = time.perf_counter()
-    with open(inputs / "frames.zip", "rb") as handle:
-        frames = list(read_frames(handle, "frames.zip"))
-    images = [image for _, image in frames]
-    boxes = detect_frames(detector, images, variant.detector_batch)
-    detect_seconds = time.perf_counter() - started
-    started = time.perf_counter()  # again, decoded: every input shape has been met (the next such video)
-    detect_frames(detector, images, variant.detector_batch)
-    detect_again_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    transcript = transcriber.transcribe(inputs / "audio.wav")
-    transcribe_seconds = time.perf_counter() - started
-    started = time.perf_counter()  # as the read_text stage reads: every READ_INTERVAL, new text only
-    chosen = [frames[index] for index in onscreen.frames_to_read([t for t, _ in frames])]
-    samples = onscreen.read_frames(chosen, reader, onscreen.ReadStats())
-    read_text_seconds = time.perf_counter() - started
+    def detect() -> tuple[list[tuple[float, np.ndarray]], list[list[Box]]]:
+        """The frames decoded from their JPEGs, as the stage decodes them, and the boxes found on them."""
+        with open(inputs / "frames.zip", "rb") as handle:
+            frames = list(read_frames(handle, "frames.zip"))
+        return frames, detect_frames(detector, [image for _, image in frames], variant.detector_batch)
+
+    (frames, boxes), detect_seconds = _timed(detect)
+    _, detect_again_seconds = _timed(detect)  # every input shape has been met: the next such video
+    transcript, transcribe_seconds = _timed(transcriber.transcribe, inputs / "audio.wav")
+    chosen = [frames[index] for index in onscreen.frames_to_read([t for t, _ in frames])]  # the stage's
+    samples, read_text_seconds = _timed(onscreen.read_frames, chosen, reader, onscreen.ReadStats())
     return {
         "variant": dataclasses.asdict(variant),
         "onnx_providers": providers,
@@ -124,12 +111,35 @@ def run_variant(variant: Variant, inputs: Path, whisper_model: str) -> dict[str,
         "detect_again_seconds": round(detect_again_seconds, 3),
         "transcribe_seconds": round(transcribe_seconds, 3),
         "read_text_seconds": round(read_text_seconds, 3),
-        "frames": len(images),
+        "frames": len(frames),
         "boxes": [[dataclasses.asdict(box) for box in frame] for frame in boxes],
         "words": [word.text for word in transcript.words],
         "alternatives": len(transcript.alternatives),
         "texts": sorted({line["text"] for sample in samples for line in sample["lines"]}),
     }
+
+
+def _warmed_models(
+    config: GpuConfig, inputs: Path, batch: int
+) -> tuple[LocalDetector, LocalTranscriber, TextReader]:
+    """The three stages' models, each run once: a worker's first call pays for CUDA's start-up."""
+    detector = LocalDetector.from_config(config)
+    transcriber = LocalTranscriber.from_config(config)
+    reader = TextReader.from_config(config)
+    with open(inputs / "frames.zip", "rb") as handle:
+        frames = [image for _, image in itertools.islice(read_frames(handle, "frames.zip"), batch)]
+    detector.detect(frames)
+    reader.detect(frames[0], onscreen.READ_MAX_SIDE)
+    with tempfile.TemporaryDirectory() as scratch:
+        transcriber.transcribe(_head(inputs / "audio.wav", WARM_UP_SECONDS, Path(scratch) / "head.wav"))
+    return detector, transcriber, reader
+
+
+def _timed(function: Callable[..., T], *args: Any) -> tuple[T, float]:
+    """What the function returns, and the seconds it took."""
+    started = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - started
 
 
 def _head(wav_path: Path, seconds: int, out: Path) -> Path:
