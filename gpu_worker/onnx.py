@@ -122,10 +122,10 @@ def _read_model(model_path: Path) -> bytes:
 def _session_options(threads: int) -> ort.SessionOptions:
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
-    # Idle pool threads sleep instead of spinning: a worker runs detect, transcribe and read_text side by
-    # side, and spinning threads take the cores the others need. Detecting 300 frames beside transcribing
-    # 5 minutes of speech, on 2 cores: 48.5-50.3 s with spinning, 41.6-42.8 s without; detect alone
-    # 17.9 -> 16.7 s.
+    # Idle pool threads sleep instead of spinning: other work runs beside a model (renders, the index
+    # stage, other models where EXCLUSIVE_STAGES_AT_ONCE allows), and spinning threads take the cores it
+    # needs. Detecting 300 frames beside transcribing 5 minutes of speech, on 2 cores: 48.5-50.3 s with
+    # spinning, 41.6-42.8 s without; detect alone 17.9 -> 16.7 s.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3  # errors only: old exports warn once per initializer
     return options

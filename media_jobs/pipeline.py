@@ -5,14 +5,16 @@ nothing; stages are idempotent, so running one again after a crash is safe."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.db import transaction
 from dramatiq.middleware import CurrentMessage, Shutdown
 
-from media_jobs import claims, jobs, registry
+from media_jobs import claims, jobs, registry, turns
 from media_jobs.claims import Claim, StageTakenOver
 from media_jobs.heartbeats import keeper
 from media_jobs.models import Job, Stage
@@ -93,10 +95,9 @@ def run_stage(job_id: int, name: str) -> None:
         return
     assert stage.claim is not None
     claim = Claim(current_schema_name(), stage.pk, stage.claim)
-    started = time.monotonic()
     with keeper.keep(claim):
         try:
-            outcome = registry.stage(name).function(stage.job, StageProgress(stage))
+            outcome, started = _run_function(stage)
             recorded = complete_stage(stage, outcome, time.monotonic() - started)
         except StageTakenOver:
             recorded = False
@@ -114,6 +115,15 @@ def run_stage(job_id: int, name: str) -> None:
         metrics.observe_stage(name, time.monotonic() - started, skipped=outcome.skipped)
     else:
         logger.info("Stage %s of job %s lost its claim while it ran; its outcome was dropped", name, job_id)
+
+
+def _run_function(stage: Stage) -> tuple[StageOutcome, float]:
+    """The stage function's outcome, and when it started: an exclusive stage first waits for its turn."""
+    spec, progress = registry.stage(stage.name), StageProgress(stage)
+    waiting = functools.partial(progress, 0.0, f"{spec.label}: waiting for its turn")
+    with turns.turn(waiting) if spec.exclusive else nullcontext():
+        started = time.monotonic()
+        return spec.function(stage.job, progress), started
 
 
 def _delivering_message_id() -> str:

@@ -47,6 +47,9 @@ class StageSpec:
     before: tuple[str, ...] = ()  # stages that wait for this one, when its job has them
     weight: int = 10
     joins: tuple[str, ...] = ()  # kinds declared elsewhere that also run this stage
+    # Keeps every core busy on its own (a model stage): takes turns with the other exclusive stages of
+    # its worker process (media_jobs.turns).
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)

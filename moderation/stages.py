@@ -149,9 +149,10 @@ JOB_KINDS = [
     JobKind(RENDER, "Censored render", (RENDER, FINALIZE)),  # the analysis is there: censor again
 ]
 STAGES = [
-    StageSpec(DETECT, "Detect nudity and faces", detect, queue="gpu", after=(EXTRACT,), weight=30),
-    StageSpec(TRANSCRIBE, "Transcribe speech", transcribe, queue="gpu", after=(EXTRACT,), weight=25),
-    StageSpec(READ_TEXT, "Read text on screen", read_text, queue="gpu", after=(EXTRACT,), weight=5),
+    # The model stages take turns in a worker process (exclusive): each keeps every core busy on its own.
+    StageSpec(DETECT, "Detect nudity and faces", detect, "gpu", (EXTRACT,), weight=30, exclusive=True),
+    StageSpec(TRANSCRIBE, "Transcribe speech", transcribe, "gpu", (EXTRACT,), weight=25, exclusive=True),
+    StageSpec(READ_TEXT, "Read text on screen", read_text, "gpu", (EXTRACT,), weight=5, exclusive=True),
     StageSpec(ANALYZE, "Analyze findings", analyze, after=(DETECT, TRANSCRIBE, READ_TEXT), weight=5),
     StageSpec(RENDER, "Render censored output", render, after=(ANALYZE,), weight=20),
     StageSpec(FINALIZE, "Finalize", finalize, after=(RENDER,), weight=5),

@@ -258,6 +258,9 @@ STAGE_STALE_SECONDS = env_int("STAGE_STALE_SECONDS", 40, minimum=2)
 STAGE_QUEUED_GRACE_SECONDS = env_int("STAGE_QUEUED_GRACE_SECONDS", 20, minimum=1)
 RECOVERY_INTERVAL_SECONDS = env_int("RECOVERY_INTERVAL_SECONDS", 15, minimum=1)
 RUN_PERIODIC_TASKS = env_bool("RUN_PERIODIC_TASKS", True)  # in worker processes (reelremix.scheduler)
+# Exclusive stages (the model stages, each of which keeps every core busy) that one worker process runs at
+# once; the others wait their turn (media_jobs.turns). 0: no limit.
+EXCLUSIVE_STAGES_AT_ONCE = env_int("EXCLUSIVE_STAGES_AT_ONCE", 1, minimum=0)
 PROGRESS_MIN_INTERVAL = 1.0  # seconds between progress saves/pushes per job
 SELFCHECK_STEP_SECONDS = 0.5
 

@@ -1,3 +1,4 @@
+import functools
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -16,10 +17,10 @@ def _pending(broker: dramatiq.Broker) -> int:
     return sum(broker.do_qsize(queue) for queue in broker.get_declared_queues())  # type: ignore[attr-defined]
 
 
-def run_worker_until_idle(broker: dramatiq.Broker, timeout: float = 300) -> None:
+def run_worker_until_idle(broker: dramatiq.Broker, timeout: float = 300, threads: int = 1) -> None:
     """Run a real Dramatiq worker on the real broker until no message is left anywhere: a pipeline
     stage queues the next one, possibly on the other queue, before its own message is acknowledged."""
-    worker = dramatiq.Worker(broker, worker_threads=1, worker_timeout=100)
+    worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=100)
     worker.start()
     deadline = time.monotonic() + timeout
     try:
@@ -32,11 +33,12 @@ def run_worker_until_idle(broker: dramatiq.Broker, timeout: float = 300) -> None
 
 
 @pytest.fixture
-def work_queued_jobs(committed_db) -> Callable[[], None]:
-    """Call it to process what has been queued so far (Redis broker, test namespace)."""
+def work_queued_jobs(committed_db) -> Callable[..., None]:
+    """Call it to process what has been queued so far (Redis broker, test namespace); `threads`: the
+    worker's threads (1)."""
     broker = dramatiq.get_broker()
     broker.flush_all()
-    return lambda: run_worker_until_idle(broker)
+    return functools.partial(run_worker_until_idle, broker)
 
 
 @pytest.fixture

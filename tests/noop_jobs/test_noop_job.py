@@ -1,11 +1,13 @@
 """A job kind from an app the engine has never heard of runs through real workers like any other."""
 
+import pytest
 from django.core.checks import run_checks
+from django.test import override_settings
 from django_tenants.utils import schema_context
 
 from media_jobs import registry, services
 from media_jobs.models import Job, Stage
-from tests.noop_jobs.stages import NOOP
+from tests.noop_jobs.stages import BUSY, BUSY_SECONDS, NOOP
 
 
 def test_it_runs_a_job_kind_registered_by_another_app(work_queued_jobs, committed_db):
@@ -34,3 +36,19 @@ def test_it_reports_a_registration_that_refers_to_no_stage():
         registry.unregister(stages=["noop_orphan"])
     assert [e.msg for e in errors] == ["stage 'noop_orphan' refers to 'nope', which no app registers"]
     assert not [m for m in run_checks() if m.id == "media_jobs.E001"]
+
+
+@pytest.mark.parametrize("at_once", [1, 0])
+def test_exclusive_stages_take_turns_on_a_worker_with_two_threads(work_queued_jobs, committed_db, at_once):
+    with schema_context(committed_db.acme.schema_name):
+        job = services.do_start_job(BUSY, None, committed_db.alice.user)
+    with override_settings(EXCLUSIVE_STAGES_AT_ONCE=at_once):
+        work_queued_jobs(threads=2)
+    with schema_context(committed_db.acme.schema_name):
+        assert Job.objects.get(id=job.pk).state == Job.State.SUCCEEDED
+        ran = sorted((s.metrics["ran_from"], s.metrics["ran_to"]) for s in Stage.objects.filter(job=job))
+    (_, first_ended), (second_began, _) = ran
+    if at_once == 1:  # one after the other
+        assert second_began >= first_ended
+    else:  # without a limit, the worker's two threads run both at once
+        assert second_began < first_ended - BUSY_SECONDS / 2
