@@ -58,8 +58,17 @@ READING_WORDS = 2  # words of each hypothesis kept as its reading
 WINDOW_SECONDS = 30.0  # Whisper hears 30 s at a time
 WINDOW_LEAD = 0.2  # seconds of audio kept before the first word of a window
 WINDOW_TAIL = 1.0  # seconds a doubted word must end before the window does, to be heard out
+# A re-reading window lasts WINDOW_STEP, or 30 s where its doubted words need more, not always 30 s: the
+# encoder's time grows with the audio (CTranslate2 takes any length), and the readings come from the words
+# before and the tail. Chosen on the accuracy set's tuning half: 15 s windows caught, bleeped and falsely
+# bleeped the same words as 30 s ones with base and tiny.en; 10 s cost tiny.en one word of 48, windows of
+# only the words and the tail cost base one. The held-back half, read once afterwards: base the same
+# 40 / 38 / 1 of 49, tiny.en the same 33 / 30 / 1 with one more review of clean speech. Re-reading the
+# 5-minute bench speech with base: 4.3 -> 1.8 s (bench/RESULTS.md). Two lengths only, as CUDA prefers.
+WINDOW_STEP = 15.0
+MEL_FRAMES_PER_SECOND = 100  # Whisper's features: a frame every 10 ms
 # Forcing the heard words costs about 33 ms each at beam 8 on 2 CPU threads (base: 2.6 s for 74 words,
-# 0.13 s for one), and encoding a new window 0.6 s: a doubted word further than this many words into
+# 0.13 s for one), and encoding a new 30 s window 0.6 s: a doubted word further than this many words into
 # its window starts a new one. On the 5-minute bench speech, 9.9 -> 4.6 s (see bench/RESULTS.md).
 WINDOW_WORDS = 16
 
@@ -159,8 +168,10 @@ class LocalTranscriber:
         alternatives = []
         for first, doubted in _doubted_windows(words):
             start = max(0.0, words[first].start - WINDOW_LEAD)
-            window = audio[int(start * SAMPLE_RATE) : int((start + WINDOW_SECONDS) * SAMPLE_RATE)]
-            features = self._model.encode(pad_or_trim(self._model.feature_extractor(window)))
+            seconds = window_seconds(words[doubted[-1]].end + WINDOW_TAIL - start)
+            window = audio[int(start * SAMPLE_RATE) : int((start + seconds) * SAMPLE_RATE)]
+            mel = pad_or_trim(self._model.feature_extractor(window), int(seconds * MEL_FRAMES_PER_SECOND))
+            features = self._model.encode(mel)
             for index in doubted:
                 readings = self._readings(features, tokenizer, [word.text for word in words[first:index]])
                 span = words[index - 1].start, words[index].end
@@ -185,6 +196,11 @@ class LocalTranscriber:
         texts = [_first_words(tokenizer, ids[len(prefix) :]) for ids, _ in hypotheses]
         # Scores are mean log probabilities per token: times the length, they weigh whole hypotheses.
         return _shares(texts, [len(ids) * score for ids, score in hypotheses])
+
+
+def window_seconds(needed: float) -> float:
+    """The length of a re-reading window that must hold `needed` seconds of audio."""
+    return min(WINDOW_SECONDS, WINDOW_STEP * max(1, math.ceil(needed / WINDOW_STEP)))
 
 
 def _first_words(tokenizer: Tokenizer, ids: list[int]) -> str:

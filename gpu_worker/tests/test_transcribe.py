@@ -21,6 +21,7 @@ from gpu_worker.errors import PermanentModelError
 from gpu_worker.tests.fake_openai import fake_openai_server, verbose_json
 from gpu_worker.transcribe import (
     DOUBTED_BELOW,
+    MEL_FRAMES_PER_SECOND,
     READ_AHEAD_TOKENS,
     SAMPLE_RATE,
     WAV_HEADER_ROOM,
@@ -31,6 +32,7 @@ from gpu_worker.transcribe import (
     _doubted_windows,
     get_transcriber,
     load_whisper,
+    window_seconds,
 )
 from gpu_worker.types import ModelUnavailable, RemoteServiceError, Transcript, Word
 from moderation.profanity import ProfanityHit, find_profanity
@@ -191,6 +193,26 @@ def test_it_reads_doubted_words_again_in_windows_of_few_words_and_one_window_of_
         Word(w.text, w.start, w.end, 0.1 if i in {3, 2 + WINDOW_WORDS} else 0.9) for i, w in enumerate(words)
     ]
     assert list(_doubted_windows(near)) == [(2, [3, 2 + WINDOW_WORDS])]  # as far in as a window reaches
+
+
+def test_a_re_reading_window_lasts_fifteen_seconds_or_thirty():
+    assert [window_seconds(s) for s in (0.4, 15.0, 15.01, 29.5, 45.0)] == [15, 15, 30, 30, 30]
+
+
+def test_it_encodes_only_as_much_audio_as_a_re_reading_needs(local, monkeypatch):
+    encoded_frames = []
+    encode = local._model.encode
+
+    def recording(features):
+        encoded_frames.append(features.shape[-1])
+        return encode(features)
+
+    monkeypatch.setattr(local._model, "encode", recording)  # the model's own method, recorded
+    readings = sum(len(local.transcribe(clip).alternatives) for clip in CLIPS)
+    assert readings >= 1
+    # Whisper's own passes hear 30 s windows; a re-reading 15 s, or 30 s where its words need more.
+    assert set(encoded_frames) <= {15 * MEL_FRAMES_PER_SECOND, 30 * MEL_FRAMES_PER_SECOND}
+    assert min(encoded_frames) == 15 * MEL_FRAMES_PER_SECOND
 
 
 def test_it_reads_ahead_as_many_tokens_as_asked(local):
