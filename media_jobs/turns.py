@@ -10,7 +10,6 @@ as running, with a description that says it waits."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -28,10 +27,9 @@ def turn(waiting: Callable[[], None]) -> Iterator[None]:
     then run the body as one of them. `waiting` is called once if the body has to wait."""
     token = object()
     try:  # the token is taken inside the try: an exception raised in this thread cannot leak a turn
-        if not _take(token):
+        if not _take(token, block=False):
             waiting()
-            while not _take(token, wait=WAKE_SECONDS):
-                pass
+            _take(token, block=True)
         yield
     finally:
         with _changed:
@@ -39,15 +37,12 @@ def turn(waiting: Callable[[], None]) -> Iterator[None]:
             _changed.notify()
 
 
-def _take(token: object, wait: float = 0.0) -> bool:
-    deadline = time.monotonic() + wait
+def _take(token: object, *, block: bool) -> bool:
+    """Take a turn for `token`; without `block`, False at once when none is free."""
     with _changed:
-        while True:
-            limit = settings.EXCLUSIVE_STAGES_AT_ONCE
-            if not limit or len(_running) < limit:
-                _running.add(token)
-                return True
-            left = deadline - time.monotonic()
-            if left <= 0:
+        while (limit := settings.EXCLUSIVE_STAGES_AT_ONCE) and len(_running) >= limit:
+            if not block:
                 return False
-            _changed.wait(left)
+            _changed.wait(WAKE_SECONDS)  # back in Python at least this often: Dramatiq can interrupt it
+        _running.add(token)
+        return True
