@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -18,12 +18,12 @@ _POLL = 0.1  # seconds between the producer's looks at whether the consumer has 
 _DONE, _FAILED, _ITEM = "done", "failed", "item"
 
 
-def read_ahead(items: Iterator[T], depth: int = DEPTH) -> Iterator[T]:
-    """The items, in order, made by a background thread at most `depth` ahead. An error raised while making
-    them is raised here; closing this iterator stops the thread and closes `items` in it."""
+def read_ahead(items: Iterator[T], depth: int = DEPTH, name: str = "read-ahead") -> Generator[T, None, None]:
+    """The items, in order, made by a background thread (`name`) at most `depth` ahead. An error raised while
+    making them is raised here; closing this iterator stops the thread and closes `items` in it."""
     handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
     gone = threading.Event()
-    thread = threading.Thread(target=_produce, args=(items, handoff, gone), name="read-ahead", daemon=True)
+    thread = threading.Thread(target=_produce, args=(items, handoff, gone), name=name, daemon=True)
     thread.start()
     try:
         while True:

@@ -2,9 +2,12 @@
 
 import hashlib
 import math
+import threading
 import time
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import Any, cast
 
 import av
 import cv2
@@ -13,7 +16,8 @@ import pytest
 
 from media_jobs.media.ffmpeg import run_ffmpeg
 from media_jobs.media.render import RenderReport, render_censored
-from media_jobs.media.render.audio import BLEEP_AMPLITUDE, censor_samples
+from media_jobs.media.render.audio import BLEEP_AMPLITUDE, AudioOutput, censor_samples
+from media_jobs.media.render.censored import AUDIO_THREAD, encoded_ahead
 from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan, MediaInfo, MediaProcessingError
 from media_jobs.tests.media_factory import make_video
 
@@ -390,6 +394,30 @@ def test_it_mutes_and_bleeps_the_planned_spans(twelve_seconds):
         assert dominant_hz(chunk, rate) == pytest.approx(440, abs=2)
         assert rms(chunk) > 0.05
     assert_browser_playable(out, twelve_seconds)
+
+
+def test_censored_audio_is_encoded_in_a_thread_of_its_own_which_stops_when_the_video_fails():
+    made_in, closed = [], threading.Event()
+
+    def encoded() -> Iterator[int]:
+        try:
+            for number in range(100_000):
+                made_in.append(threading.current_thread().name)
+                yield number
+        finally:
+            closed.set()
+
+    censored = AudioOutput(cast(Any, None), cast(Any, encoded()), reencoded=True)
+    with pytest.raises(RuntimeError, match="the video failed"), encoded_ahead(censored) as ahead:
+        assert ahead is not None and [next(ahead.packets) for _ in range(3)] == [0, 1, 2]
+        raise RuntimeError("the video failed")
+
+    assert set(made_in) == {AUDIO_THREAD}
+    assert closed.is_set(), "the audio was still being encoded as the output closed"
+    assert not any(thread.name == AUDIO_THREAD for thread in threading.enumerate())
+    copied = AudioOutput(cast(Any, None), iter([]), reencoded=False)
+    with encoded_ahead(copied) as ahead:
+        assert ahead is copied  # packets copied from the source need no thread
 
 
 def test_it_censors_exactly_the_samples_of_a_span_across_frame_boundaries():

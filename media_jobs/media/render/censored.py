@@ -4,21 +4,24 @@ Video takes one of three routes (video.choose_route): copied packet for packet w
 blurred; spliced when the source is 8-bit 4:2:0 H.264 in closed GOPs without rotation, where only the GOPs
 showing a blurred frame are decoded, blurred and re-encoded and every other packet is copied byte for byte;
 or re-encoded in full otherwise. Audio is copied when it is AAC and nothing is censored, else decoded,
-censored to the sample and encoded as AAC. Both go through PyAV into one MP4 with +faststart, in a single
-pass over the source: source timestamps are kept (VFR stays VFR), so frame count and duration match.
+censored to the sample and encoded as AAC, in a thread of its own beside the video. Both go through PyAV into
+one MP4 with +faststart, in a single pass over the source: source timestamps are kept (VFR stays VFR), so
+frame count and duration match.
 """
 
 from __future__ import annotations
 
 import heapq
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
 import av
 
+from media_jobs.media.read_ahead import read_ahead
 from media_jobs.media.render.audio import AudioOutput, main_audio_index, open_audio_output
 from media_jobs.media.render.blur import BlurSchedule
 from media_jobs.media.render.video import (
@@ -33,6 +36,9 @@ from media_jobs.media.render.video_output import VideoOutput, open_video_output
 from media_jobs.media.types import CensorPlan, MediaInfo, MediaProcessingError
 
 PROGRESS_INTERVAL = 0.25  # seconds between on_progress calls
+# An AAC packet holds 1024 samples: about 11 s of 48 kHz audio encoded ahead of the video at most.
+AUDIO_PACKETS_AHEAD = 512
+AUDIO_THREAD = "render-audio"
 
 
 @dataclass(frozen=True)
@@ -102,9 +108,26 @@ def _render(
             if audio_index is not None
             else None
         )
-        _mux(output, video, audio)
+        # Both encoders open and the header written here, before the audio is encoded in a thread of its own.
+        output.start_encoding()
+        with encoded_ahead(audio) as ahead:
+            _mux(output, video, ahead)
     meter.finish()
     return _report(source, route, audio)
+
+
+@contextmanager
+def encoded_ahead(audio: AudioOutput | None) -> Iterator[AudioOutput | None]:
+    """A censored audio track decoded, censored and encoded in a thread of its own, beside the video; the
+    thread is stopped before the output closes, even when the video fails."""
+    if audio is None or not audio.reencoded:
+        yield audio
+        return
+    packets = read_ahead(audio.packets, AUDIO_PACKETS_AHEAD, name=AUDIO_THREAD)
+    try:
+        yield replace(audio, packets=packets)
+    finally:
+        packets.close()
 
 
 def _work(source: SourceVideo, route: VideoRoute) -> float:
