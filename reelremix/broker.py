@@ -7,7 +7,7 @@ from typing import Any
 import dramatiq
 from django.conf import settings
 from django.db import close_old_connections, connections
-from dramatiq.broker import MessageProxy
+from dramatiq.broker import Consumer, MessageProxy
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import CurrentMessage, Middleware, Retries, ShutdownNotifications
 
@@ -34,8 +34,20 @@ class DbConnectionsMiddleware(Middleware):
         connections.close_all()
 
 
+class PromptRedisBroker(RedisBroker):
+    """Dramatiq's Redis broker, whose consumers look at an empty queue at least every DRAMATIQ_IDLE_POLL_MS.
+
+    A consumer that finds its queue empty backs off, doubling its sleep up to the worker's timeout, which
+    Dramatiq's command line sets to 1 s: a stage queued while the next stage's consumer sleeps waited 0.4 s
+    on average, and a moderation job hands over five times on its critical path (about 2 s of a 30 s job).
+    """
+
+    def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000) -> Consumer:
+        return super().consume(queue_name, prefetch, min(timeout, settings.DRAMATIQ_IDLE_POLL_MS))
+
+
 def build_broker() -> RedisBroker:
-    broker = RedisBroker(
+    broker = PromptRedisBroker(
         url=settings.BROKER_URL,
         namespace=f"{settings.REDIS_NAMESPACE}:dramatiq",
         # A worker silent this long is dead: its unacknowledged messages go back to the queue.

@@ -249,6 +249,8 @@ WSGI_APPLICATION = None
 DRAMATIQ_QUEUES = ("default", "gpu", "default.priority", "gpu.priority")
 DRAMATIQ_HEARTBEAT_TIMEOUT_MS = env_int("DRAMATIQ_HEARTBEAT_TIMEOUT_MS", 60_000, minimum=1_000)
 DRAMATIQ_MAINTENANCE_CHANCE = 1_000  # per million broker commands: how often dead workers are looked for
+# The longest an idle consumer sleeps between looks at its queue: the most a queued stage waits for a worker.
+DRAMATIQ_IDLE_POLL_MS = env_int("DRAMATIQ_IDLE_POLL_MS", 200, minimum=10)
 # Recovery (media_jobs.recovery): a running stage is stamped every STAGE_HEARTBEAT_SECONDS; one silent for
 # STAGE_STALE_SECONDS lost its worker and runs again; a queued stage whose message the broker lost is sent
 # again after STAGE_QUEUED_GRACE_SECONDS. Every worker sweeps every RECOVERY_INTERVAL_SECONDS, so a dead
