@@ -6,19 +6,24 @@ import time
 import dramatiq
 import pytest
 
+from reelremix.broker import build_broker
+
 QUEUE = "idle-poll-test"
 WORKER_TIMEOUT_MS = 1_000  # what Dramatiq's command line gives its Worker, and the Worker its consumers
 
 
 @pytest.fixture
 def idle_consumer():
-    broker = dramatiq.get_broker()
+    # A broker of its own, built as a worker's is: a queue declared on the global one would also get a
+    # consumer thread from every Worker that earlier tests started and stopped there (their middleware stays).
+    broker = build_broker()
     broker.declare_queue(QUEUE)
     broker.flush(QUEUE)
     consumer = broker.consume(QUEUE, prefetch=1, timeout=WORKER_TIMEOUT_MS)
     yield broker, consumer
     consumer.close()
     broker.flush(QUEUE)
+    broker.close()
 
 
 def test_an_idle_consumer_looks_at_its_queue_at_least_every_idle_poll_interval(idle_consumer, settings):
