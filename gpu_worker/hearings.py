@@ -5,6 +5,7 @@ automatic bleep."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Sequence
@@ -46,12 +47,13 @@ def at_tempo(audio: np.ndarray, tempo: float, sample_rate: int) -> np.ndarray:
 
 def retimed(transcript: Transcript, tempo: float) -> Transcript:
     """A transcript of audio played `tempo` times as fast, its times put back on the original audio's."""
-    return Transcript(
-        [
+    return dataclasses.replace(
+        transcript,
+        words=[
             Word(word.text, word.start * tempo, word.end * tempo, word.probability)
             for word in transcript.words
         ],
-        [
+        alternatives=[
             Alternative(reading.text, reading.start * tempo, reading.end * tempo, reading.probability)
             for reading in transcript.alternatives
         ],
@@ -64,7 +66,7 @@ def with_other_hearings(heard: Transcript, others: Sequence[Transcript]) -> Tran
     alternatives = list(heard.alternatives)
     for other in others:
         alternatives += differences(heard.words, other.words) + list(other.alternatives)
-    return Transcript(list(heard.words), alternatives)
+    return dataclasses.replace(heard, words=list(heard.words), alternatives=alternatives)
 
 
 def differences(heard: Sequence[Word], other: Sequence[Word]) -> list[Alternative]:

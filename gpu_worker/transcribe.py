@@ -82,8 +82,9 @@ class Transcriber(Protocol):
         whisper-1"."""
         ...
 
-    def transcribe(self, audio_wav: Path) -> Transcript:
-        """The words spoken, in order, with times in seconds from the start of the file."""
+    def transcribe(self, audio_wav: Path, language: str | None = None) -> Transcript:
+        """The words spoken, in order, with times in seconds from the start of the file. `language`: the
+        speech's language (an ISO 639-1 code such as "en"), or None for the model to detect it."""
         ...
 
 
@@ -119,27 +120,27 @@ class LocalTranscriber:
         tempos = OTHER_TEMPOS if config.whisper_model == THOROUGH else ()
         return cls(model, batch_size=config.whisper_batch_size, label=label, other_tempos=tempos)
 
-    def transcribe(self, audio_wav: Path) -> Transcript:
+    def transcribe(self, audio_wav: Path, language: str | None = None) -> Transcript:
         """The words spoken, timed from the start of the file, and other readings of the doubted ones (and,
-        with other tempos, of the words heard differently at them)."""
+        with other tempos, of the words heard differently at them). An English-only model hears English."""
         audio = _decode(audio_wav)
         try:
-            heard = self._hear(audio)
+            heard = self._hear(audio, language)
             if not len(audio):
                 return heard
             others = [
-                retimed(self._hear(at_tempo(audio, tempo, SAMPLE_RATE)), tempo)
+                retimed(self._hear(at_tempo(audio, tempo, SAMPLE_RATE), heard.language), tempo)
                 for tempo in self._other_tempos
             ]
             return with_other_hearings(heard, others)
         except RuntimeError as error:  # CTranslate2: out of memory, CUDA errors
             raise RetryableModelError(f"Speech recognition failed: {error}") from error
 
-    def _hear(self, audio: np.ndarray) -> Transcript:
-        words, language = self._words(audio)
-        return Transcript(words, self._alternatives(audio, words, language))
+    def _hear(self, audio: np.ndarray, language: str | None) -> Transcript:
+        words, heard_in = self._words(audio, language)
+        return Transcript(words, self._alternatives(audio, words, heard_in), heard_in)
 
-    def _words(self, audio: np.ndarray) -> tuple[list[Word], str]:
+    def _words(self, audio: np.ndarray, language: str | None) -> tuple[list[Word], str]:
         # No sampling fallbacks (temperature > 0): they would make transcripts differ from run to run.
         # Not conditioning on the previous window keeps one misheard passage from derailing the next.
         options = {
@@ -147,6 +148,7 @@ class LocalTranscriber:
             "temperature": 0.0,
             "word_timestamps": True,
             "vad_filter": True,
+            "language": language,  # None: detected from the first speech, which can go wrong (SpeechLanguage)
         }
         if self._batch_size > 1:  # windows cut at the pauses VAD finds, decoded batch_size at a time
             batched = BatchedInferencePipeline(self._model)
@@ -274,17 +276,17 @@ class OpenAITranscriber:
         )
         return cls(client, config.openai_transcribe_model)
 
-    def transcribe(self, audio_wav: Path) -> Transcript:
+    def transcribe(self, audio_wav: Path, language: str | None = None) -> Transcript:
         """The words spoken (the API offers no alternatives); audio over the upload limit goes in parts."""
         if audio_wav.stat().st_size <= self._upload_limit:
-            return Transcript(self._transcribe_part(audio_wav, offset=0.0), [])
+            return Transcript(self._transcribe_part(audio_wav, 0.0, language), [], language or "")
         words: list[Word] = []
         with closing(_wav_parts(audio_wav, self._upload_limit)) as parts:
             for part, offset in parts:
-                words += self._transcribe_part(part, offset)
-        return Transcript(words, [])
+                words += self._transcribe_part(part, offset, language)
+        return Transcript(words, [], language or "")
 
-    def _transcribe_part(self, audio: Path, offset: float) -> list[Word]:
+    def _transcribe_part(self, audio: Path, offset: float, language: str | None) -> list[Word]:
         try:
             with audio.open("rb") as upload:
                 # Segments are asked for as well: their avg_logprob is the only confidence OpenAI returns.
@@ -293,6 +295,7 @@ class OpenAITranscriber:
                     file=upload,
                     response_format="verbose_json",
                     timestamp_granularities=["word", "segment"],
+                    language=language or openai.omit,  # omitted: OpenAI detects the language
                 )
         except openai.OpenAIError as error:
             raise RemoteServiceError(f"OpenAI transcription failed: {error}") from error
@@ -343,15 +346,15 @@ class FallbackTranscriber:
         self._local = local  # called only when needed: the local model is loaded on first use
         self.name = remote.name
 
-    def transcribe(self, audio_wav: Path) -> Transcript:
+    def transcribe(self, audio_wav: Path, language: str | None = None) -> Transcript:
         """The remote service's transcript, or the local model's when the service fails."""
         try:
-            transcript = self._remote.transcribe(audio_wav)
+            transcript = self._remote.transcribe(audio_wav, language)
             self.name = self._remote.name
         except RemoteServiceError as error:
             logger.warning("Transcribing %s locally: %s", audio_wav.name, error)
             local = self._local()
-            transcript = local.transcribe(audio_wav)
+            transcript = local.transcribe(audio_wav, language)
             self.name = local.name
         return transcript
 

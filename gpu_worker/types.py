@@ -50,6 +50,7 @@ class Transcript:
 
     words: list[Word]
     alternatives: list[Alternative]
+    language: str = ""  # the language the words were heard in (ISO 639-1), asked for or detected; "": unknown
 
 
 class ModelUnavailable(PermanentModelError):

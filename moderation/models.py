@@ -49,6 +49,15 @@ class Policy(models.Model):
             "Thorough: Whisper base heard at three tempos, about 3 times as slow, hears more profanity",
         )
 
+    class SpeechLanguage(models.TextChoices):
+        """The language speech is heard in. Left to detect it, Whisper base decides from the first speech: it
+        took 13 of 20 clips of strongly accented English for Latin or Welsh and spelled their words so, for
+        captions and search too (`python -m bench.accuracy accents`, bench/RESULTS.md). English, the
+        profanity list's language, is the default; tiny.en ("fast") hears only English whatever is chosen."""
+
+        ENGLISH = "en", "English: the language of the profanity list"
+        DETECT = "auto", "Detect it: for speech in other languages (only the extra words are found in them)"
+
     nudity_censor_above = models.FloatField(default=0.6)
     nudity_review_above = models.FloatField(default=0.3)
     face_censor_above = models.FloatField(default=0.5)  # privacy blur of every face by default
@@ -70,6 +79,10 @@ class Policy(models.Model):
         max_length=10, choices=SpeechModel.choices, blank=True, default=SpeechModel.DEPLOYMENT,
         help_text="Which speech model transcribes new videos (OpenAI's, when configured, comes first).",
     )  # fmt: skip
+    speech_language = models.CharField(
+        max_length=4, choices=SpeechLanguage.choices, default=SpeechLanguage.ENGLISH,
+        help_text="The language new videos' speech is transcribed in.",
+    )  # fmt: skip
     extra_profanity = models.TextField(
         blank=True, help_text="More words to catch, one per line or comma-separated."
     )
@@ -80,6 +93,11 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return "Moderation policy"
+
+    @property
+    def language_asked(self) -> str | None:
+        """The language the transcriber is told to hear (ISO 639-1), or None for it to detect one."""
+        return None if self.speech_language == self.SpeechLanguage.DETECT else self.speech_language
 
     def action_for(self, kind: str, score: float, *, certain: bool = True) -> Action:
         """What this policy does with a finding of `kind` scored `score`."""

@@ -286,15 +286,19 @@ def _check_policy(policy: Policy) -> None:
             )
     if not 0.05 <= policy.watermark_corner <= 0.5:
         raise ValidationError("Watermark corner: a share of the frame between 0.05 and 0.5.")
-    if policy.speech_model not in Policy.SpeechModel.values:
-        choices = ", ".join(repr(value) for value in Policy.SpeechModel.values)
-        raise ValidationError(f"Speech model: {policy.speech_model!r} is not one of {choices}.")
+    for label, value, allowed in (
+        ("Speech model", policy.speech_model, Policy.SpeechModel.values),
+        ("Speech language", policy.speech_language, Policy.SpeechLanguage.values),
+    ):
+        if value not in allowed:
+            choices = ", ".join(repr(choice) for choice in allowed)
+            raise ValidationError(f"{label}: {value!r} is not one of {choices}.")
 
 
 @transaction.atomic
 def do_update_policy(user: User, changes: dict[str, Any], reason: str = "") -> Policy:
-    """Change the tenant's policy (thresholds, bleep or mute, extra words, speech model) and
-    record who changed what."""
+    """Change the tenant's policy (thresholds, bleep or mute, extra words, speech model and language)
+    and record who changed what."""
     if not user.has_perm("moderation.change_policy"):
         raise PermissionDenied("Only moderators with the right to change the policy can change it.")
     policy = Policy.objects.select_for_update().get(pk=current_policy().pk)

@@ -61,10 +61,11 @@ def transcribe(job: Job, progress: Progress) -> StageOutcome:
     audio = artifacts.artifact(job, Artifact.Kind.AUDIO)
     if audio is None:
         return StageOutcome(skipped=True, metrics={"reason": "no audio"})
-    transcriber = get_transcriber(services.current_policy().speech_model)
+    policy = services.current_policy()
+    transcriber = get_transcriber(policy.speech_model)
     with artifacts.local_path(audio.file) as wav:
         started = time.perf_counter()
-        transcript = transcriber.transcribe(wav)
+        transcript = transcriber.transcribe(wav, policy.language_asked)
         model_seconds = time.perf_counter() - started
     audio_seconds = float(artifacts.video_of(job).media_info.get("duration") or 0)
     metrics.observe_model_per_audio_minute(transcriber.name, model_seconds, audio_seconds)
@@ -72,8 +73,9 @@ def transcribe(job: Job, progress: Progress) -> StageOutcome:
         "words": [asdict(word) for word in transcript.words],
         "alternatives": [asdict(alternative) for alternative in transcript.alternatives],
     }
-    artifacts.save_json(job, TRANSCRIPT, saved, {"source": transcriber.name})
-    return StageOutcome(metrics={"words": len(transcript.words), "source": transcriber.name})
+    heard = {"source": transcriber.name, "language": transcript.language}
+    artifacts.save_json(job, TRANSCRIPT, saved, heard)
+    return StageOutcome(metrics={"words": len(transcript.words), **heard})
 
 
 def read_text(job: Job, progress: Progress) -> StageOutcome:

@@ -3,6 +3,8 @@ against a local fake server; profanity recall on what the model heard."""
 
 from __future__ import annotations
 
+import array
+import dataclasses
 import itertools
 import json
 import wave
@@ -35,8 +37,10 @@ from gpu_worker.transcribe import (
     window_seconds,
 )
 from gpu_worker.types import ModelUnavailable, RemoteServiceError, Transcript, Word
+from gpu_worker.whisper_models import ACCURATE
 from moderation.profanity import ProfanityHit, find_profanity
 from tests.media import SPEECH_DIR
+from tests.media.speech.make_speech import Line, Synthesizer
 
 SAMPLES = SPEECH_DIR  # espeak-ng clips, and where their profane words are
 CLIPS = sorted(SAMPLES.glob("*.flac"))
@@ -250,6 +254,61 @@ def test_it_reports_a_model_that_cannot_be_loaded(tmp_path):
         load_whisper(str(tmp_path), "cpu", "int8")
 
 
+# English read by espeak-ng's German voice, its own phonetics on English words: a strong accent.
+ACCENTED_LINES = (
+    "Honestly, this kitchen is a damn mess.",
+    "What the fuck are you doing with my laptop?",
+    "That movie was complete bullshit from start to finish.",
+    "The printer is fucking broken again.",
+    "Who ate my lunch? This is shit.",
+    "That guy is a total asshole on the road.",
+)
+
+
+@pytest.fixture(scope="module")
+def base() -> LocalTranscriber:
+    return LocalTranscriber.from_config(
+        dataclasses.replace(current(), whisper_model=ACCURATE, whisper_model_path="")
+    )
+
+
+@pytest.fixture(scope="module")
+def accented_english(tmp_path_factory) -> Path:
+    synthesizer = Synthesizer()
+    samples: array.array[int] = array.array("h")
+    for text in ACCENTED_LINES:
+        samples += synthesizer.speak(Line("de", 150, text))[0] + array.array("h", bytes(8000))
+    path = tmp_path_factory.mktemp("accented") / "accented.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(synthesizer.sample_rate)
+        out.writeframes(samples.tobytes())
+    return path
+
+
+def spoken_text(transcript: Transcript) -> str:
+    return " ".join(word.text for word in transcript.words)
+
+
+def test_it_hears_speech_in_the_language_it_is_told_or_the_one_it_detects(base, local):
+    kitchen = SAMPLES / "kitchen.flac"
+    detected, english, german = (base.transcribe(kitchen, language) for language in (None, "en", "de"))
+    assert (detected.language, english.language, german.language) == ("en", "en", "de")
+    assert spoken_text(german) != spoken_text(english)
+    assert local.transcribe(kitchen, "de").language == "en"  # tiny.en hears English whatever it is told
+
+
+def test_told_english_it_hears_strongly_accented_english_that_it_would_take_for_another_language(
+    base, accented_english
+):
+    detected = base.transcribe(accented_english)
+    english = base.transcribe(accented_english, "en")
+    assert detected.language != "en"  # Latin, on the machines measured: its words are not English
+    assert english.language == "en"
+    assert len(profanity(english)) >= 4 > len(profanity(detected))
+
+
 def test_it_uses_the_local_model_without_an_openai_key(settings):
     settings.OPENAI_API_KEY = ""
     assert isinstance(get_transcriber(), LocalTranscriber)
@@ -278,6 +337,17 @@ def test_it_sends_the_audio_to_openai_for_word_timestamps(fake_openai):
     assert upload.fields["response_format"] == ["verbose_json"]
     assert "word" in upload.fields["timestamp_granularities[]"]
     assert (upload.filename, upload.audio) == ("kitchen.flac", (SAMPLES / "kitchen.flac").read_bytes())
+
+
+def test_it_tells_openai_the_language_asked_for_and_leaves_it_to_detect_one_otherwise(fake_openai):
+    fake_openai.transcription = verbose_json([("Hello", 0.0, 0.4)])
+    transcriber = get_transcriber()
+    told = transcriber.transcribe(SAMPLES / "kitchen.flac", "en")
+    left = transcriber.transcribe(SAMPLES / "kitchen.flac")
+    asked, not_asked = fake_openai.uploads
+    assert asked.fields["language"] == ["en"]
+    assert "language" not in not_asked.fields
+    assert (told.language, left.language) == ("en", "")
 
 
 def test_it_maps_openais_words_with_their_segments_confidence(fake_openai):

@@ -122,10 +122,14 @@ def test_each_tenant_hears_its_videos_with_the_speech_model_its_policy_chose(
     for tenant, job in ((committed_db.globex, accurate), (committed_db.acme, default)):
         with schema_context(tenant.schema_name):
             transcribe = Stage.objects.get(job_id=job.pk, name=TRANSCRIBE)
-            heard[tenant.slug] = (transcribe.state, transcribe.metrics["source"])
+            heard[tenant.slug] = (
+                transcribe.state,
+                transcribe.metrics["source"],
+                transcribe.metrics["language"],
+            )
     assert heard == {
-        committed_db.globex.slug: (Stage.State.SUCCEEDED, "faster-whisper base"),
-        committed_db.acme.slug: (Stage.State.SUCCEEDED, "faster-whisper tiny.en"),
+        committed_db.globex.slug: (Stage.State.SUCCEEDED, "faster-whisper base", "en"),
+        committed_db.acme.slug: (Stage.State.SUCCEEDED, "faster-whisper tiny.en", "en"),
     }
 
 

@@ -62,6 +62,17 @@ def test_it_chooses_the_speech_model_and_refuses_an_unknown_one(world):
         assert list(PolicyChange.objects.values_list("after", flat=True)) == [{"speech_model": "fast"}]
 
 
+def test_speech_is_heard_as_english_unless_the_policy_leaves_the_language_to_detect(world):
+    _policy_editor(world.alice)
+    with schema_context(world.acme.schema_name):
+        assert services.current_policy().language_asked == "en"
+        with pytest.raises(ValidationError, match="'de' is not one of 'en', 'auto'"):
+            services.do_update_policy(world.alice.user, {"speech_language": "de"})
+        services.do_update_policy(world.alice.user, {"speech_language": "auto"}, "Spanish videos")
+        assert services.current_policy().language_asked is None
+        assert list(PolicyChange.objects.values_list("after", flat=True)) == [{"speech_language": "auto"}]
+
+
 def test_it_refuses_inconsistent_thresholds_and_changes_nothing(world):
     _policy_editor(world.alice)
     with schema_context(world.acme.schema_name):
