@@ -57,10 +57,11 @@ class ClipPlan:
     voice_index: int
     background: str
     lines: tuple[str, ...]
+    voices: tuple[Voice, ...] = VOICES  # voice_index indexes these
 
     @property
     def voice(self) -> Voice:
-        return VOICES[self.voice_index]
+        return self.voices[self.voice_index]
 
     @property
     def half(self) -> str:

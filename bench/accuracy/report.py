@@ -57,15 +57,16 @@ def the_set(set_dir: Path) -> dict[str, Any]:
 
 
 def transcribe_set(
-    model: str, manifest: dict[str, Any], set_dir: Path
+    model: str, manifest: dict[str, Any], set_dir: Path, language: str | None = Policy().language_asked
 ) -> tuple[dict[str, Transcript], float]:
-    """Every clip's transcript by the model, and the seconds it took per minute of audio (loading apart)."""
+    """Every clip's transcript by the model, in the language asked (None: detected; by default the default
+    Policy's, as analysis hears it), and the seconds it took per minute of audio (loading apart)."""
     config = dataclasses.replace(current(), whisper_model=model, whisper_model_path="")
     transcriber = LocalTranscriber.from_config(config)
     transcripts, busy = {}, 0.0
     for clip in manifest["clips"]:
         started = time.perf_counter()
-        transcripts[clip["name"]] = transcriber.transcribe(set_dir / f"{clip['name']}.wav")
+        transcripts[clip["name"]] = transcriber.transcribe(set_dir / f"{clip['name']}.wav", language)
         busy += time.perf_counter() - started
     return transcripts, busy / (sum(clip["duration"] for clip in manifest["clips"]) / 60)
 
