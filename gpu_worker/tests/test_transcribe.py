@@ -3,7 +3,6 @@ against a local fake server; profanity recall on what the model heard."""
 
 from __future__ import annotations
 
-import array
 import dataclasses
 import itertools
 import json
@@ -40,7 +39,6 @@ from gpu_worker.types import ModelUnavailable, RemoteServiceError, Transcript, W
 from gpu_worker.whisper_models import ACCURATE
 from moderation.profanity import ProfanityHit, find_profanity
 from tests.media import SPEECH_DIR
-from tests.media.speech.make_speech import Line, Synthesizer
 
 SAMPLES = SPEECH_DIR  # espeak-ng clips, and where their profane words are
 CLIPS = sorted(SAMPLES.glob("*.flac"))
@@ -254,37 +252,11 @@ def test_it_reports_a_model_that_cannot_be_loaded(tmp_path):
         load_whisper(str(tmp_path), "cpu", "int8")
 
 
-# English read by espeak-ng's German voice, its own phonetics on English words: a strong accent.
-ACCENTED_LINES = (
-    "Honestly, this kitchen is a damn mess.",
-    "What the fuck are you doing with my laptop?",
-    "That movie was complete bullshit from start to finish.",
-    "The printer is fucking broken again.",
-    "Who ate my lunch? This is shit.",
-    "That guy is a total asshole on the road.",
-)
-
-
 @pytest.fixture(scope="module")
 def base() -> LocalTranscriber:
     return LocalTranscriber.from_config(
         dataclasses.replace(current(), whisper_model=ACCURATE, whisper_model_path="")
     )
-
-
-@pytest.fixture(scope="module")
-def accented_english(tmp_path_factory) -> Path:
-    synthesizer = Synthesizer()
-    samples: array.array[int] = array.array("h")
-    for text in ACCENTED_LINES:
-        samples += synthesizer.speak(Line("de", 150, text))[0] + array.array("h", bytes(8000))
-    path = tmp_path_factory.mktemp("accented") / "accented.wav"
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(synthesizer.sample_rate)
-        out.writeframes(samples.tobytes())
-    return path
 
 
 def spoken_text(transcript: Transcript) -> str:
@@ -297,16 +269,6 @@ def test_it_hears_speech_in_the_language_it_is_told_or_the_one_it_detects(base, 
     assert (detected.language, english.language, german.language) == ("en", "en", "de")
     assert spoken_text(german) != spoken_text(english)
     assert local.transcribe(kitchen, "de").language == "en"  # tiny.en hears English whatever it is told
-
-
-def test_told_english_it_hears_strongly_accented_english_that_it_would_take_for_another_language(
-    base, accented_english
-):
-    detected = base.transcribe(accented_english)
-    english = base.transcribe(accented_english, "en")
-    assert detected.language != "en"  # Latin, on the machines measured: its words are not English
-    assert english.language == "en"
-    assert len(profanity(english)) >= 4 > len(profanity(detected))
 
 
 def test_it_uses_the_local_model_without_an_openai_key(settings):
