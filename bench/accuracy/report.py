@@ -31,7 +31,8 @@ def main() -> None:
     results = {}
     print("\n== accuracy: profanity found in the evaluation set, per speech model ==")
     for model in os.environ.get("ACCURACY_MODELS", ",".join(WHISPER_MODELS)).split(","):
-        transcripts, seconds_per_minute = transcribe_set(model, manifest, set_dir)
+        # Heard in the default policy's language, as analysis hears it.
+        transcripts, seconds_per_minute = transcribe_set(model, manifest, set_dir, Policy().language_asked)
         save_transcripts(model, transcripts)
         for half in evalset.HALVES:
             half_score = score_half(manifest, transcripts, half, Policy())
@@ -57,10 +58,10 @@ def the_set(set_dir: Path) -> dict[str, Any]:
 
 
 def transcribe_set(
-    model: str, manifest: dict[str, Any], set_dir: Path, language: str | None = Policy().language_asked
+    model: str, manifest: dict[str, Any], set_dir: Path, language: str | None
 ) -> tuple[dict[str, Transcript], float]:
-    """Every clip's transcript by the model, in the language asked (None: detected; by default the default
-    Policy's, as analysis hears it), and the seconds it took per minute of audio (loading apart)."""
+    """Every clip's transcript by the model, in the language asked (None: detected), and the seconds it took
+    per minute of audio (loading apart)."""
     config = dataclasses.replace(current(), whisper_model=model, whisper_model_path="")
     transcriber = LocalTranscriber.from_config(config)
     transcripts, busy = {}, 0.0
