@@ -130,10 +130,12 @@ def _case_state(flags: Sequence[Flag]) -> str:
 @transaction.atomic
 def do_analyze_video(
     video: Video, detections: Sequence[dict[str, Any]], transcript: dict[str, list[dict[str, Any]]],
-    fps: float, sources: dict[str, str], screen: ScreenText | None = None,
+    fps: float, sources: dict[str, str],
 ) -> Case:  # fmt: skip
-    """Turn detections, words, alternative readings and text on screen into the video's case and flags.
-    Re-running replaces them, so a stage repeated after a crash leaves no duplicates."""
+    """Turn detections, words and alternative readings into the video's flags, under the tenant's policy
+    (kept on the case as its snapshot): what the render censors. The case's state waits for the text on
+    screen (do_conclude_case). Re-running replaces the flags, so a stage repeated after a crash leaves no
+    duplicates."""
     policy = current_policy()
     case, _ = Case.objects.select_for_update().get_or_create(
         video=video, defaults={"state": Case.State.CLEAN}
@@ -145,15 +147,27 @@ def do_analyze_video(
     )
     flags = _visual_flags(case, detections, fps, policy, sources.get("detector", ""))
     flags += _profanity_flags(case, heard, policy, sources.get("transcriber", ""))
-    flags += _watermark_flags(case, screen, policy) if screen else []
     Flag.objects.bulk_create(flags)
-    kept = [flag for flag in flags if flag.action != Action.IGNORE]
-    case.state = _case_state(kept)
-    case.severity = max((flag.score for flag in kept), default=0.0)
     case.policy_snapshot = {
         f.name: getattr(policy, f.name) for f in Policy._meta.fields if f.name not in ("id", "updated_at")
     }
-    case.save(update_fields=["state", "severity", "policy_snapshot", "updated_at"])
+    case.save(update_fields=["policy_snapshot", "updated_at"])
+    return case
+
+
+@transaction.atomic
+def do_conclude_case(video: Video, screen: ScreenText | None) -> Case:
+    """Add the watermark flags of the text read on screen (under the policy the analysis used) and settle the
+    case: its state and severity, what search and clips follow, the moderators' queue. Re-running replaces
+    the watermark flags."""
+    case = Case.objects.select_for_update().get(video=video)
+    case.flags.filter(kind=Kind.WATERMARK).delete()
+    if screen is not None:
+        Flag.objects.bulk_create(_watermark_flags(case, screen, Policy(**case.policy_snapshot)))
+    kept = list(case.flags.exclude(action=Action.IGNORE))
+    case.state = _case_state(kept)
+    case.severity = max((flag.score for flag in kept), default=0.0)
+    case.save(update_fields=["state", "severity", "updated_at"])
     case_state_changed.send(sender=Case, video_id=video.pk)  # search: earlier segments follow the case
     if case.state == Case.State.QUEUED:
         push_queue_event_on_commit(case, "queued")

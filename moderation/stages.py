@@ -23,7 +23,7 @@ from reelremix.observability import metrics
 MODERATION = "moderation"  # what every upload starts
 RENDER = "render"  # the censored output again, after a moderator's decision
 DETECT, TRANSCRIBE, READ_TEXT = "detect", "transcribe", "read_text"
-ANALYZE, FINALIZE = "analyze", "finalize"
+ANALYZE, CONCLUDE, FINALIZE = "analyze", "conclude", "finalize"
 # The artifacts of detect, transcribe and read_text
 DETECTIONS, TRANSCRIPT, SCREEN_TEXT = "detections", "transcript", "screen_text"
 
@@ -98,17 +98,22 @@ def read_text(job: Job, progress: Progress) -> StageOutcome:
 
 
 def analyze(job: Job, progress: Progress) -> StageOutcome:
-    """Build the video's case from the findings, under the tenant's policy."""
+    """Flag what the detectors saw and the transcriber heard, under the tenant's policy: what the render
+    censors. Text on screen is never censored on its own, so the render need not wait for read_text."""
     video = artifacts.video_of(job)
     detections = artifacts.load_json(job, DETECTIONS) or []
     transcript = artifacts.load_json(job, TRANSCRIPT) or {"words": [], "alternatives": []}
+    case = services.do_analyze_video(video, detections, transcript, settings.FRAME_SAMPLE_FPS, _sources(job))
+    return StageOutcome(metrics={"flags": case.flags.count()})
+
+
+def conclude(job: Job, progress: Progress) -> StageOutcome:
+    """Flag the marks that text on screen leaves in a corner, and settle the case."""
     screen = artifacts.artifact(job, SCREEN_TEXT)
     screen_text = services.ScreenText(
         artifacts.load_json(job, SCREEN_TEXT), screen.metadata["interval"], screen.metadata["source"]
     ) if screen else None  # fmt: skip
-    case = services.do_analyze_video(
-        video, detections, transcript, settings.FRAME_SAMPLE_FPS, _sources(job), screen_text
-    )
+    case = services.do_conclude_case(artifacts.video_of(job), screen_text)
     return StageOutcome(metrics={"case": case.state, "flags": case.flags.count()})
 
 
@@ -145,7 +150,7 @@ JOB_KINDS = [
     JobKind(
         MODERATION,
         "Moderation",
-        (EXTRACT, DETECT, TRANSCRIBE, READ_TEXT, ANALYZE, RENDER, FINALIZE),
+        (EXTRACT, DETECT, TRANSCRIBE, READ_TEXT, ANALYZE, CONCLUDE, RENDER, FINALIZE),
         on_upload=True,
     ),
     JobKind(RENDER, "Censored render", (RENDER, FINALIZE)),  # the analysis is there: censor again
@@ -155,7 +160,9 @@ STAGES = [
     StageSpec(DETECT, "Detect nudity and faces", detect, "gpu", (EXTRACT,), weight=30, exclusive=True),
     StageSpec(TRANSCRIBE, "Transcribe speech", transcribe, "gpu", (EXTRACT,), weight=25, exclusive=True),
     StageSpec(READ_TEXT, "Read text on screen", read_text, "gpu", (EXTRACT,), weight=5, exclusive=True),
-    StageSpec(ANALYZE, "Analyze findings", analyze, after=(DETECT, TRANSCRIBE, READ_TEXT), weight=5),
+    # The render starts once what it censors is known, beside read_text: text on screen only goes to review.
+    StageSpec(ANALYZE, "Analyze findings", analyze, after=(DETECT, TRANSCRIBE), weight=5),
+    StageSpec(CONCLUDE, "Check text on screen", conclude, after=(ANALYZE, READ_TEXT), weight=2),
     StageSpec(RENDER, "Render censored output", render, after=(ANALYZE,), weight=20),
-    StageSpec(FINALIZE, "Finalize", finalize, after=(RENDER,), weight=5),
+    StageSpec(FINALIZE, "Finalize", finalize, after=(RENDER, CONCLUDE), weight=5),
 ]

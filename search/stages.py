@@ -1,11 +1,11 @@
-"""Search's stage: `index` joins moderation's job once the findings are analysed, beside the render,
-and the job's finalize waits for it. Registered from SearchConfig.ready()."""
+"""Search's stage: `index` joins moderation's job once its case is concluded (the text on screen read too),
+beside the render, and the job's finalize waits for it. Registered from SearchConfig.ready()."""
 
 from __future__ import annotations
 
 from media_jobs.models import Job
 from media_jobs.registry import Progress, StageOutcome, StageSpec
-from moderation.stages import ANALYZE, FINALIZE, MODERATION
+from moderation.stages import CONCLUDE, FINALIZE, MODERATION
 from search import services
 
 INDEX = "index"
@@ -19,7 +19,7 @@ def index(job: Job, progress: Progress) -> StageOutcome:
 
 STAGES = [
     StageSpec(
-        INDEX, "Index for search", index, queue="gpu", after=(ANALYZE,), before=(FINALIZE,), weight=5,
+        INDEX, "Index for search", index, queue="gpu", after=(CONCLUDE,), before=(FINALIZE,), weight=5,
         joins=(MODERATION,),
     ),
 ]  # fmt: skip

@@ -15,15 +15,27 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from gpu_worker.types import FACE
-from media_jobs import artifacts, registry, services
+from media_jobs import artifacts, pipeline, registry, services
 from media_jobs.dispatch import stage_actor_name
 from media_jobs.media.ffmpeg import run_ffmpeg
 from media_jobs.models import Artifact, Job, Stage
+from media_jobs.stages import EXTRACT
 from moderation import decisions
 from moderation.models import Action, Case, Kind, Policy, Review
-from moderation.stages import DETECT, DETECTIONS, FINALIZE, MODERATION, RENDER, TRANSCRIBE
+from moderation.stages import (
+    ANALYZE,
+    CONCLUDE,
+    DETECT,
+    DETECTIONS,
+    FINALIZE,
+    MODERATION,
+    READ_TEXT,
+    RENDER,
+    TRANSCRIBE,
+)
 from reelremix.demo_video import DEMO_SECONDS, DEMO_SPEECH, FACE_CROP, FacePath, make_face_video
 from reelremix.tests.prometheus import model_runs, model_runs_since
+from search.stages import INDEX
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +160,31 @@ def test_it_moderates_a_silent_video_without_transcribing(work_queued_jobs, comm
     assert job.state == Job.State.SUCCEEDED, job.error
     assert stages[TRANSCRIBE] == Stage.State.SKIPPED
     assert kinds == {Kind.FACE}
+
+
+def test_the_render_does_not_wait_for_the_text_on_screen_and_the_case_waits_for_it(committed_db, tmp_path):
+    # The stages run one by one in this thread, in an order a busy worker could take: read_text last.
+    path = tmp_path / "face.mp4"
+    make_face_video(path, None, 3.0, size=(320, 180), fps=25, gop=25)
+    with schema_context(committed_db.acme.schema_name):
+        job = services.do_submit_video(committed_db.alice.user, path, "face.mp4")
+        for name in (EXTRACT, DETECT, TRANSCRIBE, ANALYZE):
+            pipeline.run_stage(job.pk, name)
+        stages = dict(job.stages.values_list("name", "state"))
+        assert (stages[READ_TEXT], stages[RENDER]) == (Stage.State.QUEUED, Stage.State.QUEUED)
+        assert (stages[CONCLUDE], stages[INDEX], stages[FINALIZE]) == (Stage.State.PENDING,) * 3
+        case = Case.objects.get(video=job.video)
+        assert case.flags.get().action == Action.CENSOR and case.state == Case.State.CLEAN  # not settled yet
+        pipeline.run_stage(job.pk, RENDER)
+        assert Artifact.objects.filter(job=job, kind=Artifact.Kind.CENSORED).exists()
+        assert job.stages.get(name=FINALIZE).state == Stage.State.PENDING  # the case is not concluded
+        for name in (READ_TEXT, CONCLUDE, INDEX, FINALIZE):
+            pipeline.run_stage(job.pk, name)
+        job.refresh_from_db()
+        case.refresh_from_db()
+    dramatiq.get_broker().flush_all()  # the messages the stages sent, delivered by hand above
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert case.state == Case.State.AUTO_CENSORED and job.result["case"] == case.state
 
 
 def test_a_slide_is_detected_once_and_its_face_still_blurred_on_every_sample(

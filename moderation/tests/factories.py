@@ -2,6 +2,7 @@ from django_tenants.utils import schema_context
 
 from media_jobs import artifacts
 from media_jobs.models import Job, Video
+from moderation import services
 from moderation.models import Action, Case, Flag
 from moderation.stages import MODERATION, TRANSCRIPT
 from tenants.models import Tenant
@@ -11,6 +12,16 @@ def make_video_row(tenant: Tenant, duration: float = 10.0, title: str = "clip") 
     """A Video row without media, for tests of what findings mean."""
     with schema_context(tenant.schema_name):
         return Video.objects.create(title=title, original="none.mp4", size_bytes=1, duration=duration)
+
+
+def analyze(
+    video: Video, detections: list[dict], transcript: dict | None = None, sources: dict | None = None,
+    screen: services.ScreenText | None = None,
+) -> Case:  # fmt: skip
+    """The analysis as a moderation job runs it, in the current schema: analyze, then conclude the case."""
+    heard = transcript or {"words": [], "alternatives": []}
+    services.do_analyze_video(video, detections, heard, 1.0, sources or {})
+    return services.do_conclude_case(video, screen)
 
 
 def face_samples(seconds: range, score: float = 0.9) -> list[dict]:

@@ -12,7 +12,7 @@ from moderation import decisions, services
 from moderation.decisions import IllegalTransition
 from moderation.models import Case, Decision, Kind, Review
 from moderation.stages import RENDER
-from moderation.tests.factories import face_samples, make_video_row
+from moderation.tests.factories import analyze, face_samples, make_video_row
 from moderation.tests.test_admin_queue import _cases, _staff
 from moderation.tests.test_decisions import _moderator, _queued_case
 
@@ -120,9 +120,7 @@ def test_it_reopens_an_automatic_decision_to_correct_it_and_renders_again(world)
     _moderator(world.alice)
     video = make_video_row(world.acme)
     with schema_context(world.acme.schema_name):
-        case = services.do_analyze_video(
-            video, face_samples(range(0, 3)), {"words": [], "alternatives": []}, 1.0, {}
-        )
+        case = analyze(video, face_samples(range(0, 3)))
         assert case.state == Case.State.AUTO_CENSORED  # the face was blurred without a moderator
         with pytest.raises(IllegalTransition, match="takes no more decisions"):
             decisions.do_adjust_flag(case.flags.get().pk, world.alice.user, 0.0, 1.0)

@@ -4,7 +4,7 @@ from django_tenants.utils import schema_context
 
 from moderation import services
 from moderation.models import Action, Case, Flag, Kind, Policy
-from moderation.tests.factories import face_samples, make_video_row, words
+from moderation.tests.factories import analyze, face_samples, make_video_row, words
 
 SOURCES = {"detector": "local", "transcriber": "faster-whisper"}
 
@@ -12,7 +12,7 @@ SOURCES = {"detector": "local", "transcriber": "faster-whisper"}
 def _analyze(tenant, video, detections=(), spoken=(), alternatives=()):
     transcript = {"words": list(spoken), "alternatives": list(alternatives)}
     with schema_context(tenant.schema_name):
-        case = services.do_analyze_video(video, list(detections), transcript, 1.0, SOURCES)
+        case = analyze(video, list(detections), transcript, SOURCES)
         return case, list(case.flags.order_by("kind", "start"))
 
 

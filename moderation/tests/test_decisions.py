@@ -12,7 +12,7 @@ from media_jobs.models import Video
 from moderation import decisions, services
 from moderation.decisions import IllegalTransition
 from moderation.models import Action, Case, Decision, Review
-from moderation.tests.factories import face_samples, make_video_row, words
+from moderation.tests.factories import analyze, face_samples, make_video_row, words
 
 Act = Decision.Action
 
@@ -28,9 +28,7 @@ def _queued_case(tenant) -> Case:
     video = make_video_row(tenant)
     spoken = words(("such", 1.0, 1.2, 0.9), ("a", 1.2, 1.3, 0.9), ("dam", 1.3, 1.6, 0.9))
     with schema_context(tenant.schema_name):
-        case = services.do_analyze_video(
-            video, face_samples(range(0, 3)), {"words": spoken, "alternatives": []}, 1.0, {}
-        )
+        case = analyze(video, face_samples(range(0, 3)), {"words": spoken, "alternatives": []})
     assert case.state == Case.State.QUEUED
     return case
 

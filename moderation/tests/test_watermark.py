@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
 
 from moderation import decisions, services
-from moderation.models import Action, Case, Kind, Review
-from moderation.tests.factories import make_video_row
+from moderation.models import NEVER_CENSOR, Action, Case, Kind, Policy, Review
+from moderation.tests.factories import analyze, make_video_row
 from moderation.tests.test_decisions import _moderator
 from moderation.tests.test_policy import _policy_editor
 
@@ -22,7 +22,7 @@ def _screen(lines_at: dict[float, list[dict]]) -> services.ScreenText:
 def _analyze(tenant, screen: services.ScreenText) -> Case:
     video = make_video_row(tenant, duration=10.0)
     with schema_context(tenant.schema_name):
-        return services.do_analyze_video(video, [], {"words": [], "alternatives": []}, 1.0, {}, screen)
+        return analyze(video, [], screen=screen)
 
 
 def test_it_queues_a_corner_mark_and_blurs_it_only_when_a_moderator_confirms(world):
@@ -38,6 +38,23 @@ def test_it_queues_a_corner_mark_and_blurs_it_only_when_a_moderator_confirms(wor
         decisions.do_review_flag(flag.pk, world.alice.user, Review.CONFIRMED, "no licence for this footage")
         (blur,) = services.censor_plan(case.video).blur
     assert (blur.start, blur.end) == (0.0, 10.0) and blur.keyframes[1].x1 < 0.85
+
+
+def test_the_case_is_concluded_under_the_policy_its_analysis_used_and_concluded_again_without_duplicates(
+    world,
+):
+    video = make_video_row(world.acme, duration=10.0)
+    mark = _screen({t: [CORNER_MARK] for t in (0.0, 2.0, 4.0, 6.0, 8.0)})
+    with schema_context(world.acme.schema_name):
+        services.do_analyze_video(video, [], {"words": [], "alternatives": []}, 1.0, {})
+        # The policy changes while the text is still read: the case keeps its analysis's thresholds.
+        Policy.objects.update(watermark_review_above=NEVER_CENSOR)  # no mark reviewed any more
+        for _ in range(2):  # a conclusion repeated after a crash
+            case = services.do_conclude_case(video, mark)
+        (flag,) = case.flags.all()
+        assert (flag.kind, flag.action, case.state) == (Kind.WATERMARK, Action.REVIEW, Case.State.QUEUED)
+        fresh = make_video_row(world.acme, duration=10.0)
+        assert analyze(fresh, [], screen=mark).flags.get().action == Action.IGNORE  # the new policy
 
 
 def test_it_leaves_captions_and_passing_corner_text_unflagged(world):

@@ -5,6 +5,7 @@ from django_tenants.utils import schema_context
 
 from moderation import decisions
 from moderation.models import Case, Decision
+from moderation.tests.factories import analyze
 from search.models import Segment
 from search.query import SearchFilters, search_segments
 from search.tests.factories import make_indexed_video
@@ -46,13 +47,11 @@ def test_it_lets_an_approved_video_through_the_settled_filter(world):
 
 
 def test_it_follows_a_new_analysis_of_an_indexed_video(world):
-    from moderation import services
-
     video = make_indexed_video(world.acme, [PRICING], state=Case.State.CLEAN)
     box = {"label": "FACE", "score": 0.4, "x1": 0, "y1": 0, "x2": 0.2, "y2": 0.2}
     face = [{"t": t, "boxes": [box]} for t in (0.0, 1.0)]  # on screen over two samples: a face, not a flicker
     with schema_context(world.acme.schema_name):
-        case = services.do_analyze_video(video, face, {"words": [], "alternatives": []}, 1.0, {})
+        case = analyze(video, face)
         assert case.state == Case.State.QUEUED  # a face between the review and censor thresholds
         assert set(Segment.objects.filter(video=video).values_list("moderation_state", flat=True)) == {
             "queued"
