@@ -36,6 +36,7 @@ def complete_stage(stage: Stage, outcome: StageOutcome, wall_seconds: float) -> 
     if not claims.record_outcome(stage, metrics, skipped=outcome.skipped):
         return False
     stages = {s.name: s for s in job.stages.all()}
+    stages |= _stages_added_since(job, stages)
     if all(s.state in Stage.DONE_STATES for s in stages.values()):
         do_finish_job(job, outcome.job_result)  # with its last stage, in one transaction
         return True
@@ -43,6 +44,13 @@ def complete_stage(stage: Stage, outcome: StageOutcome, wall_seconds: float) -> 
         claims.send_stage_on_commit(job.pk, name)
     update_job_progress(job, force=True)
     return True
+
+
+def _stages_added_since(job: Job, stages: dict[str, Stage]) -> dict[str, Stage]:
+    """Rows for the stages the job's kind gained after the job was created (a deploy while it ran), waiting
+    as a new job's would: the job runs them too, as soon as their inputs are done."""
+    missing = [name for name in registry.stages_of(job.kind) if name not in stages]
+    return {row.name: row for row in Stage.objects.bulk_create(Stage(job=job, name=name) for name in missing)}
 
 
 def _ready_to_queue(stages: dict[str, Stage]) -> list[str]:

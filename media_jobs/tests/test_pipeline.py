@@ -162,29 +162,50 @@ def test_it_moderates_a_silent_video_without_transcribing(work_queued_jobs, comm
     assert kinds == {Kind.FACE}
 
 
-def test_the_render_does_not_wait_for_the_text_on_screen_and_the_case_waits_for_it(committed_db, tmp_path):
-    # The stages run one by one in this thread, in an order a busy worker could take: read_text last.
+def _face_job(world, tmp_path) -> Job:
     path = tmp_path / "face.mp4"
     make_face_video(path, None, 3.0, size=(320, 180), fps=25, gop=25)
+    return services.do_submit_video(world.alice.user, path, "face.mp4")
+
+
+def _run_by_hand(job: Job, *names: str) -> dict[str, str]:
+    """Run the stages one by one in this thread (the messages they send are dropped at the test's end)."""
+    for name in names:
+        pipeline.run_stage(job.pk, name)
+    return dict(job.stages.values_list("name", "state"))
+
+
+def test_the_render_does_not_wait_for_the_text_on_screen_and_the_case_waits_for_it(committed_db, tmp_path):
+    # An order a busy worker could take: read_text last.
     with schema_context(committed_db.acme.schema_name):
-        job = services.do_submit_video(committed_db.alice.user, path, "face.mp4")
-        for name in (EXTRACT, DETECT, TRANSCRIBE, ANALYZE):
-            pipeline.run_stage(job.pk, name)
-        stages = dict(job.stages.values_list("name", "state"))
+        job = _face_job(committed_db, tmp_path)
+        stages = _run_by_hand(job, EXTRACT, DETECT, TRANSCRIBE, ANALYZE)
         assert (stages[READ_TEXT], stages[RENDER]) == (Stage.State.QUEUED, Stage.State.QUEUED)
         assert (stages[CONCLUDE], stages[INDEX], stages[FINALIZE]) == (Stage.State.PENDING,) * 3
         case = Case.objects.get(video=job.video)
         assert case.flags.get().action == Action.CENSOR and case.state == Case.State.CLEAN  # not settled yet
-        pipeline.run_stage(job.pk, RENDER)
+        assert _run_by_hand(job, RENDER)[FINALIZE] == Stage.State.PENDING  # the case is not concluded
         assert Artifact.objects.filter(job=job, kind=Artifact.Kind.CENSORED).exists()
-        assert job.stages.get(name=FINALIZE).state == Stage.State.PENDING  # the case is not concluded
-        for name in (READ_TEXT, CONCLUDE, INDEX, FINALIZE):
-            pipeline.run_stage(job.pk, name)
+        _run_by_hand(job, READ_TEXT, CONCLUDE, INDEX, FINALIZE)
         job.refresh_from_db()
         case.refresh_from_db()
-    dramatiq.get_broker().flush_all()  # the messages the stages sent, delivered by hand above
+    dramatiq.get_broker().flush_all()
     assert job.state == Job.State.SUCCEEDED, job.error
     assert case.state == Case.State.AUTO_CENSORED and job.result["case"] == case.state
+
+
+def test_a_job_created_before_its_kind_gained_a_stage_runs_that_stage_too(committed_db, tmp_path):
+    with schema_context(committed_db.acme.schema_name):
+        job = _face_job(committed_db, tmp_path)
+        job.stages.filter(name=CONCLUDE).delete()  # as a release without the conclude stage created it
+        stages = _run_by_hand(job, EXTRACT, DETECT, TRANSCRIBE, READ_TEXT, ANALYZE)
+        assert stages[CONCLUDE] == Stage.State.QUEUED
+        _run_by_hand(job, RENDER, CONCLUDE, INDEX, FINALIZE)
+        job.refresh_from_db()
+        state = Case.objects.get(video=job.video).state
+    dramatiq.get_broker().flush_all()
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert state == Case.State.AUTO_CENSORED and job.result["case"] == state
 
 
 def test_a_slide_is_detected_once_and_its_face_still_blurred_on_every_sample(
