@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from media_jobs.media.ffmpeg import run_ffmpeg
-from media_jobs.media.render import RenderReport, render_censored
+from media_jobs.media.render import RenderReport, render_censored, render_picture
 from media_jobs.media.render.audio import BLEEP_AMPLITUDE, AudioOutput, censor_samples
 from media_jobs.media.render.censored import AUDIO_THREAD, encoded_ahead
 from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan, MediaInfo, MediaProcessingError
@@ -374,6 +374,49 @@ def test_it_keeps_the_timestamps_of_a_variable_frame_rate_source(tmp_path):
     assert psnr(source[1.12], output[1.12]) > PASSED_THROUGH_PSNR
     assert psnr(source[1.84], output[1.84]) > PASSED_THROUGH_PSNR
     assert_browser_playable(out, src, audio=False)  # B-frames after a pause must not cut the end off
+
+
+# --- the picture rendered ahead -------------------------------------------------------------------
+
+
+def stream_packets(path: Path, kind: str) -> list[tuple[int | None, int | None, str]]:
+    """Every packet of the first stream of a kind ("video", "audio"): timestamps and a hash of its bytes."""
+    with av.open(str(path)) as container:
+        streams = getattr(container.streams, kind)
+        if not streams:
+            return []
+        return [
+            (packet.pts, packet.dts, hashlib.sha256(bytes(packet)).hexdigest())
+            for packet in container.demux(streams[0])
+            if packet.size
+        ]
+
+
+@pytest.mark.parametrize(
+    "codec_args, full_reencode",
+    [(WITH_B_FRAMES, False), (("-c:v", "mpeg4", "-q:v", "3"), True)],
+    ids=["spliced", "reencoded"],
+)
+def test_a_picture_rendered_ahead_then_censored_in_sound_equals_the_single_pass(
+    tmp_path, codec_args, full_reencode
+):
+    src = make_video(tmp_path / "source.mp4", duration=8, codec_args=codec_args)
+    plan = CensorPlan(blur=(TRACK,), audio=(AudioCensor(2.0, 3.0, "mute"), AudioCensor(5.0, 6.5, "bleep")))
+    one_pass = tmp_path / "one-pass.mp4"
+    single = render_censored(src, one_pass, media_info(src), plan)
+
+    picture = tmp_path / "picture.mp4"
+    ahead = render_picture(src, picture, media_info(src), plan.blur)
+    out = tmp_path / "over-the-picture.mp4"
+    over = render_censored(src, out, media_info(src), plan, picture=picture)
+
+    assert stream_packets(picture, "audio") == [] and not ahead.audio_reencoded  # the picture has no sound
+    assert (ahead.full_reencode, ahead.reencoded_seconds) == (single.full_reencode, single.reencoded_seconds)
+    assert ahead.full_reencode is full_reencode
+    assert over.reencoded_seconds == 0.0 and over.audio_reencoded  # its video copied, its sound censored
+    for kind in ("video", "audio"):
+        assert stream_packets(out, kind) == stream_packets(one_pass, kind), kind
+    assert_browser_playable(out, src)
 
 
 # --- audio ----------------------------------------------------------------------------------------

@@ -7,6 +7,10 @@ or re-encoded in full otherwise. Audio is copied when it is AAC and nothing is c
 censored to the sample and encoded as AAC, in a thread of its own beside the video. Both go through PyAV into
 one MP4 with +faststart, in a single pass over the source: source timestamps are kept (VFR stays VFR), so
 frame count and duration match.
+
+The picture can also be rendered ahead, before the words to censor are known: `render_picture` writes the
+blurred video alone, and `render_censored(..., picture=...)` then copies its packets and censors the audio of
+the source, for the same output as one pass.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from media_jobs.media.render.video import (
     index_video,
 )
 from media_jobs.media.render.video_output import VideoOutput, open_video_output
-from media_jobs.media.types import CensorPlan, MediaInfo, MediaProcessingError
+from media_jobs.media.types import BlurTrack, CensorPlan, MediaInfo, MediaProcessingError
 
 PROGRESS_INTERVAL = 0.25  # seconds between on_progress calls
 # An AAC packet holds 1024 samples: about 11 s of 48 kHz audio encoded ahead of the video at most.
@@ -79,33 +83,60 @@ def render_censored(
     info: MediaInfo,
     plan: CensorPlan,
     on_progress: Callable[[float], None] | None = None,
+    picture: Path | None = None,
 ) -> RenderReport:
-    """Write `out`: `src` censored by `plan`, re-encoding as little as the source allows."""
+    """Write `out`: `src` censored by `plan`, re-encoding as little as the source allows. With `picture` (what
+    render_picture made of `src` with the plan's blur), its video is copied and only the audio is censored."""
+    video_from, blur = (picture, ()) if picture is not None else (src, plan.blur)
+    return _render_to(out, _Pass(video_from, src, info, replace(plan, blur=blur)), on_progress)
+
+
+def render_picture(
+    src: Path,
+    out: Path,
+    info: MediaInfo,
+    blur: tuple[BlurTrack, ...],
+    on_progress: Callable[[float], None] | None = None,
+) -> RenderReport:
+    """Write `out`: the video of `src` with `blur` applied, and no audio (see render_censored's `picture`)."""
+    return _render_to(out, _Pass(src, None, info, CensorPlan(blur=blur)), on_progress)
+
+
+@dataclass(frozen=True)
+class _Pass:
+    """One pass of the renderer: where the video and the audio come from, and what it censors."""
+
+    video_from: Path
+    audio_from: Path | None  # None: no audio track
+    info: MediaInfo
+    plan: CensorPlan
+
+
+def _render_to(out: Path, work: _Pass, on_progress: Callable[[float], None] | None) -> RenderReport:
     partial = out.with_name(f".{out.name}.part")
     try:
-        report = _render(src, partial, info, plan, on_progress)
+        report = _render(work, partial, on_progress)
         partial.replace(out)  # a crash never leaves a half-written output behind
     except av.error.FFmpegError as error:
-        raise MediaProcessingError(f"rendering {src.name} failed", str(error)) from error
+        raise MediaProcessingError(f"rendering {work.video_from.name} failed", str(error)) from error
     finally:
         partial.unlink(missing_ok=True)
     return report
 
 
-def _render(
-    src: Path, partial: Path, info: MediaInfo, plan: CensorPlan, on_progress: Callable[[float], None] | None
-) -> RenderReport:
+def _render(work: _Pass, partial: Path, on_progress: Callable[[float], None] | None) -> RenderReport:
+    src, audio_from, info, plan = work.video_from, work.audio_from, work.info, work.plan
     source = index_video(src) if info.has_video else None
     boxes = blur_boxes(source, BlurSchedule(plan.blur)) if source else {}
     route = choose_route(source, boxes) if source else VideoRoute("copy")
     meter = ProgressMeter(on_progress, _work(source, route) if source else 0.0)
-    audio_index = main_audio_index(src) if info.has_audio else None
+    audio_index = main_audio_index(audio_from) if audio_from and info.has_audio else None
     origin = source.origin if source else 0.0
     with av.open(str(partial), "w", format="mp4", options={"movflags": "+faststart"}) as output:
         video = open_video_output(src, source, route, boxes, output, meter.advance) if source else None
         audio = (
-            open_audio_output(src, audio_index, plan.audio, origin, output)
-            if audio_index is not None
+            open_audio_output(audio_from, audio_index, plan.audio, origin, output)
+            if audio_from and audio_index is not None
             else None
         )
         # Both encoders open and the header written here, before the audio is encoded in a thread of its own.
