@@ -42,6 +42,12 @@ def save_artifact(
     return artifact
 
 
+def delete_artifact(found: Artifact) -> None:
+    """Delete an intermediate artifact and its file, once the stage that needed it is done with it."""
+    found.file.delete(save=False)
+    found.delete()
+
+
 def artifact(job: Job, kind: str) -> Artifact | None:
     return Artifact.objects.filter(job=job, kind=kind).first()
 

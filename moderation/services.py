@@ -216,14 +216,25 @@ def censor_plan(video: Video) -> CensorPlan:
     # product never censors on its own (a watermark) only when a moderator confirmed it.
     automatic = Q(action=Action.CENSOR) & ~Q(review=Review.DISMISSED) & ~Q(kind__in=NEVER_AUTO_CENSORED)
     censored = automatic | Q(review=Review.CONFIRMED)
-    flags = case.flags.filter(censored)
-    blur = tuple(
+    flags = list(case.flags.filter(censored))
+    audio = tuple(AudioCensor(flag.start, flag.end, mode) for flag in flags if flag.kind == Kind.PROFANITY)
+    return CensorPlan(blur=_blur_tracks(flags), audio=audio)
+
+
+def blur_ahead(video: Video, detections: Sequence[dict[str, Any]], fps: float) -> tuple[BlurTrack, ...]:
+    """What the analysis will blur, decided from the detections alone under the tenant's policy now, before
+    the words are heard: the render reuses a picture blurred so only when the censor plan says the same."""
+    flags = _visual_flags(Case(video=video), detections, fps, current_policy(), "")
+    censored = [flag for flag in flags if flag.action == Action.CENSOR]
+    return _blur_tracks(sorted(censored, key=lambda flag: flag.start))  # as Flag's ordering: start, then id
+
+
+def _blur_tracks(flags: Sequence[Flag]) -> tuple[BlurTrack, ...]:
+    return tuple(
         BlurTrack(flag.start, flag.end, tuple(BoxAt(**box) for box in flag.boxes))
         for flag in flags
         if flag.boxes
     )
-    audio = tuple(AudioCensor(flag.start, flag.end, mode) for flag in flags if flag.kind == Kind.PROFANITY)
-    return CensorPlan(blur=blur, audio=audio)
 
 
 def case_summary(video: Video) -> dict[str, Any]:

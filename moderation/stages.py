@@ -3,18 +3,20 @@ renders the censored output. Registered from ModerationConfig.ready()."""
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
 
 from media_jobs import artifacts
-from media_jobs.media.render import render_censored
-from media_jobs.media.types import MediaInfo
-from media_jobs.models import Artifact, Job
+from media_jobs.media.render import RenderReport, render_censored, render_picture
+from media_jobs.media.types import BlurTrack, BoxAt, CensorPlan, MediaInfo
+from media_jobs.models import Artifact, Job, Stage
 from media_jobs.registry import JobKind, Progress, StageOutcome, StageSpec
 from media_jobs.stages import EXTRACT
 from moderation import onscreen, services
@@ -23,9 +25,11 @@ from reelremix.observability import metrics
 MODERATION = "moderation"  # what every upload starts
 RENDER = "render"  # the censored output again, after a moderator's decision
 DETECT, TRANSCRIBE, READ_TEXT = "detect", "transcribe", "read_text"
-ANALYZE, CONCLUDE, FINALIZE = "analyze", "conclude", "finalize"
+ANALYZE, CONCLUDE, PICTURE, FINALIZE = "analyze", "conclude", "picture", "finalize"
 # The artifacts of detect, transcribe and read_text
 DETECTIONS, TRANSCRIPT, SCREEN_TEXT = "detections", "transcript", "screen_text"
+# The picture stage's video: the render censors the audio over it, then deletes it
+BLURRED_PICTURE = "picture"
 
 
 def detect(job: Job, progress: Progress) -> StageOutcome:
@@ -126,19 +130,59 @@ def _sources(job: Job) -> dict[str, str]:
     }
 
 
+def picture(job: Job, progress: Progress) -> StageOutcome:
+    """The picture blurred as the analysis will blur it, rendered from the detections beside transcription:
+    the render then only censors the audio over it. Skipped when nothing is blurred."""
+    if job.stages.filter(name=RENDER, state__in=Stage.DONE_STATES).exists():  # a job older than this stage
+        return StageOutcome(skipped=True, metrics={"reason": "the render is done"})
+    video = artifacts.video_of(job)
+    blur = services.blur_ahead(video, artifacts.load_json(job, DETECTIONS) or [], settings.FRAME_SAMPLE_FPS)
+    if not blur:
+        return StageOutcome(skipped=True, metrics={"reason": "nothing to blur"})
+    with tempfile.TemporaryDirectory() as scratch, artifacts.local_path(video.original) as source:
+        out = Path(scratch) / "picture.mp4"
+        info = MediaInfo(**video.media_info)
+        report = render_picture(source, out, info, blur, lambda f: progress(f, "Rendering the picture"))
+        metadata = {"blur": [asdict(track) for track in blur], "report": asdict(report)}
+        with out.open("rb") as handle:
+            artifacts.save_artifact(job, BLURRED_PICTURE, "picture.mp4", File(handle), metadata)
+    return StageOutcome(metrics=asdict(report))
+
+
 def render(job: Job, progress: Progress) -> StageOutcome:
-    """The censored output, when the case censors anything."""
+    """The censored output, when the case censors anything: over the picture stage's video when the case
+    blurs what that picture blurs (only the audio is left to censor), else in one pass over the original."""
     video = artifacts.video_of(job)
     plan = services.censor_plan(video)
-    if plan.is_empty:
+    found = artifacts.artifact(job, BLURRED_PICTURE)
+    ahead = found if found is not None and _blur_of(found.metadata["blur"]) == plan.blur else None
+    report = _render(job, plan, ahead, progress) if not plan.is_empty else None
+    if found is not None:  # an intermediate, used or not (a policy changed since it was blurred)
+        artifacts.delete_artifact(found)
+    if report is None:
         return StageOutcome(skipped=True, metrics={"reason": "nothing to censor"})
+    return StageOutcome(metrics={**asdict(report), "picture_ahead": ahead is not None})
+
+
+def _render(job: Job, plan: CensorPlan, ahead: Artifact | None, progress: Progress) -> RenderReport:
+    video = artifacts.video_of(job)
     with tempfile.TemporaryDirectory() as scratch, artifacts.local_path(video.original) as source:
         out = Path(scratch) / "censored.mp4"
         info = MediaInfo(**video.media_info)
-        report = render_censored(source, out, info, plan, lambda f: progress(f, "Rendering"))
+        with artifacts.local_path(ahead.file) if ahead else contextlib.nullcontext() as picture:
+            report = render_censored(source, out, info, plan, lambda f: progress(f, "Rendering"), picture)
+        if ahead:  # what was done to the video is the picture's doing
+            report = replace(RenderReport(**ahead.metadata["report"]), audio_reencoded=report.audio_reencoded)
         with out.open("rb") as handle:
             artifacts.save_artifact(job, Artifact.Kind.CENSORED, "censored.mp4", File(handle), asdict(report))
-    return StageOutcome(metrics=asdict(report))
+    return report
+
+
+def _blur_of(saved: list[dict[str, Any]]) -> tuple[BlurTrack, ...]:
+    return tuple(
+        BlurTrack(track["start"], track["end"], tuple(BoxAt(**box) for box in track["keyframes"]))
+        for track in saved
+    )
 
 
 def finalize(job: Job, progress: Progress) -> StageOutcome:
@@ -150,7 +194,7 @@ JOB_KINDS = [
     JobKind(
         MODERATION,
         "Moderation",
-        (EXTRACT, DETECT, TRANSCRIBE, READ_TEXT, ANALYZE, CONCLUDE, RENDER, FINALIZE),
+        (EXTRACT, DETECT, TRANSCRIBE, READ_TEXT, PICTURE, ANALYZE, CONCLUDE, RENDER, FINALIZE),
         on_upload=True,
     ),
     JobKind(RENDER, "Censored render", (RENDER, FINALIZE)),  # the analysis is there: censor again
@@ -160,9 +204,11 @@ STAGES = [
     StageSpec(DETECT, "Detect nudity and faces", detect, "gpu", (EXTRACT,), weight=30, exclusive=True),
     StageSpec(TRANSCRIBE, "Transcribe speech", transcribe, "gpu", (EXTRACT,), weight=25, exclusive=True),
     StageSpec(READ_TEXT, "Read text on screen", read_text, "gpu", (EXTRACT,), weight=5, exclusive=True),
-    # The render starts once what it censors is known, beside read_text: text on screen only goes to review.
+    # The picture is blurred beside transcription, from the detections alone; the render starts once what it
+    # censors is known, beside read_text: text on screen only goes to review.
+    StageSpec(PICTURE, "Render the blurred picture", picture, after=(DETECT,), weight=10),
     StageSpec(ANALYZE, "Analyze findings", analyze, after=(DETECT, TRANSCRIBE), weight=5),
     StageSpec(CONCLUDE, "Check text on screen", conclude, after=(ANALYZE, READ_TEXT), weight=2),
-    StageSpec(RENDER, "Render censored output", render, after=(ANALYZE,), weight=20),
+    StageSpec(RENDER, "Render censored output", render, after=(ANALYZE, PICTURE), weight=10),
     StageSpec(FINALIZE, "Finalize", finalize, after=(RENDER, CONCLUDE), weight=5),
 ]

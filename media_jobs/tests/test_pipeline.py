@@ -24,11 +24,13 @@ from moderation import decisions
 from moderation.models import Action, Case, Kind, Policy, Review
 from moderation.stages import (
     ANALYZE,
+    BLURRED_PICTURE,
     CONCLUDE,
     DETECT,
     DETECTIONS,
     FINALIZE,
     MODERATION,
+    PICTURE,
     READ_TEXT,
     RENDER,
     TRANSCRIBE,
@@ -96,6 +98,10 @@ def test_it_moderates_a_video_end_to_end(work_queued_jobs, committed_db, face_cl
         censored = Path(output.file.path)
         samples = artifacts.load_json(job, DETECTIONS)
         face_boxes = [box for sample in samples for box in sample["boxes"] if box["label"] == FACE]
+        render = job.stages.get(name=RENDER).metrics
+        picture_kept = Artifact.objects.filter(job=job, kind=BLURRED_PICTURE).exists()
+    # The picture was blurred beside transcription; the render censored the sound over it, then deleted it.
+    assert render["picture_ahead"] and render["reencoded_seconds"] > 0 and not picture_kept
     # The detect stage measured what each face box holds: the astronaut's face is skin-toned.
     assert face_boxes and min(box["skin"] for box in face_boxes) >= 0.5
     faces = [f for f in flags if f.kind == Kind.FACE]
@@ -179,7 +185,9 @@ def test_the_render_does_not_wait_for_the_text_on_screen_and_the_case_waits_for_
     # An order a busy worker could take: read_text last.
     with schema_context(committed_db.acme.schema_name):
         job = _face_job(committed_db, tmp_path)
-        stages = _run_by_hand(job, EXTRACT, DETECT, TRANSCRIBE, ANALYZE)
+        stages = _run_by_hand(job, EXTRACT, DETECT)
+        assert (stages[PICTURE], stages[RENDER]) == (Stage.State.QUEUED, Stage.State.PENDING)  # beside speech
+        stages = _run_by_hand(job, TRANSCRIBE, ANALYZE, PICTURE)
         assert (stages[READ_TEXT], stages[RENDER]) == (Stage.State.QUEUED, Stage.State.QUEUED)
         assert (stages[CONCLUDE], stages[INDEX], stages[FINALIZE]) == (Stage.State.PENDING,) * 3
         case = Case.objects.get(video=job.video)
@@ -194,13 +202,47 @@ def test_the_render_does_not_wait_for_the_text_on_screen_and_the_case_waits_for_
     assert case.state == Case.State.AUTO_CENSORED and job.result["case"] == case.state
 
 
+def test_a_picture_blurred_ahead_under_a_policy_changed_since_is_not_used(committed_db, tmp_path):
+    path = tmp_path / "speech.mp4"
+    face = make_face_video(path, DEMO_SPEECH, 9.0, size=(320, 180), fps=25, gop=25)  # shit, fuck
+    with schema_context(committed_db.acme.schema_name):
+        job = services.do_submit_video(committed_db.alice.user, path, "speech.mp4")
+        _run_by_hand(job, EXTRACT, DETECT, PICTURE)
+        assert Artifact.objects.filter(job=job, kind=BLURRED_PICTURE).exists()  # the face blurred
+        Policy.objects.update_or_create(defaults={"face_censor_above": 0.99, "profanity_censor_above": 0.0})
+        _run_by_hand(job, TRANSCRIBE, ANALYZE, RENDER)
+        render = job.stages.get(name=RENDER).metrics
+        censored = Path(Artifact.objects.get(job=job, kind=Artifact.Kind.CENSORED).file.path)
+        picture_kept = Artifact.objects.filter(job=job, kind=BLURRED_PICTURE).exists()
+        flags = set(Case.objects.get(video=job.video).flags.values_list("kind", "action"))
+    dramatiq.get_broker().flush_all()
+    # The face now goes to a moderator unblurred; the words are still bleeped, in one pass over the original.
+    assert {(Kind.FACE, Action.REVIEW), (Kind.PROFANITY, Action.CENSOR)} <= flags
+    assert not render["picture_ahead"] and render["audio_reencoded"] and not picture_kept
+    assert face_coverage(path, censored, face) == 0.0
+
+
+def test_a_picture_is_not_rendered_once_the_render_is_done(committed_db, tmp_path):
+    with schema_context(committed_db.acme.schema_name):
+        job = _face_job(committed_db, tmp_path)
+        _run_by_hand(job, EXTRACT, DETECT, TRANSCRIBE, ANALYZE)
+        # As a job whose render was queued by a release without the picture stage
+        job.stages.filter(name=RENDER).update(state=Stage.State.QUEUED)
+        stages = _run_by_hand(job, RENDER, PICTURE)
+        picture = job.stages.get(name=PICTURE).metrics
+        kept = Artifact.objects.filter(job=job, kind=BLURRED_PICTURE).exists()
+    dramatiq.get_broker().flush_all()
+    assert (stages[RENDER], stages[PICTURE]) == (Stage.State.SUCCEEDED, Stage.State.SKIPPED)
+    assert picture["reason"] == "the render is done" and not kept
+
+
 def test_a_job_created_before_its_kind_gained_a_stage_runs_that_stage_too(committed_db, tmp_path):
     with schema_context(committed_db.acme.schema_name):
         job = _face_job(committed_db, tmp_path)
         job.stages.filter(name=CONCLUDE).delete()  # as a release without the conclude stage created it
         stages = _run_by_hand(job, EXTRACT, DETECT, TRANSCRIBE, READ_TEXT, ANALYZE)
         assert stages[CONCLUDE] == Stage.State.QUEUED
-        _run_by_hand(job, RENDER, CONCLUDE, INDEX, FINALIZE)
+        _run_by_hand(job, PICTURE, RENDER, CONCLUDE, INDEX, FINALIZE)
         job.refresh_from_db()
         state = Case.objects.get(video=job.video).state
     dramatiq.get_broker().flush_all()

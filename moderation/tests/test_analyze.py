@@ -48,6 +48,23 @@ def test_it_plans_blur_for_censored_tracks_and_sound_for_censored_words(world):
     assert [(a.mode, a.start < 2.3, a.end > 2.6) for a in plan.audio] == [("bleep", True, True)]
 
 
+def test_the_blur_decided_ahead_from_the_detections_is_the_one_the_analysis_plans(world):
+    video = make_video_row(world.acme, duration=20.0)
+    nudity = [{"t": float(t), "boxes": [{"label": "BUTTOCKS_EXPOSED", "score": 0.95, "x1": 0.6, "y1": 0.5,
+                                         "x2": 0.8, "y2": 0.9}]} for t in range(3, 7)]  # fmt: skip
+    faint = face_samples(range(12, 15), score=0.4)  # reviewed, not blurred
+    detections = [*face_samples(range(0, 5)), *nudity, *faint]
+    with schema_context(world.acme.schema_name):
+        ahead = services.blur_ahead(video, detections, 1.0)
+    _analyze(world.acme, video, detections, words(("shit", 1.3, 1.7, 0.9)))
+    with schema_context(world.acme.schema_name):
+        plan = services.censor_plan(video)
+        Policy.objects.update_or_create(defaults={"nudity_censor_above": 0.99})
+        under_a_new_policy = services.blur_ahead(video, detections, 1.0)
+    assert len(ahead) == 2 and ahead == plan.blur  # the face and the body part, in the plan's order
+    assert under_a_new_policy == plan.blur[:1]  # the body part would now go to a moderator
+
+
 def test_it_queues_a_profane_reading_the_recogniser_also_considered(world):
     video = make_video_row(world.acme)
     spoken = words(("a", 1.0, 1.1, 0.9), ("mess", 1.1, 1.5, 0.1))
