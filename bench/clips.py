@@ -63,7 +63,7 @@ def run_clips(video: Any) -> dict[str, Any]:
     from clips.selection import ClipOptions
     from media_jobs.models import Job
 
-    children = stack.start_worker(threads=2)
+    children = stack.start_worker(threads=settings.WORKER_THREADS)
     try:
         wait_until_working()
         started = time.monotonic()

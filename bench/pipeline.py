@@ -119,7 +119,7 @@ def run_pipeline(source: Path) -> dict[str, Any]:
 
     log = Path(settings.VAR_DIR) / "bench" / "pipeline-worker.log"
     log.unlink(missing_ok=True)
-    children = stack.start_worker(threads=2, output=log)
+    children = stack.start_worker(threads=settings.WORKER_THREADS, output=log)
     watch = MemoryWatch(children.pids()["worker"])
     try:
         if settings.PRELOAD_WORKER_MODELS:

@@ -47,7 +47,7 @@ def run_recap(video: Any, script: str) -> dict[str, Any]:
     from media_jobs.models import Job
     from recaps import services
 
-    children = stack.start_worker(threads=2)
+    children = stack.start_worker(threads=settings.WORKER_THREADS)
     try:
         wait_until_working()
         started = time.monotonic()

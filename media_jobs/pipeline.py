@@ -129,7 +129,8 @@ def _run_function(stage: Stage) -> tuple[StageOutcome, float]:
     """The stage function's outcome, and when it started: an exclusive stage first waits for its turn."""
     spec, progress = registry.stage(stage.name), StageProgress(stage)
     waiting = functools.partial(progress, 0.0, f"{spec.label}: waiting for its turn")
-    with turns.turn(waiting) if spec.exclusive else nullcontext():
+    rank = registry.turn_rank(stage.job.kind, stage.name) if spec.exclusive else 0
+    with turns.turn(waiting, rank) if spec.exclusive else nullcontext():
         started = time.monotonic()
         return spec.function(stage.job, progress), started
 

@@ -130,6 +130,12 @@ def stages_of(kind_name: str) -> tuple[str, ...]:
     return _topological(declared + joined)
 
 
+def turn_rank(kind_name: str, name: str) -> int:
+    """Where an exclusive stage stands among its kind's exclusive stages (0 first): the order of turns."""
+    exclusive = [other for other in stages_of(kind_name) if _stages[other].exclusive]
+    return exclusive.index(name) if name in exclusive else 0
+
+
 def _ordered_names(names: set[str]) -> list[str]:
     return [name for name in _stages if name in names]
 

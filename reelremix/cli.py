@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     up = commands.add_parser("up", help="start the services, migrate, and serve the site, API and workers")
     up.add_argument("--host", default="127.0.0.1", help="address the web server binds (default 127.0.0.1)")
     up.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
-    up.add_argument("--worker-threads", type=int, default=2, help="Dramatiq worker threads (default 2)")
+    up.add_argument("--worker-threads", type=int, help="Dramatiq worker threads (default: WORKER_THREADS, 4)")
     up.add_argument(
         "--web-processes", type=int, default=None,
         help="web server processes (default: one per CPU core, and one more)",
@@ -105,12 +105,13 @@ def main(argv: list[str] | None = None) -> None:
         import django
 
         django.setup()
+        from django.conf import settings
+
         from reelremix import console, stack
 
         if args.command == "up":
-            stack.up(
-                args.host, args.port, args.worker_threads, args.web_processes or stack.DEFAULT_WEB_PROCESSES
-            )
+            threads = args.worker_threads or settings.WORKER_THREADS
+            stack.up(args.host, args.port, threads, args.web_processes or stack.DEFAULT_WEB_PROCESSES)
         elif args.command == "process":
             console.process(args.file, args.tenant, args.title)
         elif args.command == "clips":

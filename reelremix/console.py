@@ -34,7 +34,7 @@ def tenant_with_worker(tenant_slug: str) -> Iterator[Any]:
         tenant = Tenant.objects.filter(slug=tenant_slug).first()
         if tenant is None:
             raise StartupError(f"no tenant {tenant_slug!r}; create it with manage.py provision_tenant")
-        children = stack.start_worker(threads=2, output=worker_log())
+        children = stack.start_worker(threads=settings.WORKER_THREADS, output=worker_log())
         try:
             with schema_context(tenant.schema_name):
                 yield tenant

@@ -263,6 +263,10 @@ RUN_PERIODIC_TASKS = env_bool("RUN_PERIODIC_TASKS", True)  # in worker processes
 # Exclusive stages (the model stages, each of which keeps every core busy) that one worker process runs at
 # once; the others wait their turn (media_jobs.turns). 0: no limit.
 EXCLUSIVE_STAGES_AT_ONCE = env_int("EXCLUSIVE_STAGES_AT_ONCE", 1, minimum=0)
+# Threads of the worker process the commands start (`up`, `process`, the benchmarks). An exclusive stage
+# waiting for its turn holds one: with a job's three model stages queued together, 2 threads left none for
+# the work that runs beside them (moderation's blurred picture).
+WORKER_THREADS = env_int("WORKER_THREADS", 4, minimum=1)
 PROGRESS_MIN_INTERVAL = 1.0  # seconds between progress saves/pushes per job
 SELFCHECK_STEP_SECONDS = 0.5
 

@@ -1,5 +1,5 @@
 """Exclusive stages take turns in a worker process: threads that ask for a turn while the limit is reached
-wait, and a turn is given back however its holder ends."""
+wait, the lowest rank first, and a turn is given back however its holder ends."""
 
 import threading
 import time
@@ -66,3 +66,49 @@ def test_a_turn_is_given_back_when_its_holder_fails_or_is_interrupted_while_wait
         pass
     held, waited = _hold_turns(1, 0.0)  # free again: neither kept its turn
     assert len(held) == 1 and waited == []
+
+
+def _take_in_turn(ranks: list[int], hold: float, apart: float) -> list[int]:
+    """Threads asking for a turn `apart` seconds after one another, with these ranks: the order of turns."""
+    order: list[int] = []
+
+    def ask(rank: int) -> None:
+        with turns.turn(lambda: None, rank):
+            order.append(rank)
+            time.sleep(hold)
+
+    threads = [threading.Thread(target=ask, args=(rank,), daemon=True) for rank in ranks]
+    for thread in threads:
+        thread.start()
+        time.sleep(apart)
+    for thread in threads:
+        thread.join(timeout=10)
+    return order
+
+
+@override_settings(EXCLUSIVE_STAGES_AT_ONCE=1)
+def test_stages_asking_together_take_their_turns_lowest_rank_first() -> None:
+    # A job's model stages are queued together: the one its picture waits for (rank 0) goes first, though it
+    # asked last, within the grace the others give it.
+    assert _take_in_turn([2, 1, 0], hold=0.1, apart=0.05) == [0, 1, 2]
+
+
+@override_settings(EXCLUSIVE_STAGES_AT_ONCE=1)
+def test_a_stage_of_a_lower_rank_goes_next_even_when_it_asked_later() -> None:
+    # Rank 0 holds the turn; rank 2 waits for it; rank 1 asks after that, and still goes before rank 2.
+    assert _take_in_turn([0, 2, 1], hold=0.6, apart=0.15) == [0, 1, 2]
+
+
+@override_settings(EXCLUSIVE_STAGES_AT_ONCE=1)
+def test_a_stage_alone_waits_no_longer_than_the_grace() -> None:
+    began = time.monotonic()
+    with turns.turn(lambda: pytest.fail("a free turn is not waited for"), 2):
+        waited = time.monotonic() - began
+    assert turns.GRACE_SECONDS - 0.05 <= waited < turns.GRACE_SECONDS + 0.2
+
+
+@override_settings(EXCLUSIVE_STAGES_AT_ONCE=0)
+def test_without_a_limit_no_stage_waits_for_a_rank() -> None:
+    began = time.monotonic()
+    with turns.turn(lambda: pytest.fail("no limit: nothing to wait for"), 2):
+        assert time.monotonic() - began < 0.05
