@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -78,14 +79,45 @@ def do_resend_if_lost(stage_id: int, message_id: str, pending: set[str]) -> bool
     return True
 
 
+@transaction.atomic
+def _pass_on(job_id: int, name: str) -> None:
+    queued = Stage.objects.filter(
+        job_id=job_id, name=name, state=Stage.State.QUEUED, job__state__in=LIVE_JOB_STATES
+    )
+    if queued.select_for_update().exists():
+        send_stage_on_commit(job_id, name)
+        logger.info("Stage %s of job %s sent again: this worker is stopping", name, job_id)
+
+
 def worker_identity() -> str:
     """host:pid, for the stage row (an operator can find the process that runs it)."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+# Set once this worker process begins to stop. Dramatiq's idle threads still take a message each after
+# that, and its consumers still fetch: among them the messages of the stages this process just handed back.
+_stopping = threading.Event()
+
+
+def stop_claiming() -> None:
+    """From now on this process claims no stage: a stage message it still takes is sent again, for another
+    worker, so that a stage handed back on shutdown is not taken up again by the stopping process."""
+    _stopping.set()
+
+
+def start_claiming() -> None:
+    """The stopping worker's threads have ended: the process may claim stages again (the tests run stages
+    in their own process after an in-process worker stopped)."""
+    _stopping.clear()
+
+
 def claim_stage(job_id: int, name: str) -> Stage | None:
     """Move a queued stage to running under a new token; None: nothing to do (a redelivered message for
-    a stage that runs elsewhere, already ran, waits for its inputs, or belongs to an ended job)."""
+    a stage that runs elsewhere, already ran, waits for its inputs, or belongs to an ended job, or this
+    process is stopping)."""
+    if _stopping.is_set():
+        _pass_on(job_id, name)
+        return None
     now, token = timezone.now(), uuid.uuid4()
     queued = Stage.objects.filter(
         job_id=job_id, name=name, state=Stage.State.QUEUED, job__state__in=LIVE_JOB_STATES

@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 from dramatiq.broker import MessageProxy
 from dramatiq.middleware import Middleware
 
-from media_jobs.claims import Claim, do_hand_back_stage, do_settle_job_of
+from media_jobs.claims import Claim, do_hand_back_stage, do_settle_job_of, start_claiming, stop_claiming
 from media_jobs.heartbeats import keeper
 from media_jobs.outcomes import do_fail_job
 from reelremix.errors import PERMANENT_ERRORS
@@ -49,20 +49,24 @@ class FailJobWhenMessageFails(Middleware):
 
 
 class HandBackStagesOnShutdown(Middleware):
-    """On SIGTERM, before Dramatiq interrupts the worker threads: every stage this process runs goes back
-    to the queue with a new message, so another worker starts it now rather than after the stall timeout.
-    Once the threads have stopped, the jobs of those stages that no stage runs any more show `queued`."""
+    """On SIGTERM, before Dramatiq interrupts the worker threads: this process stops claiming stages, and
+    every stage it runs goes back to the queue with a new message, so another worker starts it now rather
+    than after the stall timeout. Once the threads have stopped, the jobs of those stages that no stage runs
+    any more show `queued`. Once the worker has stopped, the process may claim again (the tests run stages
+    in their own process, and start workers in it one after another)."""
 
     def __init__(self) -> None:
         self.handed_back: list[Claim] = []
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: Any) -> None:
+        stop_claiming()  # first: the messages of the stages handed back below are for other workers
         self.handed_back = keeper.held()
         for claim in self.handed_back:
             handed = self._in_schema(claim, do_hand_back_stage)
             logger.info("Stage %s (%s) handed back: %s", claim.stage_id, claim.schema_name, handed)
 
     def after_worker_shutdown(self, broker: dramatiq.Broker, worker: Any) -> None:
+        start_claiming()  # its threads have stopped: whatever runs in the process next may claim again
         keeper.stop()
         for claim in self.handed_back:
             self._in_schema(claim, do_settle_job_of)

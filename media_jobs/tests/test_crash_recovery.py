@@ -5,6 +5,7 @@ job ends with the flags of an undisturbed run, no duplicate rows, and no stage l
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -115,6 +116,22 @@ def test_it_hands_a_stage_to_another_worker_at_once_on_sigterm(committed_db, wor
         assert _outcome(done) == expected
     print(f"\nstage taken by the other worker {waited:.1f} s after SIGTERM")
     assert waited < 10
+
+
+def test_a_stopping_worker_takes_up_none_of_the_stages_it_handed_back(committed_db, workers, clip, tmp_path):
+    # Four threads: a job's three model stages claimed, one idle. After SIGTERM, Dramatiq's threads still take
+    # a message each, and the stopping worker's own consumer fetches the hand-back's new messages.
+    with schema_context(committed_db.acme.schema_name):
+        workers.append(WorkerProcess(tmp_path / "w.log", threads=4, STAGE_STALE_SECONDS="600"))
+        job = services.do_submit_video(committed_db.alice.user, clip, "clip.mp4")
+        _pid_running(job, TRANSCRIBE)
+        workers[-1].main.send_signal(signal.SIGTERM)
+        assert workers[-1].main.wait(30) == 0, workers[-1].log()
+        log = workers[-1].log_path.read_text()
+        handed_back = [int(found) for found in re.findall(r"Stage (\d+) \(\w+\) handed back: True", log)]
+        states = dict(job.stages.filter(id__in=handed_back).values_list("name", "state"))
+    # Left for the next worker: none was taken up again, and run, by the worker that was stopping.
+    assert TRANSCRIBE in states and set(states.values()) == {Stage.State.QUEUED}, states
 
 
 def _restart_redis(*, data: str) -> None:

@@ -27,9 +27,9 @@ FAST_RECOVERY = {
 
 
 class WorkerProcess:
-    """`dramatiq reelremix.worker` (one process, one thread), its log in `log_path`."""
+    """`dramatiq reelremix.worker` (one process, one thread unless told), its log in `log_path`."""
 
-    def __init__(self, log_path: Path, **env: str) -> None:
+    def __init__(self, log_path: Path, threads: int = 1, **env: str) -> None:
         db = connection.settings_dict
         full_env = {
             **os.environ,
@@ -42,7 +42,7 @@ class WorkerProcess:
         with log_path.open("ab") as log:
             # Its own session: the test signals the Dramatiq main process and its forked worker alone.
             self.main = subprocess.Popen(
-                stack.worker_command(threads=1), env=full_env, cwd=settings.BASE_DIR, stdout=log,
+                stack.worker_command(threads=threads), env=full_env, cwd=settings.BASE_DIR, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
 

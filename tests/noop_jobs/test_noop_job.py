@@ -26,6 +26,20 @@ def test_it_runs_a_job_kind_registered_by_another_app(work_queued_jobs, committe
     assert str(done) == f"Do nothing #{done.pk}"
 
 
+def test_a_process_whose_worker_stopped_claims_stages_again_with_its_next_worker(
+    work_queued_jobs, committed_db
+):
+    # A stopping worker claims nothing more (it hands its stages to other workers); a new one claims again.
+    done = []
+    for _ in range(2):
+        with schema_context(committed_db.acme.schema_name):
+            job = services.do_start_job(NOOP, None, committed_db.alice.user)
+        work_queued_jobs(timeout=30)  # starts a worker in this process, and stops it once idle
+        with schema_context(committed_db.acme.schema_name):
+            done.append(Job.objects.get(id=job.pk).state)
+    assert done == [Job.State.SUCCEEDED, Job.State.SUCCEEDED]
+
+
 def test_it_reports_a_registration_that_refers_to_no_stage():
     registry.register(
         stages=[registry.StageSpec("noop_orphan", "Orphan", lambda job, p: None, after=("nope",))]
