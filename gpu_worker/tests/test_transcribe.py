@@ -6,6 +6,9 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import os
+import subprocess
+import sys
 import wave
 from pathlib import Path
 from typing import Any
@@ -365,3 +368,33 @@ def test_it_leaves_long_audio_that_it_cannot_cut_to_the_fallback(fake_openai):
     with pytest.raises(RemoteServiceError, match="over OpenAI's upload limit and not WAV"):
         OpenAITranscriber(client, "whisper-1", upload_limit=100_000).transcribe(SAMPLES / "kitchen.flac")
     assert fake_openai.uploads == []
+
+
+# OMP_WAIT_POLICY as ctranslate2, and with it the OpenMP runtime that reads it once, is first imported.
+OPENMP_AT_LOAD = """
+import importlib.abc, json, os, sys
+
+seen = {}
+
+class Watch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "ctranslate2" and name not in seen:
+            seen[name] = os.environ.get("OMP_WAIT_POLICY")
+        return None
+
+sys.meta_path.insert(0, Watch())
+import gpu_worker.transcribe
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize("deployment, expected", [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_ctranslate2_loads_with_threads_that_sleep_when_idle_unless_the_deployment_says(deployment, expected):
+    env = {name: value for name, value in os.environ.items() if name != "OMP_WAIT_POLICY"}
+    env |= {"OMP_WAIT_POLICY": deployment} if deployment else {}
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.run(
+        [sys.executable, "-c", OPENMP_AT_LOAD], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert child.returncode == 0, child.stderr
+    assert json.loads(child.stdout.splitlines()[-1]) == {"ctranslate2": expected}
