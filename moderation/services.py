@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
@@ -86,14 +86,6 @@ def _visual_flags(
     return flags
 
 
-def _heard(transcript: dict[str, list[dict[str, Any]]]) -> Transcript:
-    """The transcribe stage's words and other readings, as the profanity finder takes them."""
-    return Transcript(
-        [Word(**word) for word in transcript["words"]],
-        [Alternative(**alternative) for alternative in transcript["alternatives"]],
-    )
-
-
 def _profanity_flags(case: Case, transcript: Transcript, policy: Policy, source: str) -> list[Flag]:
     flags = []
     for hit in find_profanity(transcript.words, policy.extra_terms, transcript.alternatives):
@@ -149,8 +141,12 @@ def do_analyze_video(
         video=video, defaults={"state": Case.State.CLEAN}
     )
     case.flags.all().delete()
+    heard = Transcript(
+        [Word(**word) for word in transcript["words"]],
+        [Alternative(**alternative) for alternative in transcript["alternatives"]],
+    )
     flags = _visual_flags(case, detections, fps, policy, sources.get("detector", ""))
-    flags += _profanity_flags(case, _heard(transcript), policy, sources.get("transcriber", ""))
+    flags += _profanity_flags(case, heard, policy, sources.get("transcriber", ""))
     Flag.objects.bulk_create(flags)
     case.policy_snapshot = {
         f.name: getattr(policy, f.name) for f in Policy._meta.fields if f.name not in ("id", "updated_at")
@@ -231,15 +227,6 @@ def blur_ahead(video: Video, detections: Sequence[dict[str, Any]], fps: float) -
     flags = _visual_flags(Case(video=video), detections, fps, current_policy(), "")
     censored = [flag for flag in flags if flag.action == Action.CENSOR]
     return _blur_tracks(sorted(censored, key=lambda flag: flag.start))  # as Flag's ordering: start, then id
-
-
-def bleep_ahead(video: Video, transcript: dict[str, list[dict[str, Any]]]) -> tuple[AudioCensor, ...]:
-    """What the analysis will bleep or mute, decided from the words alone under the tenant's policy now,
-    before the boxes are judged: the render reuses a sound censored so only when the censor plan says so."""
-    policy = current_policy()
-    mode: Literal["bleep", "mute"] = "mute" if policy.audio_mode == Policy.AudioMode.MUTE else "bleep"
-    flags = _profanity_flags(Case(video=video), _heard(transcript), policy, "")
-    return tuple(AudioCensor(flag.start, flag.end, mode) for flag in flags if flag.action == Action.CENSOR)
 
 
 def _blur_tracks(flags: Sequence[Flag]) -> tuple[BlurTrack, ...]:

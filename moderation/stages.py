@@ -6,9 +6,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, replace
-from functools import partial
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +14,9 @@ from django.conf import settings
 from django.core.files import File
 
 from media_jobs import artifacts
-from media_jobs.media.render import RenderReport, render_censored, render_picture, render_sound
-from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan, MediaInfo
-from media_jobs.models import Artifact, Job, Stage, Video
+from media_jobs.media.render import RenderReport, render_censored, render_picture
+from media_jobs.media.types import BlurTrack, BoxAt, CensorPlan, MediaInfo
+from media_jobs.models import Artifact, Job, Stage
 from media_jobs.registry import JobKind, Progress, StageOutcome, StageSpec
 from media_jobs.stages import EXTRACT
 from moderation import onscreen, services
@@ -27,12 +25,11 @@ from reelremix.observability import metrics
 MODERATION = "moderation"  # what every upload starts
 RENDER = "render"  # the censored output again, after a moderator's decision
 DETECT, TRANSCRIBE, READ_TEXT = "detect", "transcribe", "read_text"
-ANALYZE, CONCLUDE, FINALIZE = "analyze", "conclude", "finalize"
-PICTURE, SOUND = "picture", "sound"  # the blurred picture and the censored sound, rendered ahead
+ANALYZE, CONCLUDE, PICTURE, FINALIZE = "analyze", "conclude", "picture", "finalize"
 # The artifacts of detect, transcribe and read_text
 DETECTIONS, TRANSCRIPT, SCREEN_TEXT = "detections", "transcript", "screen_text"
-# The picture and sound stages' files: the render copies them, then deletes them
-BLURRED_PICTURE, CENSORED_SOUND = "picture", "sound"
+# The picture stage's video: the render censors the audio over it, then deletes it
+BLURRED_PICTURE = "picture"
 
 
 def detect(job: Job, progress: Progress) -> StageOutcome:
@@ -135,111 +132,50 @@ def _sources(job: Job) -> dict[str, str]:
 
 def picture(job: Job, progress: Progress) -> StageOutcome:
     """The picture blurred as the analysis will blur it, rendered from the detections beside transcription:
-    the render then copies it. Skipped when nothing is blurred."""
-    if _render_done(job):  # a job older than this stage
+    the render then only censors the audio over it. Skipped when nothing is blurred."""
+    if job.stages.filter(name=RENDER, state__in=Stage.DONE_STATES).exists():  # a job older than this stage
         return StageOutcome(skipped=True, metrics={"reason": "the render is done"})
     video = artifacts.video_of(job)
     blur = services.blur_ahead(video, artifacts.load_json(job, DETECTIONS) or [], settings.FRAME_SAMPLE_FPS)
     if not blur:
         return StageOutcome(skipped=True, metrics={"reason": "nothing to blur"})
-    shown = partial(progress, description="Rendering the picture")
-    draw = partial(render_picture, blur=blur, on_progress=shown)
-    report = _render_ahead(job, BLURRED_PICTURE, draw, {"blur": [asdict(track) for track in blur]})
+    with tempfile.TemporaryDirectory() as scratch, artifacts.local_path(video.original) as source:
+        out = Path(scratch) / "picture.mp4"
+        info = MediaInfo(**video.media_info)
+        report = render_picture(source, out, info, blur, lambda f: progress(f, "Rendering the picture"))
+        metadata = {"blur": [asdict(track) for track in blur], "report": asdict(report)}
+        with out.open("rb") as handle:
+            artifacts.save_artifact(job, BLURRED_PICTURE, "picture.mp4", File(handle), metadata)
     return StageOutcome(metrics=asdict(report))
 
 
-def sound(job: Job, progress: Progress) -> StageOutcome:
-    """The sound censored as the analysis will censor it, rendered from the words beside the picture: the
-    render then copies it. Skipped when no word is bleeped or muted."""
-    if _render_done(job):  # a job older than this stage
-        return StageOutcome(skipped=True, metrics={"reason": "the render is done"})
-    video = artifacts.video_of(job)
-    transcript = artifacts.load_json(job, TRANSCRIPT)  # none when the video is silent
-    audio = services.bleep_ahead(video, transcript) if transcript else ()
-    if not audio:
-        return StageOutcome(skipped=True, metrics={"reason": "nothing to censor"})
-    shown = partial(progress, description="Censoring the sound")
-    draw = partial(render_sound, audio=audio, on_progress=shown)
-    _render_ahead(job, CENSORED_SOUND, draw, {"audio": [asdict(censor) for censor in audio]})
-    return StageOutcome(metrics={"censored": len(audio)})
-
-
 def render(job: Job, progress: Progress) -> StageOutcome:
-    """The censored output, when the case censors anything. The picture and the sound rendered ahead are
-    copied when the case censors what they did; what is left is rendered from the original."""
+    """The censored output, when the case censors anything: over the picture stage's video when the case
+    blurs what that picture blurs (only the audio is left to censor), else in one pass over the original."""
     video = artifacts.video_of(job)
     plan = services.censor_plan(video)
-    picture, sound = artifacts.artifact(job, BLURRED_PICTURE), artifacts.artifact(job, CENSORED_SOUND)
-    ahead = _Ahead(
-        picture if picture is not None and _blur_of(picture.metadata["blur"]) == plan.blur else None,
-        sound if sound is not None and _audio_of(sound.metadata["audio"]) == set(plan.audio) else None,
-    )
+    found = artifacts.artifact(job, BLURRED_PICTURE)
+    ahead = found if found is not None and _blur_of(found.metadata["blur"]) == plan.blur else None
     report = _render(job, plan, ahead, progress) if not plan.is_empty else None
-    for found in (picture, sound):  # intermediates, used or not (a policy changed since they were rendered)
-        if found is not None:
-            artifacts.delete_artifact(found)
+    if found is not None:  # an intermediate, used or not (a policy changed since it was blurred)
+        artifacts.delete_artifact(found)
     if report is None:
         return StageOutcome(skipped=True, metrics={"reason": "nothing to censor"})
-    used = {"picture_ahead": ahead.picture is not None, "sound_ahead": ahead.sound is not None}
-    return StageOutcome(metrics={**asdict(report), **used})
+    return StageOutcome(metrics={**asdict(report), "picture_ahead": ahead is not None})
 
 
-@dataclass(frozen=True)
-class _Ahead:
-    """What the render copies of what was rendered ahead: the blurred picture, the censored sound."""
-
-    picture: Artifact | None
-    sound: Artifact | None
-
-
-def _render(job: Job, plan: CensorPlan, ahead: _Ahead, progress: Progress) -> RenderReport:
-    with (
-        _rendering(artifacts.video_of(job)) as (source, info, scratch),
-        _local(ahead.picture) as picture,
-        _local(ahead.sound) as sound,
-    ):
-        out = scratch / "censored.mp4"
-        report = render_censored(source, out, info, plan, lambda f: progress(f, "Rendering"), picture, sound)
-        # What was done to the video is the picture's doing, what was done to the audio the sound's.
-        if ahead.picture:
-            picture_did = RenderReport(**ahead.picture.metadata["report"])
-            report = replace(picture_did, audio_reencoded=report.audio_reencoded)
-        if ahead.sound:
-            report = replace(report, audio_reencoded=ahead.sound.metadata["report"]["audio_reencoded"])
-        _save(job, Artifact.Kind.CENSORED, out, asdict(report))
-    return report
-
-
-def _render_ahead(
-    job: Job, kind: str, draw: Callable[[Path, Path, MediaInfo], RenderReport], decided: dict[str, Any]
-) -> RenderReport:
-    """Render part of the output ahead of the analysis (the picture, or the sound) and keep it for the render
-    stage, with what it censors (`decided`) and what the renderer did."""
-    with _rendering(artifacts.video_of(job)) as (source, info, scratch):
-        out = scratch / f"{kind}.mp4"
-        report = draw(source, out, info)
-        _save(job, kind, out, {**decided, "report": asdict(report)})
-    return report
-
-
-def _render_done(job: Job) -> bool:
-    return job.stages.filter(name=RENDER, state__in=Stage.DONE_STATES).exists()
-
-
-@contextlib.contextmanager
-def _rendering(video: Video) -> Iterator[tuple[Path, MediaInfo, Path]]:
-    """The original as a local file, what probing found of it, and a scratch folder for the output."""
+def _render(job: Job, plan: CensorPlan, ahead: Artifact | None, progress: Progress) -> RenderReport:
+    video = artifacts.video_of(job)
     with tempfile.TemporaryDirectory() as scratch, artifacts.local_path(video.original) as source:
-        yield source, MediaInfo(**video.media_info), Path(scratch)
-
-
-def _local(artifact: Artifact | None) -> contextlib.AbstractContextManager[Path | None]:
-    return artifacts.local_path(artifact.file) if artifact else contextlib.nullcontext()
-
-
-def _save(job: Job, kind: str, path: Path, metadata: dict[str, Any]) -> None:
-    with path.open("rb") as handle:
-        artifacts.save_artifact(job, kind, path.name, File(handle), metadata)
+        out = Path(scratch) / "censored.mp4"
+        info = MediaInfo(**video.media_info)
+        with artifacts.local_path(ahead.file) if ahead else contextlib.nullcontext() as picture:
+            report = render_censored(source, out, info, plan, lambda f: progress(f, "Rendering"), picture)
+        if ahead:  # what was done to the video is the picture's doing
+            report = replace(RenderReport(**ahead.metadata["report"]), audio_reencoded=report.audio_reencoded)
+        with out.open("rb") as handle:
+            artifacts.save_artifact(job, Artifact.Kind.CENSORED, "censored.mp4", File(handle), asdict(report))
+    return report
 
 
 def _blur_of(saved: list[dict[str, Any]]) -> tuple[BlurTrack, ...]:
@@ -247,10 +183,6 @@ def _blur_of(saved: list[dict[str, Any]]) -> tuple[BlurTrack, ...]:
         BlurTrack(track["start"], track["end"], tuple(BoxAt(**box) for box in track["keyframes"]))
         for track in saved
     )
-
-
-def _audio_of(saved: list[dict[str, Any]]) -> set[AudioCensor]:
-    return {AudioCensor(**censor) for censor in saved}  # the order of the spans changes nothing rendered
 
 
 def finalize(job: Job, progress: Progress) -> StageOutcome:
@@ -262,7 +194,7 @@ JOB_KINDS = [
     JobKind(
         MODERATION,
         "Moderation",
-        (EXTRACT, DETECT, TRANSCRIBE, READ_TEXT, PICTURE, SOUND, ANALYZE, CONCLUDE, RENDER, FINALIZE),
+        (EXTRACT, DETECT, TRANSCRIBE, READ_TEXT, PICTURE, ANALYZE, CONCLUDE, RENDER, FINALIZE),
         on_upload=True,
     ),
     JobKind(RENDER, "Censored render", (RENDER, FINALIZE)),  # the analysis is there: censor again
@@ -272,13 +204,11 @@ STAGES = [
     StageSpec(DETECT, "Detect nudity and faces", detect, "gpu", (EXTRACT,), weight=30, exclusive=True),
     StageSpec(TRANSCRIBE, "Transcribe speech", transcribe, "gpu", (EXTRACT,), weight=25, exclusive=True),
     StageSpec(READ_TEXT, "Read text on screen", read_text, "gpu", (EXTRACT,), weight=5, exclusive=True),
-    # The picture is blurred beside transcription, from the detections alone, and the sound censored from the
-    # words alone; the render starts once what it censors is known, beside read_text: text on screen only
-    # goes to review.
+    # The picture is blurred beside transcription, from the detections alone; the render starts once what it
+    # censors is known, beside read_text: text on screen only goes to review.
     StageSpec(PICTURE, "Render the blurred picture", picture, after=(DETECT,), weight=10),
-    StageSpec(SOUND, "Censor the sound", sound, after=(TRANSCRIBE,), weight=3),
     StageSpec(ANALYZE, "Analyze findings", analyze, after=(DETECT, TRANSCRIBE), weight=5),
     StageSpec(CONCLUDE, "Check text on screen", conclude, after=(ANALYZE, READ_TEXT), weight=2),
-    StageSpec(RENDER, "Render censored output", render, after=(ANALYZE, PICTURE, SOUND), weight=10),
+    StageSpec(RENDER, "Render censored output", render, after=(ANALYZE, PICTURE), weight=10),
     StageSpec(FINALIZE, "Finalize", finalize, after=(RENDER, CONCLUDE), weight=5),
 ]

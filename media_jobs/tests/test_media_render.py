@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from media_jobs.media.ffmpeg import run_ffmpeg
-from media_jobs.media.render import RenderReport, render_censored, render_picture, render_sound
+from media_jobs.media.render import RenderReport, render_censored, render_picture
 from media_jobs.media.render.audio import BLEEP_AMPLITUDE, AudioOutput, censor_samples
 from media_jobs.media.render.censored import AUDIO_THREAD, encoded_ahead
 from media_jobs.media.types import AudioCensor, BlurTrack, BoxAt, CensorPlan, MediaInfo, MediaProcessingError
@@ -417,29 +417,6 @@ def test_a_picture_rendered_ahead_then_censored_in_sound_equals_the_single_pass(
     for kind in ("video", "audio"):
         assert stream_packets(out, kind) == stream_packets(one_pass, kind), kind
     assert_browser_playable(out, src)
-
-
-@pytest.mark.parametrize("name", ["source.mp4", "source.ts"], ids=["mp4", "mpeg-ts starting at 1.4 s"])
-def test_a_sound_rendered_ahead_then_copied_equals_the_single_pass(tmp_path, name):
-    src = make_video(tmp_path / name, duration=8, codec_args=WITH_B_FRAMES)
-    info = media_info(src)
-    plan = CensorPlan(blur=(TRACK,), audio=(AudioCensor(2.0, 3.0, "mute"), AudioCensor(5.0, 6.5, "bleep")))
-    one_pass = tmp_path / "one-pass.mp4"
-    render_censored(src, one_pass, info, plan)
-
-    sound, picture = tmp_path / "sound.mp4", tmp_path / "picture.mp4"
-    heard = render_sound(src, sound, info, plan.audio)
-    render_picture(src, picture, info, plan.blur)
-    with_sound = render_censored(src, tmp_path / "with-sound.mp4", info, plan, sound=sound)
-    copied = render_censored(src, tmp_path / "copied.mp4", info, plan, picture=picture, sound=sound)
-
-    assert stream_packets(sound, "video") == [] and heard.audio_reencoded  # the sound has no picture
-    assert with_sound.reencoded_seconds > 0.0 and not with_sound.audio_reencoded  # blurred here, sound copied
-    assert copied.reencoded_seconds == 0.0 and not copied.audio_reencoded  # both copied
-    for out in (tmp_path / "with-sound.mp4", tmp_path / "copied.mp4"):
-        for kind in ("video", "audio"):
-            assert stream_packets(out, kind) == stream_packets(one_pass, kind), (out.name, kind)
-        assert_browser_playable(out, src)
 
 
 # --- audio ----------------------------------------------------------------------------------------

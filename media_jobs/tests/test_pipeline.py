@@ -20,13 +20,11 @@ from media_jobs.dispatch import stage_actor_name
 from media_jobs.media.ffmpeg import run_ffmpeg
 from media_jobs.models import Artifact, Job, Stage
 from media_jobs.stages import EXTRACT
-from media_jobs.tests.test_media_render import audio_samples, dominant_hz, rms
 from moderation import decisions
 from moderation.models import Action, Case, Kind, Policy, Review
 from moderation.stages import (
     ANALYZE,
     BLURRED_PICTURE,
-    CENSORED_SOUND,
     CONCLUDE,
     DETECT,
     DETECTIONS,
@@ -35,7 +33,6 @@ from moderation.stages import (
     PICTURE,
     READ_TEXT,
     RENDER,
-    SOUND,
     TRANSCRIBE,
 )
 from reelremix.demo_video import DEMO_SECONDS, DEMO_SPEECH, FACE_CROP, FacePath, make_face_video
@@ -102,11 +99,9 @@ def test_it_moderates_a_video_end_to_end(work_queued_jobs, committed_db, face_cl
         samples = artifacts.load_json(job, DETECTIONS)
         face_boxes = [box for sample in samples for box in sample["boxes"] if box["label"] == FACE]
         render = job.stages.get(name=RENDER).metrics
-        ahead_kept = Artifact.objects.filter(job=job, kind__in=(BLURRED_PICTURE, CENSORED_SOUND)).exists()
-    # The picture was blurred beside transcription, the sound censored beside the picture; the render copied
-    # both, then deleted them.
-    assert render["picture_ahead"] and render["reencoded_seconds"] > 0 and not ahead_kept
-    assert render["sound_ahead"] and render["audio_reencoded"]
+        picture_kept = Artifact.objects.filter(job=job, kind=BLURRED_PICTURE).exists()
+    # The picture was blurred beside transcription; the render censored the sound over it, then deleted it.
+    assert render["picture_ahead"] and render["reencoded_seconds"] > 0 and not picture_kept
     # The detect stage measured what each face box holds: the astronaut's face is skin-toned.
     assert face_boxes and min(box["skin"] for box in face_boxes) >= 0.5
     faces = [f for f in flags if f.kind == Kind.FACE]
@@ -193,8 +188,6 @@ def test_the_render_does_not_wait_for_the_text_on_screen_and_the_case_waits_for_
         stages = _run_by_hand(job, EXTRACT, DETECT)
         assert (stages[PICTURE], stages[RENDER]) == (Stage.State.QUEUED, Stage.State.PENDING)  # beside speech
         stages = _run_by_hand(job, TRANSCRIBE, ANALYZE, PICTURE)
-        assert (stages[SOUND], stages[RENDER]) == (Stage.State.QUEUED, Stage.State.PENDING)  # beside picture
-        stages = _run_by_hand(job, SOUND)
         assert (stages[READ_TEXT], stages[RENDER]) == (Stage.State.QUEUED, Stage.State.QUEUED)
         assert (stages[CONCLUDE], stages[INDEX], stages[FINALIZE]) == (Stage.State.PENDING,) * 3
         case = Case.objects.get(video=job.video)
@@ -217,59 +210,30 @@ def test_a_picture_blurred_ahead_under_a_policy_changed_since_is_not_used(commit
         _run_by_hand(job, EXTRACT, DETECT, PICTURE)
         assert Artifact.objects.filter(job=job, kind=BLURRED_PICTURE).exists()  # the face blurred
         Policy.objects.update_or_create(defaults={"face_censor_above": 0.99, "profanity_censor_above": 0.0})
-        _run_by_hand(job, TRANSCRIBE, SOUND, ANALYZE, RENDER)
+        _run_by_hand(job, TRANSCRIBE, ANALYZE, RENDER)
         render = job.stages.get(name=RENDER).metrics
         censored = Path(Artifact.objects.get(job=job, kind=Artifact.Kind.CENSORED).file.path)
         picture_kept = Artifact.objects.filter(job=job, kind=BLURRED_PICTURE).exists()
         flags = set(Case.objects.get(video=job.video).flags.values_list("kind", "action"))
     dramatiq.get_broker().flush_all()
-    # The face now goes to a moderator unblurred, from the original; the words are bleeped as the sound was.
+    # The face now goes to a moderator unblurred; the words are still bleeped, in one pass over the original.
     assert {(Kind.FACE, Action.REVIEW), (Kind.PROFANITY, Action.CENSOR)} <= flags
-    assert not render["picture_ahead"] and not picture_kept
-    assert render["sound_ahead"] and render["audio_reencoded"]
+    assert not render["picture_ahead"] and render["audio_reencoded"] and not picture_kept
     assert face_coverage(path, censored, face) == 0.0
 
 
-def test_a_sound_censored_ahead_under_a_policy_changed_since_is_not_used(committed_db, tmp_path):
-    path = tmp_path / "speech.mp4"
-    make_face_video(path, DEMO_SPEECH, 9.0, size=(320, 180), fps=25, gop=25)  # shit, fuck
-    with schema_context(committed_db.acme.schema_name):
-        Policy.objects.update_or_create(defaults={"profanity_censor_above": 0.0})  # every word found, bleeped
-        job = services.do_submit_video(committed_db.alice.user, path, "speech.mp4")
-        assert _run_by_hand(job, EXTRACT, TRANSCRIBE, SOUND)[SOUND] == Stage.State.SUCCEEDED
-        sound = Path(Artifact.objects.get(job=job, kind=CENSORED_SOUND).file.path)
-        bleeped, rate = audio_samples(sound)
-        Policy.objects.update_or_create(defaults={"audio_mode": Policy.AudioMode.MUTE})
-        _run_by_hand(job, DETECT, PICTURE, ANALYZE, RENDER)
-        render = job.stages.get(name=RENDER).metrics
-        censored = Path(Artifact.objects.get(job=job, kind=Artifact.Kind.CENSORED).file.path)
-        sound_kept = Artifact.objects.filter(job=job, kind=CENSORED_SOUND).exists()
-        flags = Case.objects.get(video=job.video).flags
-        words = list(flags.filter(kind=Kind.PROFANITY, action=Action.CENSOR))
-    dramatiq.get_broker().flush_all()
-    # The words are muted, as the policy now says, in a render from the original: the bleeped sound dropped.
-    assert not render["sound_ahead"] and render["audio_reencoded"] and not sound_kept
-    muted, _ = audio_samples(censored)
-    assert len(words) >= 2
-    for word in words:
-        span = slice(int((word.start + 0.02) * rate), int((word.end - 0.02) * rate))
-        assert dominant_hz(bleeped[span], rate) == pytest.approx(1000, abs=2)
-        assert rms(muted[span]) < 1e-3
-
-
-def test_no_picture_nor_sound_is_rendered_once_the_render_is_done(committed_db, tmp_path):
+def test_a_picture_is_not_rendered_once_the_render_is_done(committed_db, tmp_path):
     with schema_context(committed_db.acme.schema_name):
         job = _face_job(committed_db, tmp_path)
         _run_by_hand(job, EXTRACT, DETECT, TRANSCRIBE, ANALYZE)
-        # As a job whose render was queued by a release without the picture and sound stages
+        # As a job whose render was queued by a release without the picture stage
         job.stages.filter(name=RENDER).update(state=Stage.State.QUEUED)
-        stages = _run_by_hand(job, RENDER, PICTURE, SOUND)
-        reasons = {name: job.stages.get(name=name).metrics["reason"] for name in (PICTURE, SOUND)}
-        kept = Artifact.objects.filter(job=job, kind__in=(BLURRED_PICTURE, CENSORED_SOUND)).exists()
+        stages = _run_by_hand(job, RENDER, PICTURE)
+        picture = job.stages.get(name=PICTURE).metrics
+        kept = Artifact.objects.filter(job=job, kind=BLURRED_PICTURE).exists()
     dramatiq.get_broker().flush_all()
-    skipped = Stage.State.SKIPPED
-    assert (stages[RENDER], stages[PICTURE], stages[SOUND]) == (Stage.State.SUCCEEDED, skipped, skipped)
-    assert reasons == {PICTURE: "the render is done", SOUND: "the render is done"} and not kept
+    assert (stages[RENDER], stages[PICTURE]) == (Stage.State.SUCCEEDED, Stage.State.SKIPPED)
+    assert picture["reason"] == "the render is done" and not kept
 
 
 def test_a_job_created_before_its_kind_gained_a_stage_runs_that_stage_too(committed_db, tmp_path):
@@ -278,7 +242,7 @@ def test_a_job_created_before_its_kind_gained_a_stage_runs_that_stage_too(commit
         job.stages.filter(name=CONCLUDE).delete()  # as a release without the conclude stage created it
         stages = _run_by_hand(job, EXTRACT, DETECT, TRANSCRIBE, READ_TEXT, ANALYZE)
         assert stages[CONCLUDE] == Stage.State.QUEUED
-        _run_by_hand(job, PICTURE, SOUND, RENDER, CONCLUDE, INDEX, FINALIZE)
+        _run_by_hand(job, PICTURE, RENDER, CONCLUDE, INDEX, FINALIZE)
         job.refresh_from_db()
         state = Case.objects.get(video=job.video).state
     dramatiq.get_broker().flush_all()

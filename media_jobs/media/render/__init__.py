@@ -1,6 +1,6 @@
 """The censored render: `render_censored(src, out, info, plan)` writes `src` with the plan's boxes blurred and
-its words bleeped or muted, re-encoding only what changes. `render_picture` renders the blurred picture ahead,
-and `render_sound` the censored audio: render_censored copies what it is given of them.
+its words bleeped or muted, re-encoding only what changes; `render_picture` renders the blurred picture ahead,
+for a render_censored that then censors only the audio.
 
     censored.py      the pass over the source (or a picture and the source): route, progress, muxing, report
     video.py         what the source video is made of (packets, GOPs) and which route it takes
@@ -10,6 +10,6 @@ and `render_sound` the censored audio: render_censored copies what it is given o
     audio.py         the audio: copied, or bleeped and muted to the sample
 """
 
-from media_jobs.media.render.censored import RenderReport, render_censored, render_picture, render_sound
+from media_jobs.media.render.censored import RenderReport, render_censored, render_picture
 
-__all__ = ["RenderReport", "render_censored", "render_picture", "render_sound"]
+__all__ = ["RenderReport", "render_censored", "render_picture"]

@@ -10,8 +10,7 @@ frame count and duration match.
 
 The picture can also be rendered ahead, before the words to censor are known: `render_picture` writes the
 blurred video alone, and `render_censored(..., picture=...)` then copies its packets and censors the audio of
-the source, for the same output as one pass. So can the sound, before the boxes to blur are known:
-`render_sound` writes the censored audio alone, and `render_censored(..., sound=...)` copies its packets.
+the source, for the same output as one pass.
 """
 
 from __future__ import annotations
@@ -35,11 +34,10 @@ from media_jobs.media.render.video import (
     VideoRoute,
     blur_boxes,
     choose_route,
-    container_origin,
     index_video,
 )
 from media_jobs.media.render.video_output import VideoOutput, open_video_output
-from media_jobs.media.types import AudioCensor, BlurTrack, CensorPlan, MediaInfo, MediaProcessingError
+from media_jobs.media.types import BlurTrack, CensorPlan, MediaInfo, MediaProcessingError
 
 PROGRESS_INTERVAL = 0.25  # seconds between on_progress calls
 # An AAC packet holds 1024 samples: about 11 s of 48 kHz audio encoded ahead of the video at most.
@@ -86,15 +84,11 @@ def render_censored(
     plan: CensorPlan,
     on_progress: Callable[[float], None] | None = None,
     picture: Path | None = None,
-    sound: Path | None = None,
 ) -> RenderReport:
     """Write `out`: `src` censored by `plan`, re-encoding as little as the source allows. With `picture` (what
-    render_picture made of `src` with the plan's blur), its video is copied instead of blurred; with `sound`
-    (what render_sound made of `src` with the plan's audio), its audio is copied instead of censored."""
+    render_picture made of `src` with the plan's blur), its video is copied and only the audio is censored."""
     video_from, blur = (picture, ()) if picture is not None else (src, plan.blur)
-    audio_from, audio = (sound, ()) if sound is not None else (src, plan.audio)
-    work = _Pass(video_from, audio_from, info, CensorPlan(blur=blur, audio=audio))
-    return _render_to(out, work, on_progress)
+    return _render_to(out, _Pass(video_from, src, info, replace(plan, blur=blur)), on_progress)
 
 
 def render_picture(
@@ -108,31 +102,14 @@ def render_picture(
     return _render_to(out, _Pass(src, None, info, CensorPlan(blur=blur)), on_progress)
 
 
-def render_sound(
-    src: Path,
-    out: Path,
-    info: MediaInfo,
-    audio: tuple[AudioCensor, ...],
-    on_progress: Callable[[float], None] | None = None,
-) -> RenderReport:
-    """Write `out`: the audio of `src` censored by `audio`, and no video (see render_censored's `sound`)."""
-    origin_of = src if info.has_video else None  # the plan's times count from the video's start
-    return _render_to(out, _Pass(None, src, info, CensorPlan(audio=audio), origin_of), on_progress)
-
-
 @dataclass(frozen=True)
 class _Pass:
     """One pass of the renderer: where the video and the audio come from, and what it censors."""
 
-    video_from: Path | None  # None: no video track
+    video_from: Path
     audio_from: Path | None  # None: no audio track
     info: MediaInfo
     plan: CensorPlan
-    origin_of: Path | None = None  # without a video track: the video whose start the plan's times count from
-
-    @property
-    def name(self) -> str:
-        return (self.video_from or self.audio_from or Path("nothing")).name
 
 
 def _render_to(out: Path, work: _Pass, on_progress: Callable[[float], None] | None) -> RenderReport:
@@ -141,7 +118,7 @@ def _render_to(out: Path, work: _Pass, on_progress: Callable[[float], None] | No
         report = _render(work, partial, on_progress)
         partial.replace(out)  # a crash never leaves a half-written output behind
     except av.error.FFmpegError as error:
-        raise MediaProcessingError(f"rendering {work.name} failed", str(error)) from error
+        raise MediaProcessingError(f"rendering {work.video_from.name} failed", str(error)) from error
     finally:
         partial.unlink(missing_ok=True)
     return report
@@ -149,16 +126,14 @@ def _render_to(out: Path, work: _Pass, on_progress: Callable[[float], None] | No
 
 def _render(work: _Pass, partial: Path, on_progress: Callable[[float], None] | None) -> RenderReport:
     src, audio_from, info, plan = work.video_from, work.audio_from, work.info, work.plan
-    source = index_video(src) if src and info.has_video else None
+    source = index_video(src) if info.has_video else None
     boxes = blur_boxes(source, BlurSchedule(plan.blur)) if source else {}
     route = choose_route(source, boxes) if source else VideoRoute("copy")
     meter = ProgressMeter(on_progress, _work(source, route) if source else 0.0)
     audio_index = main_audio_index(audio_from) if audio_from and info.has_audio else None
-    origin = source.origin if source else container_origin(work.origin_of) if work.origin_of else 0.0
+    origin = source.origin if source else 0.0
     with av.open(str(partial), "w", format="mp4", options={"movflags": "+faststart"}) as output:
-        video = (
-            open_video_output(src, source, route, boxes, output, meter.advance) if src and source else None
-        )
+        video = open_video_output(src, source, route, boxes, output, meter.advance) if source else None
         audio = (
             open_audio_output(audio_from, audio_index, plan.audio, origin, output)
             if audio_from and audio_index is not None

@@ -67,16 +67,6 @@ class SourceVideo:
         return sum((end - start for start, end in spans), 0.0)
 
 
-def container_origin(path: Path) -> float:
-    """Where a file's container starts, in seconds: a censor plan's times count from there."""
-    with av.open(str(path)) as container:
-        return _start(container)
-
-
-def _start(container: InputContainer) -> float:
-    return float((container.start_time or 0) / av.time_base)
-
-
 @dataclass(frozen=True)
 class VideoRoute:
     """How the video reaches the output: copied whole, spliced (runs of GOPs re-encoded), or re-encoded."""
@@ -113,7 +103,7 @@ def index_video(path: Path) -> SourceVideo:
             raise UnplayableMedia("the source's video stream has no frames")
         frame_rate = stream.average_rate or stream.guessed_rate or Fraction(25)
         time_base = stream.time_base or Fraction(1, 90_000)
-        origin = _start(container)
+        origin = (container.start_time or 0) / av.time_base
         return SourceVideo(
             stream_index=stream.index,
             codec=context.name,
