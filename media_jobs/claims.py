@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -79,12 +79,17 @@ def do_resend_if_lost(stage_id: int, message_id: str, pending: set[str]) -> bool
     return True
 
 
-@transaction.atomic
-def _pass_on(job_id: int, name: str) -> None:
-    queued = Stage.objects.filter(
+def _queued(job_id: int, name: str) -> QuerySet[Stage]:
+    """The job's stage `name`, while it waits in the queue and its job is live: what a message may claim."""
+    return Stage.objects.filter(
         job_id=job_id, name=name, state=Stage.State.QUEUED, job__state__in=LIVE_JOB_STATES
     )
-    if queued.select_for_update().exists():
+
+
+@transaction.atomic
+def _pass_on(job_id: int, name: str) -> None:
+    """Send a queued stage's message again, for another worker: this process is stopping."""
+    if _queued(job_id, name).select_for_update().exists():
         send_stage_on_commit(job_id, name)
         logger.info("Stage %s of job %s sent again: this worker is stopping", name, job_id)
 
@@ -119,10 +124,7 @@ def claim_stage(job_id: int, name: str) -> Stage | None:
         _pass_on(job_id, name)
         return None
     now, token = timezone.now(), uuid.uuid4()
-    queued = Stage.objects.filter(
-        job_id=job_id, name=name, state=Stage.State.QUEUED, job__state__in=LIVE_JOB_STATES
-    )
-    claimed = queued.update(
+    claimed = _queued(job_id, name).update(
         state=Stage.State.RUNNING, claim=token, claimed_by=worker_identity(), attempts=F("attempts") + 1,
         started_at=now, heartbeat_at=Now(),
     )  # fmt: skip
