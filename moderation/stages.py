@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from django.core.files import File
 from media_jobs import artifacts
 from media_jobs.media.render import RenderReport, render_censored, render_picture
 from media_jobs.media.types import BlurTrack, BoxAt, CensorPlan, MediaInfo
-from media_jobs.models import Artifact, Job, Stage
+from media_jobs.models import Artifact, Job, Stage, Video
 from media_jobs.registry import JobKind, Progress, StageOutcome, StageSpec
 from media_jobs.stages import EXTRACT
 from moderation import onscreen, services
@@ -139,13 +140,11 @@ def picture(job: Job, progress: Progress) -> StageOutcome:
     blur = services.blur_ahead(video, artifacts.load_json(job, DETECTIONS) or [], settings.FRAME_SAMPLE_FPS)
     if not blur:
         return StageOutcome(skipped=True, metrics={"reason": "nothing to blur"})
-    with tempfile.TemporaryDirectory() as scratch, artifacts.local_path(video.original) as source:
-        out = Path(scratch) / "picture.mp4"
-        info = MediaInfo(**video.media_info)
+    with _rendering(video) as (source, info, scratch):
+        out = scratch / "picture.mp4"
         report = render_picture(source, out, info, blur, lambda f: progress(f, "Rendering the picture"))
-        metadata = {"blur": [asdict(track) for track in blur], "report": asdict(report)}
-        with out.open("rb") as handle:
-            artifacts.save_artifact(job, BLURRED_PICTURE, "picture.mp4", File(handle), metadata)
+        blurred = [asdict(track) for track in blur]
+        _save(job, BLURRED_PICTURE, out, {"blur": blurred, "report": asdict(report)})
     return StageOutcome(metrics=asdict(report))
 
 
@@ -165,17 +164,26 @@ def render(job: Job, progress: Progress) -> StageOutcome:
 
 
 def _render(job: Job, plan: CensorPlan, ahead: Artifact | None, progress: Progress) -> RenderReport:
-    video = artifacts.video_of(job)
-    with tempfile.TemporaryDirectory() as scratch, artifacts.local_path(video.original) as source:
-        out = Path(scratch) / "censored.mp4"
-        info = MediaInfo(**video.media_info)
+    with _rendering(artifacts.video_of(job)) as (source, info, scratch):
+        out = scratch / "censored.mp4"
         with artifacts.local_path(ahead.file) if ahead else contextlib.nullcontext() as picture:
             report = render_censored(source, out, info, plan, lambda f: progress(f, "Rendering"), picture)
         if ahead:  # what was done to the video is the picture's doing
             report = replace(RenderReport(**ahead.metadata["report"]), audio_reencoded=report.audio_reencoded)
-        with out.open("rb") as handle:
-            artifacts.save_artifact(job, Artifact.Kind.CENSORED, "censored.mp4", File(handle), asdict(report))
+        _save(job, Artifact.Kind.CENSORED, out, asdict(report))
     return report
+
+
+@contextlib.contextmanager
+def _rendering(video: Video) -> Iterator[tuple[Path, MediaInfo, Path]]:
+    """The original as a local file, what probing found of it, and a scratch folder for what is rendered."""
+    with tempfile.TemporaryDirectory() as scratch, artifacts.local_path(video.original) as source:
+        yield source, MediaInfo(**video.media_info), Path(scratch)
+
+
+def _save(job: Job, kind: str, path: Path, metadata: dict[str, Any]) -> None:
+    with path.open("rb") as handle:
+        artifacts.save_artifact(job, kind, path.name, File(handle), metadata)
 
 
 def _blur_of(saved: list[dict[str, Any]]) -> tuple[BlurTrack, ...]:
