@@ -110,6 +110,11 @@ def stop_claiming() -> None:
     _stopping.set()
 
 
+def stopping() -> bool:
+    """Whether this process has stopped claiming stages (its worker is stopping)."""
+    return _stopping.is_set()
+
+
 def start_claiming() -> None:
     """The stopping worker's threads have ended: the process may claim stages again (the tests run stages
     in their own process after an in-process worker stopped)."""
@@ -120,7 +125,7 @@ def claim_stage(job_id: int, name: str) -> Stage | None:
     """Move a queued stage to running under a new token; None: nothing to do (a redelivered message for
     a stage that runs elsewhere, already ran, waits for its inputs, or belongs to an ended job, or this
     process is stopping)."""
-    if _stopping.is_set():
+    if stopping():
         _pass_on(job_id, name)
         return None
     now, token = timezone.now(), uuid.uuid4()

@@ -11,9 +11,16 @@ import dramatiq
 from django.db import DatabaseError, connections
 from django_tenants.utils import schema_context
 from dramatiq.broker import MessageProxy
-from dramatiq.middleware import Middleware
+from dramatiq.middleware import Middleware, ShutdownNotifications
 
-from media_jobs.claims import Claim, do_hand_back_stage, do_settle_job_of, start_claiming, stop_claiming
+from media_jobs.claims import (
+    Claim,
+    do_hand_back_stage,
+    do_settle_job_of,
+    start_claiming,
+    stop_claiming,
+    stopping,
+)
 from media_jobs.heartbeats import keeper
 from media_jobs.outcomes import do_fail_job
 from reelremix.errors import PERMANENT_ERRORS
@@ -81,3 +88,13 @@ class HandBackStagesOnShutdown(Middleware):
             return None
         finally:
             connections.close_all()
+
+
+class StageShutdownNotifications(ShutdownNotifications):
+    """Dramatiq's, except for a message taken once the process stopped claiming stages: that one only passes
+    its stage on, and is not interrupted. An exception raised into a thread lands wherever it happens to be,
+    even inside a logging lock it then never releases, which hung a stopping worker; and each such message
+    changed the set of threads Dramatiq was iterating to interrupt ("Set changed size during iteration")."""
+
+    def should_notify(self, actor: dramatiq.Actor[Any, Any], message: Any) -> bool:
+        return not stopping() and bool(super().should_notify(actor, message))

@@ -60,11 +60,19 @@ def build_broker() -> RedisBroker:
     # logs (retries, the engine's failing of a job) carries the message's request, tenant and job.
     broker.add_middleware(MessageContext(), before=type(broker.middleware[0]))
     broker.add_middleware(WorkerPresence())
-    from media_jobs.middleware import FailJobWhenMessageFails, HandBackStagesOnShutdown
+    from media_jobs.middleware import (
+        FailJobWhenMessageFails,
+        HandBackStagesOnShutdown,
+        StageShutdownNotifications,
+    )
 
     # "after" hooks run in reverse order: placed before Retries, it sees Retries' verdict.
     broker.add_middleware(FailJobWhenMessageFails(), before=Retries)
-    # Stages go back to the queue before their threads are interrupted.
+    # Stages go back to the queue before their threads are interrupted; a message taken after that is not.
+    broker.middleware = [
+        StageShutdownNotifications() if type(middleware) is ShutdownNotifications else middleware
+        for middleware in broker.middleware
+    ]
     broker.add_middleware(HandBackStagesOnShutdown(), before=ShutdownNotifications)
     broker.add_middleware(PeriodicTasks())
     broker.add_middleware(PreloadModels())

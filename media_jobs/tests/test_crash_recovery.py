@@ -10,12 +10,15 @@ import signal
 import time
 from pathlib import Path
 
+import dramatiq
 import pytest
 from django.conf import settings
 from django.db import connections
 from django_tenants.utils import schema_context
 
-from media_jobs import services
+from media_jobs import claims, services
+from media_jobs.dispatch import stage_actor_name
+from media_jobs.middleware import StageShutdownNotifications
 from media_jobs.models import Artifact, Job, Stage
 from media_jobs.tests.workers import FAST_RECOVERY, WorkerProcess, make_fault_clip, wait_for
 from moderation.models import Case, Flag
@@ -186,3 +189,18 @@ def test_it_finishes_the_job_across_redis_and_postgres_restarts(committed_db, wo
         assert _outcome(done) == expected, [w.log() for w in workers]
         delivered = dict(done.stages.values_list("name", "message_id"))
     assert waiting and all(delivered[name] != lost for name, lost in waiting.items())  # sent again
+
+
+def test_a_stage_message_taken_once_the_worker_stops_is_never_interrupted():
+    # Interrupting it could land anywhere, even in a logging lock it then holds forever (a worker hung so).
+    broker = dramatiq.get_broker()
+    notifications = next(m for m in broker.middleware if isinstance(m, StageShutdownNotifications))
+    actor = broker.get_actor(stage_actor_name("gpu"))
+    message = actor.message("t_acme", 1, TRANSCRIBE)
+    before = notifications.should_notify(actor, message)
+    claims.stop_claiming()
+    try:
+        while_stopping = notifications.should_notify(actor, message)
+    finally:
+        claims.start_claiming()
+    assert (before, while_stopping, notifications.should_notify(actor, message)) == (True, False, True)
