@@ -230,11 +230,15 @@ def redis_consumers(namespace: str) -> tuple[dict[str, Any], dict[str, Any]]:
     }
     caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "reelremix.cache.FailSoftRedisCache",  # misses while Redis is away: pages still answer
             "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": namespace,
             "KEY_FUNCTION": "django_tenants.cache.make_key",  # cache keys are per tenant
-            "OPTIONS": {"pool_class": "reelremix.redis_pools.SharedConnectionPool"},  # not one per request
+            "OPTIONS": {
+                "pool_class": "reelremix.redis_pools.SharedConnectionPool",  # not one per request
+                "socket_connect_timeout": 2,  # seconds: a Redis that does not answer costs a request this
+                "socket_timeout": 2,
+            },
         }
     }
     return channel_layers, caches
