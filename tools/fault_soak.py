@@ -6,8 +6,9 @@ Afterwards every video must have finished with the outcome of the first one, pro
     .venv/bin/python tools/fault_soak.py [--seed N] [--minutes M] [--port P]
 
 It uses a var folder and ports of its own (REELREMIX_VAR_DIR, EMBEDDED_PG_PORT, EMBEDDED_REDIS_PORT; by
-default var/soak, 55490 and 56490), prints each fault as it lands and a summary, and exits 1 when any video
-did not finish as the first one did. Not part of the tests: it runs for as many minutes as it is given.
+default var/soak, 55490 and 56490; `up`'s own log goes to up.log there), prints each fault as it lands and a
+summary, and exits 1 when any video did not finish as the first one did. Not part of the tests: it runs for as
+many minutes as it is given.
 """
 
 from __future__ import annotations
