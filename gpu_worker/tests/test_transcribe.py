@@ -266,12 +266,20 @@ def spoken_text(transcript: Transcript) -> str:
     return " ".join(word.text for word in transcript.words)
 
 
+def _mean_probability(transcript: Transcript) -> float:
+    return sum(word.probability for word in transcript.words) / len(transcript.words)
+
+
 def test_it_hears_speech_in_the_language_it_is_told_or_the_one_it_detects(base, local):
-    kitchen = SAMPLES / "kitchen.flac"
-    detected, english, german = (base.transcribe(kitchen, language) for language in (None, "en", "de"))
+    # Told German, base reads this English clip as German words. (On some clips it writes the same English
+    # words, less sure of them, and which clips depends on the CPU's arithmetic: kitchen.flac did on an AMD
+    # EPYC and did not on the machine before it.)
+    garage = SAMPLES / "garage.flac"
+    detected, english, german = (base.transcribe(garage, language) for language in (None, "en", "de"))
     assert (detected.language, english.language, german.language) == ("en", "en", "de")
     assert spoken_text(german) != spoken_text(english)
-    assert local.transcribe(kitchen, "de").language == "en"  # tiny.en hears English whatever it is told
+    assert _mean_probability(german) < _mean_probability(english) - 0.2
+    assert local.transcribe(garage, "de").language == "en"  # tiny.en hears English whatever it is told
 
 
 def test_it_uses_the_local_model_without_an_openai_key(settings):
