@@ -8,11 +8,14 @@ the tenant urlconf's handler400/403/404/500 below, which keep the HTML pages for
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -40,6 +43,22 @@ class ApiError(exceptions.APIException):
 class PayloadTooLarge(ApiError):
     def __init__(self, message: str) -> None:
         super().__init__(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "too_large", message)
+
+
+# The database did not answer (PostgreSQL restarting, unreachable, no pooled connection free in time): a
+# passing state, answered 503 with Retry-After, not a 500 that reads as our bug.
+DATABASE_OUTAGE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_MESSAGE = (
+    "ReelRemix is briefly unavailable (its database did not answer); try again in a few seconds."
+)
+
+
+class ServiceUnavailable(ApiError):
+    wait = RETRY_AFTER_SECONDS  # DRF's handler answers it as the Retry-After header
+
+    def __init__(self) -> None:
+        super().__init__(status.HTTP_503_SERVICE_UNAVAILABLE, "unavailable", UNAVAILABLE_MESSAGE)
 
 
 def register_translation(kind: type[Exception], translate: Callable[[Any], exceptions.APIException]) -> None:
@@ -81,6 +100,9 @@ def _as_api_exception(exc: Exception) -> Exception:
     for kind, translate in _translations.items():
         if isinstance(exc, kind):
             return translate(exc)
+    if isinstance(exc, DATABASE_OUTAGE):
+        logger.warning("The database did not answer; answered 503: %s", exc)
+        return ServiceUnavailable()
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge(str(exc) or "The request body is too large.")
     if isinstance(exc, SuspiciousOperation):
@@ -135,7 +157,21 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
-    """Django has logged the exception (django.request) before it calls this."""
+    """Django has logged the exception (django.request) before it calls this, inside its `except`: a database
+    outage met outside a DRF view (the tenant's host looked up, a page's session read) answers 503."""
+    if isinstance(sys.exc_info()[1], DATABASE_OUTAGE):
+        return _unavailable(request)
     if not is_api(request):
         return defaults.server_error(request)
     return _json(500, "server_error", "Internal server error.")
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    if is_api(request):
+        response: HttpResponse = _json(503, "unavailable", UNAVAILABLE_MESSAGE)
+    else:  # rendered without the request: its context processors would ask the database
+        response = HttpResponse(
+            loader.get_template("503.html").render({"message": UNAVAILABLE_MESSAGE}), status=503
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

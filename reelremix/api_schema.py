@@ -40,6 +40,7 @@ DESCRIPTIONS = {
     "413": "The upload is too large.",
     "415": "Unsupported media type.",
     "429": "Too many requests: wait for Retry-After seconds.",
+    "503": "Briefly unavailable (the database did not answer): try again after Retry-After seconds.",
 }
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}}
 WRITES = {"post", "put", "patch"}
@@ -64,7 +65,7 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
 def error_codes(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     """What the operation can answer besides its success, from what it is: authenticated, a write, a
     detail route, a paginated list, an upload."""
-    codes = ["429"]
+    codes = ["429", "503"]
     security = operation.get("security", [])
     if {} not in security:
         codes += ["401", "403"]
@@ -94,5 +95,5 @@ def _document(responses: dict[str, Any], code: str) -> None:
     if not response.get("description"):
         response["description"] = DESCRIPTIONS.get(code, "Error.")
     response.setdefault("content", {"application/json": {"schema": ERROR_REF}})
-    if code == "429":
+    if code in ("429", "503"):
         response["headers"] = RETRY_AFTER

@@ -4,7 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from reelremix import api_errors
 from reelremix.observability import views as ops
+
+handler500 = api_errors.handler500  # a database outage answers 503 here too
 
 urlpatterns = [
     path("healthz", ops.ready, name="healthz"),

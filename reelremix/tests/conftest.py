@@ -33,11 +33,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _on_server(statement: str) -> None:
+def on_server(query: sql.Composed) -> None:
+    """Run `query` on the suite's PostgreSQL server, connected to none of its test databases."""
     db = settings.DATABASES["default"]
     dsn = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/postgres"
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL(statement).format(sql.Identifier(E2E_DB)))
+        conn.execute(query)
+
+
+def _on_server(statement: str) -> None:
+    on_server(sql.SQL(statement).format(sql.Identifier(E2E_DB)))
 
 
 @pytest.fixture

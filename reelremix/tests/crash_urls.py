@@ -1,7 +1,9 @@
-"""The tenant site's URLs plus views that fail the way a bug would, to see what a crash answers."""
+"""The tenant site's URLs plus views that fail the way a bug would, or as a request meets a database outage,
+to see what each answers."""
 
 from typing import Any
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from rest_framework.decorators import api_view, permission_classes
@@ -23,9 +25,26 @@ def plain_crash(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("a bug in a plain Django view")
 
 
+# What Django raises when its pool gives up waiting for a connection to a PostgreSQL that is restarting.
+OUTAGE = "couldn't get a connection after 30.00 sec"
+
+
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def api_database_away(request: Request) -> Response:
+    raise OperationalError(OUTAGE)
+
+
+def plain_database_away(request: HttpRequest) -> HttpResponse:
+    raise OperationalError(OUTAGE)
+
+
 urlpatterns: list[Any] = [
     path("api/v1/crash/", api_crash),
     path("api/plain-crash/", plain_crash),
     path("page-crash/", plain_crash),
+    path("api/v1/database-away/", api_database_away),
+    path("api/plain-database-away/", plain_database_away),
+    path("page-database-away/", plain_database_away),
     *tenant_urlpatterns,
 ]

@@ -97,3 +97,32 @@ def test_it_answers_a_crash_outside_drf_by_path(world, settings, path, is_api):
         assert _error(response, 500)["code"] == "server_error"
     else:
         assert response.status_code == 500 and response["Content-Type"].startswith("text/html")
+
+
+def test_a_database_outage_in_an_api_view_answers_503_with_retry_after_and_logs_a_warning(
+    world, settings, caplog
+):
+    settings.ROOT_URLCONF = "reelremix.tests.crash_urls"
+    with caplog.at_level(logging.WARNING, logger="reelremix.api"):
+        response = _api(world.alice).get("/api/v1/database-away/")
+    assert _error(response, 503)["code"] == "unavailable"
+    assert "try again in a few seconds" in response.json()["error"]["message"]
+    assert response["Retry-After"] == "5"
+    [record] = [r for r in caplog.records if r.name == "reelremix.api"]
+    assert record.levelno == logging.WARNING and "couldn't get a connection" in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    ("path", "is_api"), [("/api/plain-database-away/", True), ("/page-database-away/", False)]
+)
+def test_a_database_outage_outside_drf_answers_503_by_path(world, settings, path, is_api):
+    settings.ROOT_URLCONF = "reelremix.tests.crash_urls"
+    browser = client_for(world.alice)
+    browser.raise_request_exception = False
+    response = browser.get(path)
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    if is_api:
+        assert _error(response, 503)["code"] == "unavailable"
+    else:
+        assert response["Content-Type"].startswith("text/html")
+        assert "Briefly unavailable" in response.content.decode()

@@ -37,7 +37,7 @@ def test_it_has_one_error_component(schema):
 def test_it_documents_the_errors_of_every_operation(schema):
     for path, method, operation in _operations(schema):
         responses = operation["responses"]
-        expected = {"429"}
+        expected = {"429", "503"}
         if {} not in operation.get("security", []):
             expected |= {"401", "402", "403"}
         if "{" in path:
@@ -46,9 +46,9 @@ def test_it_documents_the_errors_of_every_operation(schema):
             expected.add("400")
         assert expected <= set(responses), (method, path, sorted(responses))
         for code, response in responses.items():
-            if code.startswith("4"):
+            if code.startswith("4") or code == "503":
                 assert response["content"]["application/json"]["schema"] == ERROR_REF, (method, path, code)
-        assert "Retry-After" in responses["429"]["headers"]
+        assert "Retry-After" in responses["429"]["headers"] and "Retry-After" in responses["503"]["headers"]
 
 
 def test_it_keeps_a_views_own_description_of_a_status(schema):
