@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 
 import dramatiq
-from django.db import transaction
 from dramatiq.common import current_millis
 
 from billing import quota
 from media_jobs import registry
+from reelremix.redis_outage import on_commit_unless_redis_is_down
 
 PRIORITY_SUFFIX = ".priority"  # the queue of a plan with priority: its own consumer, ahead in the worker
 
@@ -31,9 +31,12 @@ def stage_message(schema_name: str, job_id: int, name: str) -> dramatiq.Message:
 
 def enqueue_on_commit(message: dramatiq.Message) -> None:  # type: ignore[type-arg]
     """Send `message` once the transaction commits."""
-    # robust: a broker that is down must not undo the commit's caller; the stage keeps its message id,
-    # which the broker does not know, and recovery sends it again.
-    transaction.on_commit(lambda: dramatiq.get_broker().enqueue(message), robust=True)
+    # A broker that is down must not undo the commit's caller; the stage keeps its message id, which the
+    # broker does not know, and recovery sends it again.
+    on_commit_unless_redis_is_down(
+        lambda: dramatiq.get_broker().enqueue(message),
+        f"message {message.message_id} ({message.actor_name}) waits for recovery to send it again",
+    )
 
 
 def requeue_from_dead_workers() -> None:

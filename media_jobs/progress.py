@@ -6,9 +6,9 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
 
 from media_jobs.models import Job
+from reelremix.redis_outage import on_commit_unless_redis_is_down
 from tenants.context import current_schema_name
 
 # celery-progress's JavaScript understands Celery task states; a Job maps onto them.
@@ -62,6 +62,8 @@ def push_progress(schema_name: str, job: Job) -> None:
 def push_progress_on_commit(job: Job) -> None:
     """Push the job's progress once the current transaction commits (never a state that rolled back)."""
     schema_name = current_schema_name()
-    # robust: progress is a courtesy to watchers (the row is the truth, and a page asks for it on
-    # connect); Redis being away must not fail the work that reports it.
-    transaction.on_commit(lambda: push_progress(schema_name, job), robust=True)
+    # Progress is a courtesy to watchers (the row is the truth, and a page asks for it on connect); Redis
+    # being away must not fail the work that reports it.
+    on_commit_unless_redis_is_down(
+        lambda: push_progress(schema_name, job), f"job {job.pk}'s progress was not pushed to its pages"
+    )

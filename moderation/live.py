@@ -9,10 +9,10 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
-from django.db import transaction
 from django_tenants.utils import schema_context
 
 from moderation.models import Case
+from reelremix.redis_outage import on_commit_unless_redis_is_down
 from tenants.context import current_schema_name
 
 CLOSE_FORBIDDEN = 4403
@@ -32,7 +32,8 @@ def push_queue_event_on_commit(case: Case, event: str) -> None:
         assert layer is not None, "CHANNEL_LAYERS is not configured"
         async_to_sync(layer.group_send)(queue_group(schema_name), {"type": "queue.event", "data": data})
 
-    transaction.on_commit(send, robust=True)  # a live page misses one update; the decision stands
+    # A live page misses one update; the decision stands.
+    on_commit_unless_redis_is_down(send, f"queue pages were not told that case {case.pk} is {event}")
 
 
 @database_sync_to_async

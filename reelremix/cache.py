@@ -15,13 +15,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import redis
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+from reelremix.redis_outage import REDIS_OUTAGE
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = 5.0  # seconds without a try after Redis failed
-OUTAGE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 _lock = threading.Lock()
 # Until when each server list is left alone; module-level, since ASGI builds a cache backend per request.
@@ -43,7 +43,7 @@ def _failing_soft(method: Callable[..., Any], missed: Callable[..., Any]) -> Cal
             return missed(*args)
         try:
             return method(client, *args)
-        except OUTAGE_ERRORS as error:
+        except REDIS_OUTAGE as error:
             with _lock:
                 first = not _outage_wait(servers)
                 _down_until[servers] = time.monotonic() + RETRY_AFTER

@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "reelremix.errors",
             "reelremix.db",
             "reelremix.redis_pools",
+            "reelremix.redis_outage",
             "reelremix.cache",
             "reelremix.scheduler",
             "reelremix.pagination",
