@@ -6,8 +6,10 @@ import queue
 import subprocess
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import requests
 
 from reelremix.tests.cli import REELREMIX
 
@@ -40,6 +42,41 @@ class Stack:
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
+
+
+class Api:
+    """The API of the stack's `demo` tenant, as its admin (a token)."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack, self.session = stack, requests.Session()
+        self.session.headers["Host"] = f"demo.localhost:{stack.port}"
+        login = {"username": "admin", "password": ADMIN_PASSWORD}
+        token = self.session.post(stack.url("/api/v1/auth/token/"), data=login, timeout=10).json()["token"]
+        self.session.headers["Authorization"] = f"Token {token}"
+
+    def submit(self, clip: Path) -> int:
+        with clip.open("rb") as upload:
+            answer = self.session.post(self.stack.url("/api/v1/videos/"), files={"file": upload}, timeout=60)
+        assert answer.status_code == 201, answer.text
+        return int(answer.json()["id"])
+
+    def job(self, video_id: int) -> dict:
+        return self.session.get(self.stack.url(f"/api/v1/videos/{video_id}/"), timeout=10).json()[
+            "latest_job"
+        ]
+
+    def stage(self, video_id: int, name: str) -> dict:
+        return next(s for s in self.job(video_id)["stages"] if s["name"] == name)
+
+    def list_status(self) -> requests.Response:
+        """The answer to listing the videos (the database asked for the token and the page)."""
+        return self.session.get(self.stack.url("/api/v1/videos/"), timeout=30)
+
+    def healthy(self) -> bool:
+        try:
+            return self.session.get(self.stack.url("/healthz"), timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from psycopg import sql
 
 from media_jobs.tests.workers import wait_for
 from reelremix.tests.conftest import E2E_DB, on_server
-from reelremix.tests.stack import ADMIN_PASSWORD, Stack
+from reelremix.tests.stack import Api, Stack
 
 POOL_WAIT = 2  # seconds a request waits for a database connection (DB_POOL_TIMEOUT; 30 by default)
 
@@ -37,17 +37,13 @@ def _refuse_connections(refuse: bool) -> None:
 
 def test_the_site_answers_503_while_its_database_refuses_connections_and_recovers(stack: Stack):
     stack.wait_for("Press Ctrl-C to stop.")
-    api = requests.Session()
-    api.headers["Host"] = f"demo.localhost:{stack.port}"
-    login = {"username": "admin", "password": ADMIN_PASSWORD}
-    token = api.post(stack.url("/api/v1/auth/token/"), data=login, timeout=10).json()["token"]
-    api.headers["Authorization"] = f"Token {token}"
-    assert api.get(stack.url("/api/v1/videos/"), timeout=10).status_code == 200
+    api = Api(stack)
+    assert api.list_status().status_code == 200
 
     _refuse_connections(True)
     try:
         started = time.monotonic()
-        answer = api.get(stack.url("/api/v1/videos/"), timeout=30)
+        answer = api.list_status()
         waited = time.monotonic() - started
         assert answer.status_code == 503, answer.text
         assert answer.json()["error"]["code"] == "unavailable" and answer.headers["Retry-After"] == "5"
@@ -59,6 +55,4 @@ def test_the_site_answers_503_while_its_database_refuses_connections_and_recover
     finally:
         _refuse_connections(False)
 
-    wait_for(
-        lambda: api.get(stack.url("/api/v1/videos/"), timeout=30).status_code == 200, 60, "the API again"
-    )
+    wait_for(lambda: api.list_status().status_code == 200, 60, "the API again")

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import requests
 
 from media_jobs.tests.workers import make_fault_clip, wait_for
-from reelremix.tests.stack import ADMIN_PASSWORD, Stack
+from reelremix.tests.stack import Api, Stack
 
 RERUN_WITHIN = 90.0  # seconds from a worker's death to its stage running again (the promise)
 
@@ -23,35 +22,6 @@ RERUN_WITHIN = 90.0  # seconds from a worker's death to its stage running again 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory) -> Path:
     return make_fault_clip(tmp_path_factory.mktemp("up") / "clip.mp4", seconds=30.0)
-
-
-class Api:
-    def __init__(self, stack: Stack) -> None:
-        self.stack, self.session = stack, requests.Session()
-        self.session.headers["Host"] = f"demo.localhost:{stack.port}"
-        login = {"username": "admin", "password": ADMIN_PASSWORD}
-        token = self.session.post(stack.url("/api/v1/auth/token/"), data=login, timeout=10).json()["token"]
-        self.session.headers["Authorization"] = f"Token {token}"
-
-    def submit(self, clip: Path) -> int:
-        with clip.open("rb") as upload:
-            answer = self.session.post(self.stack.url("/api/v1/videos/"), files={"file": upload}, timeout=60)
-        assert answer.status_code == 201, answer.text
-        return int(answer.json()["id"])
-
-    def job(self, video_id: int) -> dict:
-        return self.session.get(self.stack.url(f"/api/v1/videos/{video_id}/"), timeout=10).json()[
-            "latest_job"
-        ]
-
-    def stage(self, video_id: int, name: str) -> dict:
-        return next(s for s in self.job(video_id)["stages"] if s["name"] == name)
-
-    def healthy(self) -> bool:
-        try:
-            return self.session.get(self.stack.url("/healthz"), timeout=5).status_code == 200
-        except requests.RequestException:
-            return False
 
 
 def _worker_processes(up_pid: int) -> list[int]:
